@@ -1,0 +1,2 @@
+import CBLAS
+public enum TensorPlaceholder {}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `vsearch` command line: argument parsing only; every subcommand calls into the libraries.
+@main
+struct VSearch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vsearch",
+        abstract: "Visual and video search: inspect, embed, index and search images and videos.",
+        subcommands: []
+    )
+}
