@@ -55,14 +55,13 @@ public enum SyntheticImages {
 
     /// Seeded pseudo-random noise (SplitMix64), the same for the same seed everywhere.
     public static func noise(width: Int, height: Int, seed: UInt64) -> Image {
-        var generator = SplitMix64(seed: seed)
+        var generator = Generator(seed: seed)
         let pixels = (0..<(width * height * 3)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         return Image(width: width, height: height, pixels: pixels)
     }
-}
 
-/// A tiny, fast, seedable generator (Steele et al.'s SplitMix64) for reproducible test data.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// A tiny, fast, seedable generator (Steele et al.'s SplitMix64) for reproducible test data.
+    public struct Generator: RandomNumberGenerator, Sendable {
     private var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {
@@ -71,6 +70,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
     }
 }
 

@@ -28,7 +28,7 @@ import Testing
 
     /// Deterministic samples spread over the whole range of the bit depth.
     static func samples(width: Int, height: Int, channels: Int, bitDepth: Int, seed: UInt64) -> [UInt16] {
-        var generator = SplitMix64(seed: seed)
+        var generator = SyntheticImages.Generator(seed: seed)
         let modulus = UInt64(1) << UInt64(bitDepth)
         return (0..<(width * height * channels)).map { _ in UInt16(generator.next() % modulus) }
     }
@@ -52,7 +52,7 @@ import Testing
         let type = variant.colorType, depth = variant.bitDepth
         let values = Self.samples(width: width, height: height, channels: type.channels, bitDepth: depth,
                                   seed: UInt64(width * 1000 + height * 10 + depth))
-        var generator = SplitMix64(seed: 99)
+        var generator = SyntheticImages.Generator(seed: 99)
         let palette = (0..<(1 << min(depth, 8))).map { _ in
             (UInt8.random(in: 0...255, using: &generator), UInt8.random(in: 0...255, using: &generator),
              UInt8.random(in: 0...255, using: &generator))
