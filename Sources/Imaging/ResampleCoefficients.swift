@@ -37,6 +37,10 @@ struct ResampleCoefficients {
                 real[k] = w
                 total += w
             }
+            if total == 0 {  // cannot happen with the filters above; keep the nearest sample rather than black
+                real[max(0, min(Int(center) - first, last - first - 1))] = 1
+                total = 1
+            }
             // Trim zero weights at both ends (they cost multiplications and change nothing).
             var lead = 0
             while lead < last - first - 1, real[lead] == 0 { lead += 1 }
