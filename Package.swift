@@ -41,6 +41,9 @@ let package = Package(
             ]
         ),
 
+        // Benchmark driver for scripts/bench-imaging (not a product).
+        .executableTarget(name: "imaging-bench", dependencies: ["Imaging"], path: "Benchmarks/ImagingBench"),
+
         // MARK: Tests (one target per library, Swift Testing)
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
