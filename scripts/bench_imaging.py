@@ -73,7 +73,16 @@ def prepare(root):
                 out = os.path.join(root, "mixed", f"{i:03d}-{base}.png")
                 im.save(out)
         mixed = sorted(os.path.join(root, "mixed", f) for f in os.listdir(os.path.join(root, "mixed")))
-    return {"12-MP JPEG": [big_jpeg], "4-MP PNG": [big_png], "200 mixed photos": mixed}
+    return {"12-MP JPEG": [big_jpeg], "4-MP PNG": [big_png], "200 mixed photos": mixed,
+            "resize only, 4 MP": [big_png]}
+
+
+def shorter_side_box(w, h):
+    """Pillow's resize box that yields the centre SIZE×SIZE of the shorter-side-to-SHORTER resize."""
+    s = SHORTER / min(w, h)
+    rw, rh = (SHORTER, round(h * s)) if w <= h else (round(w * s), SHORTER)
+    left, top = round((rw - SIZE) / 2), round((rh - SIZE) / 2)
+    return (left / (rw / w), top / (rh / h), (left + SIZE) / (rw / w), (top + SIZE) / (rh / h))
 
 
 def pillow_crop(path):
@@ -90,12 +99,7 @@ def pillow_crop(path):
             im = Image.alpha_composite(white, rgba).convert("RGB")
         else:
             im = im.convert("RGB")
-    w, h = im.size
-    s = SHORTER / min(w, h)
-    rw, rh = (SHORTER, round(h * s)) if w <= h else (round(w * s), SHORTER)
-    left, top = round((rw - SIZE) / 2), round((rh - SIZE) / 2)
-    box = (left / (rw / w), top / (rh / h), (left + SIZE) / (rw / w), (top + SIZE) / (rh / h))
-    return im.resize((SIZE, SIZE), Image.BILINEAR, box=box).tobytes()
+    return im.resize((SIZE, SIZE), Image.BILINEAR, box=shorter_side_box(*im.size)).tobytes()
 
 
 def timed(label, fn, repeats):
@@ -124,16 +128,23 @@ def main():
         repeats = args.repeat if len(files) > 1 else args.repeat * 6
         crops_path = os.path.join(args.data, "ours.rgb")
 
+        resize_only = name.startswith("resize only")
+
         def ours(r):
-            out = subprocess.run([args.binary, "--repeat", str(r), "--size", str(SIZE), "--out", crops_path] + files,
+            flags = ["--resize-only"] if resize_only else []
+            out = subprocess.run([args.binary, "--repeat", str(r), "--size", str(SIZE), "--out", crops_path] + flags + files,
                                  check=True, capture_output=True, text=True).stdout
             return json.loads(out.strip().splitlines()[-1])
 
         def pillow(r):
             seconds, cpu_seconds, crops = [], [], None
+            loaded = [Image.open(f).convert("RGB") for f in files] if resize_only else []
             for _ in range(r):
                 t0, c0 = time.perf_counter(), time.process_time()
-                crops = [pillow_crop(f) for f in files]
+                if resize_only:  # the image is already decoded: time the resize alone
+                    crops = [im.resize((SIZE, SIZE), Image.BILINEAR, box=shorter_side_box(*im.size)).tobytes() for im in loaded]
+                else:
+                    crops = [pillow_crop(f) for f in files]
                 seconds.append(time.perf_counter() - t0)
                 cpu_seconds.append(time.process_time() - c0)
             return {"seconds": seconds, "cpu_seconds": cpu_seconds, "crops": crops}
