@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // MARK: C shims (libpng / libjpeg report errors with longjmp, which Swift cannot unwind)
-        .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Libraries
         .target(name: "Imaging", dependencies: ["CCodecShims"], swiftSettings: optimisedInDebug),
