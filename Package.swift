@@ -44,7 +44,7 @@ let package = Package(
         // MARK: Tests (one target per library, Swift Testing)
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "SearchTesting"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting"]),
     ],
     swiftLanguageModes: [.v6]

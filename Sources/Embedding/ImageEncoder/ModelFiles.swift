@@ -19,18 +19,16 @@ public struct ModelFiles: Sendable, Equatable {
 
     /// Resolves the model directory as described above; throws ``ModelFilesNotFound`` naming every
     /// place it looked when none has the EfficientNet weights.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ModelFiles {
+    /// - Parameter searchRoots: directories whose `assets/models` to try, in order (default: the
+    ///   current directory, then the executable's directory and its ancestors).
+    public static func locate(
+        environment: [String: String] = ProcessInfo.processInfo.environment, searchRoots: [String]? = nil
+    ) throws -> ModelFiles {
         if let dir = environment[environmentVariable], !dir.isEmpty {
             return ModelFiles(directory: dir)
         }
-        var candidates = [FileManager.default.currentDirectoryPath]
-        var dir = (Bundle.main.executablePath.map { ($0 as NSString).resolvingSymlinksInPath } ?? "") as NSString
-        for _ in 0..<6 where dir.length > 1 {
-            dir = dir.deletingLastPathComponent as NSString
-            candidates.append(dir as String)
-        }
         var looked: [String] = []
-        for root in candidates {
+        for root in searchRoots ?? defaultSearchRoots() {
             let models = ((root as NSString).appendingPathComponent("assets") as NSString).appendingPathComponent("models")
             if FileManager.default.fileExists(atPath: (models as NSString).appendingPathComponent(imageEncoderWeights)) {
                 return ModelFiles(directory: models)
@@ -38,6 +36,16 @@ public struct ModelFiles: Sendable, Equatable {
             looked.append(models)
         }
         throw ModelFilesNotFound(searched: looked)
+    }
+
+    private static func defaultSearchRoots() -> [String] {
+        var roots = [FileManager.default.currentDirectoryPath]
+        var dir = (Bundle.main.executablePath.map { ($0 as NSString).resolvingSymlinksInPath } ?? "") as NSString
+        for _ in 0..<6 where dir.length > 1 {
+            dir = dir.deletingLastPathComponent as NSString
+            roots.append(dir as String)
+        }
+        return roots
     }
 }
 
