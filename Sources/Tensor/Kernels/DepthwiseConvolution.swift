@@ -56,7 +56,7 @@ public enum DepthwiseConvolution {
                     acc.addProduct(v, w)
                 }
             }
-            if relu6 { acc = acc.clamped(lowerBound: SIMD8(repeating: 0), upperBound: SIMD8(repeating: 6)) }
+            if relu6 { acc = acc.replacing(with: 0, where: acc .< 0).replacing(with: 6, where: acc .> 6) }
             UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD8<Float>.self)
             c += 8
         }

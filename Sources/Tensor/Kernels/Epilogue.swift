@@ -31,7 +31,7 @@ enum Epilogue {
             while c < vectorEnd {
                 var v = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD8<Float>.self)
                 v += UnsafeRawPointer(bias + c).loadUnaligned(as: SIMD8<Float>.self)
-                if relu6 { v = v.clamped(lowerBound: zero, upperBound: six) }
+                if relu6 { v = v.replacing(with: zero, where: v .< zero).replacing(with: six, where: v .> six) }
                 if hasResidual { v += UnsafeRawPointer(res.unsafelyUnwrapped + c).loadUnaligned(as: SIMD8<Float>.self) }
                 UnsafeMutableRawPointer(row + c).storeBytes(of: v, as: SIMD8<Float>.self)
                 c += 8
