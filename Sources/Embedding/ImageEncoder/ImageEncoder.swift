@@ -105,10 +105,11 @@ public final class ImageEncoder: Sendable {
             for index in wholeImages..<count { one(index, arena: leased[0], layerWorkers: workers) }
         }
         var logits = [Float](repeating: 0, count: count * Self.classCount)
-        pooled.withUnsafeBufferPointer { p in
+        pooled.withUnsafeMutableBufferPointer { p in
             logits.withUnsafeMutableBufferPointer { l in
-                FullyConnected.apply(input: p.baseAddress!, batch: count, inputs: dim, weights: weights.classifierWeights,
-                                     bias: weights.classifierBias, output: l.baseAddress!)
+                let rows = FeatureMap(base: p.baseAddress!, height: 1, width: count, channels: dim)
+                let out = FeatureMap(base: l.baseAddress!, height: 1, width: count, channels: Self.classCount)
+                PointwiseConvolution.apply(input: rows, weights: weights.classifier, activation: .none, output: out, pixels: 0..<count)
             }
         }
         return (0..<count).map { i in

@@ -43,12 +43,8 @@ public enum DenseConvolution {
             }
         }
         let pixels = rows.count * output.width
-        let c = output.base + rows.lowerBound * output.width * cout
-        weights.weights.withUnsafeBufferPointer { w in
-            BLAS.gemm(m: pixels, n: cout, k: patch, a: scratch.base, lda: patch, b: w.baseAddress!, ldb: cout, c: c, ldc: cout)
-        }
-        weights.bias.withUnsafeBufferPointer { bias in
-            Epilogue.apply(c, pixels: pixels, channels: cout, bias: bias.baseAddress!, activation: activation, residual: nil)
-        }
+        let patches = FeatureMap(base: scratch.base, height: 1, width: pixels, channels: patch)
+        let outRows = FeatureMap(base: output.base + rows.lowerBound * output.width * cout, height: 1, width: pixels, channels: cout)
+        PointwiseConvolution.apply(input: patches, weights: weights.matrix, activation: activation, output: outRows, pixels: 0..<pixels)
     }
 }
