@@ -27,9 +27,7 @@ extension ImageEncoder {
             if let expand = block.expand {
                 let e = arena.featureMap(at: plan.expanded, height: x.height, width: x.width, channels: expand.outputChannels)
                 let input = x
-                split(x.pixelCount, team) { pixels in
-                    PointwiseConvolution.apply(input: input, weights: expand, activation: .relu6, output: e, pixels: pixels)
-                }
+                pointwise(input: input, weights: expand, activation: .relu6, output: e, team: team)
                 expandedInput = e
             }
             let pad = SamePadding(inputSize: x.height, kernel: spec.kernel, stride: spec.stride)
@@ -42,19 +40,40 @@ extension ImageEncoder {
             }
             let y = arena.featureMap(at: yOffset, height: d.height, width: d.width, channels: spec.outputChannels)
             let residual = spec.hasResidual ? x : nil
-            split(y.pixelCount, team) { pixels in
-                PointwiseConvolution.apply(input: d, weights: block.project, activation: .none, residual: residual,
-                                           output: y, pixels: pixels)
-            }
+            pointwise(input: d, weights: block.project, activation: .none, residual: residual, output: y, team: team)
             x = y
             swap(&xOffset, &yOffset)
         }
         let head = arena.featureMap(at: plan.expanded, height: x.height, width: x.width, channels: weights.head.outputChannels)
         let headInput = x
-        split(x.pixelCount, team) { pixels in
-            PointwiseConvolution.apply(input: headInput, weights: weights.head, activation: .relu6, output: head, pixels: pixels)
-        }
+        pointwise(input: headInput, weights: weights.head, activation: .relu6, output: head, team: team)
         GlobalAveragePool.apply(input: head, output: arena.slice(at: plan.pooled, count: head.channels).base)
+    }
+
+    /// A 1×1 convolution split across the team: by pixels when there are many, by output-channel
+    /// panels when there are few (7×7 and 14×14 maps with up to 1152 channels), so each thread
+    /// reads only its share of the weights.
+    private func pointwise(
+        input: FeatureMap, weights: PointwiseWeights, activation: Activation, residual: FeatureMap? = nil,
+        output: FeatureMap, team: WorkerTeam?
+    ) {
+        let pixels = output.pixelCount
+        guard let team, team.size > 1 else {
+            PointwiseConvolution.apply(input: input, weights: weights, activation: activation, residual: residual,
+                                       output: output, pixels: 0..<pixels)
+            return
+        }
+        if pixels >= 64 * team.size {
+            team.split(pixels) { range in
+                PointwiseConvolution.apply(input: input, weights: weights, activation: activation, residual: residual,
+                                           output: output, pixels: range)
+            }
+        } else {
+            team.split(PointwiseConvolution.panelCount(weights)) { panels in
+                PointwiseConvolution.apply(input: input, weights: weights, activation: activation, residual: residual,
+                                           output: output, pixels: 0..<pixels, panels: panels)
+            }
+        }
     }
 
     @inline(__always)

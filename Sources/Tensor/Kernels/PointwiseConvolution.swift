@@ -9,9 +9,16 @@
 /// 16 channels (12 AVX accumulators, FMA-bound). Rows are independent, so callers split `pixels`
 /// across threads.
 public enum PointwiseConvolution {
+    /// Number of 16-channel column panels of `weights` (the last may be 8 wide); callers may split
+    /// these across threads instead of pixels when there are few pixels and many weights.
+    public static func panelCount(_ weights: PointwiseWeights) -> Int {
+        (PointwiseWeights.paddedWidth(weights.outputChannels) + 15) / 16
+    }
+
+    /// Computes the outputs of `pixels` × the output channels of column panels `panels` (default: all).
     public static func apply(
         input: FeatureMap, weights: PointwiseWeights, activation: Activation,
-        residual: FeatureMap? = nil, output: FeatureMap, pixels: Range<Int>
+        residual: FeatureMap? = nil, output: FeatureMap, pixels: Range<Int>, panels: Range<Int>? = nil
     ) {
         let cin = weights.inputChannels, cout = weights.outputChannels
         precondition(input.channels == cin && output.channels == cout && input.pixelCount == output.pixelCount)
@@ -19,16 +26,17 @@ public enum PointwiseConvolution {
         if let residual { precondition(residual.channels == cout && residual.pixelCount == output.pixelCount) }
         guard !pixels.isEmpty else { return }
         let relu6 = activation == .relu6
-        weights.panels.withUnsafeBufferPointer { panels in
+        weights.panels.withUnsafeBufferPointer { packed in
             weights.paddedBias.withUnsafeBufferPointer { bias in
-                let job = Job(a: input.base, k: cin, n: cout, panels: panels.baseAddress!, bias: bias.baseAddress!,
+                let job = Job(a: input.base, k: cin, n: cout, panels: packed.baseAddress!, bias: bias.baseAddress!,
                               c: output.base, residual: residual.map { UnsafePointer($0.base) }, relu6: relu6)
-                let panelCount = (PointwiseWeights.paddedWidth(cout) + 15) / 16
+                let panels = panels ?? 0..<Self.panelCount(weights)
+                precondition(panels.lowerBound >= 0 && panels.upperBound <= Self.panelCount(weights))
                 // Keep the smaller operand in cache: with few pixels and many weights (late layers),
                 // sweep every row block for one panel before the next; otherwise one row block against
                 // every panel.
-                if pixels.count * cin < cin * cout {
-                    for panel in 0..<panelCount {
+                if pixels.count * cin < cin * panels.count * 16 {
+                    for panel in panels {
                         var row = pixels.lowerBound
                         while row < pixels.upperBound {
                             job.tile(row: row, rows: min(6, pixels.upperBound - row), panel: panel)
@@ -39,7 +47,7 @@ public enum PointwiseConvolution {
                     var row = pixels.lowerBound
                     while row < pixels.upperBound {
                         let rows = min(6, pixels.upperBound - row)
-                        for panel in 0..<panelCount { job.tile(row: row, rows: rows, panel: panel) }
+                        for panel in panels { job.tile(row: row, rows: rows, panel: panel) }
                         row += 6
                     }
                 }
@@ -142,7 +150,7 @@ public enum PointwiseConvolution {
 
         /// Activation, residual and the store of 8 columns (fewer at the matrix's right edge).
         @inline(__always)
-        private func store(_ value: SIMD8<Float>, row: Int, column: Int) {
+        func store(_ value: SIMD8<Float>, row: Int, column: Int) {
             var v = value
             if relu6 { v = v.replacing(with: 0, where: v .< 0).replacing(with: 6, where: v .> 6) }
             let offset = row * n + column
