@@ -4,7 +4,8 @@ extension ImageEncoder {
     /// Runs the network on the image already in `arena` at `plan.depthwise` (224×224×3 NHWC,
     /// normalised) and leaves the 1280 pooled head channels at `plan.pooled`. With a `team`, each
     /// layer is split over its threads by output rows; without, it runs on the calling thread.
-    func forward(arena: ScratchArena, team: WorkerTeam?) {
+    /// `scratch[m]` is the arena whose `fused` region team member `m` uses (`scratch[0]` = `arena`).
+    func forward(arena: ScratchArena, team: WorkerTeam?, scratch: [ScratchArena]) {
         let plan = self.plan
         let size = EfficientNetLite0.inputSize
         let image = arena.featureMap(at: plan.depthwise, height: size, width: size, channels: 3)
@@ -23,6 +24,23 @@ extension ImageEncoder {
         var xOffset = plan.x
         for block in weights.blocks {
             let spec = block.spec
+            if x.height >= ForwardPlan.fusedMinimumSide {
+                let pad = SamePadding(inputSize: x.height, kernel: spec.kernel, stride: spec.stride)
+                let y = arena.featureMap(at: yOffset, height: pad.outputSize, width: pad.outputSize, channels: spec.outputChannels)
+                let bandRows = InvertedResidual.bandRows(outputWidth: y.width)
+                let input = x
+                let count = InvertedResidual.scratchCount(input: (x.height, x.width), expandedChannels: spec.expandedChannels,
+                                                          kernel: spec.kernel, stride: spec.stride, bandRows: bandRows)
+                splitWithMember(y.height, team) { member, rows in
+                    InvertedResidual.apply(
+                        input: input, expand: block.expand, depthwise: block.depthwise, stride: spec.stride,
+                        project: block.project, residual: spec.hasResidual, output: y, rows: rows, bandRows: bandRows,
+                        scratch: scratch[member].slice(at: plan.fused, count: count))
+                }
+                x = y
+                swap(&xOffset, &yOffset)
+                continue
+            }
             var expandedInput = x
             if let expand = block.expand {
                 let e = arena.featureMap(at: plan.expanded, height: x.height, width: x.width, channels: expand.outputChannels)
@@ -73,6 +91,19 @@ extension ImageEncoder {
                 PointwiseConvolution.apply(input: input, weights: weights, activation: activation, residual: residual,
                                            output: output, pixels: 0..<pixels, panels: panels)
             }
+        }
+    }
+
+    /// Splits `0..<count` across the team, telling each part which member runs it.
+    private func splitWithMember(_ count: Int, _ team: WorkerTeam?, _ body: (Int, Range<Int>) -> Void) {
+        guard let team, team.size > 1, count > 1 else {
+            body(0, 0..<count)
+            return
+        }
+        let parts = min(team.size, count)
+        team.run { member in
+            guard member < parts else { return }
+            body(member, (count * member / parts)..<(count * (member + 1) / parts))
         }
     }
 

@@ -89,7 +89,7 @@ public final class ImageEncoder: Sendable {
             let pooledBase = pooledBuffer.baseAddress!
             func one(_ index: Int, arena: ScratchArena, layerTeam: WorkerTeam?) {
                 fill(index, arena.slice(at: plan.depthwise, count: Self.inputSize * Self.inputSize * 3).base)
-                forward(arena: arena, team: layerTeam)
+                forward(arena: arena, team: layerTeam, scratch: layerTeam == nil ? [arena] : arenas)
                 (pooledBase + index * dim).update(from: arena.slice(at: plan.pooled, count: dim).base, count: dim)
             }
             // Whole images per thread for the part of the batch that divides evenly (no hand-offs
