@@ -93,7 +93,7 @@ if only.contains("batch1") {
     // With one thread the forward pass runs on this thread, so its CPU time is the pass's own cost
     // even when other processes preempt it.
     print(String(format: "batch1_ms=%.2f batch1_p10_ms=%.2f", median(times) * 1e3, p10(times) * 1e3)
-          + (threads == 1 ? String(format: " batch1_thread_cpu_ms=%.2f", median(cpu) * 1e3) : ""))
+          + (threads == 1 ? String(format: " batch1_thread_cpu_ms=%.2f batch1_thread_cpu_p10_ms=%.2f", median(cpu) * 1e3, p10(cpu) * 1e3) : ""))
 }
 if only.contains("jpeg"), let dir = argument("--jpeg-dir") {
     let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])

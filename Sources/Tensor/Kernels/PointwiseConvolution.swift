@@ -158,7 +158,17 @@ public enum PointwiseConvolution {
                 if let residual { v += UnsafeRawPointer(residual + offset).loadUnaligned(as: SIMD8<Float>.self) }
                 UnsafeMutableRawPointer(c + offset).storeBytes(of: v, as: SIMD8<Float>.self)
             } else {
-                for j in 0..<(n - column) { c[offset + j] = v[j] + (residual?[offset + j] ?? 0) }
+                storePartial(v, offset: offset, count: n - column)
+            }
+        }
+
+        /// The right-edge columns of a matrix whose width is not a multiple of 8 (never in the CNN).
+        @inline(never)
+        func storePartial(_ v: SIMD8<Float>, offset: Int, count: Int) {
+            for j in 0..<count {
+                var value = v[j]
+                if let residual { value += residual[offset + j] }
+                c[offset + j] = value
             }
         }
     }
