@@ -109,4 +109,21 @@ if only.contains("jpeg"), let dir = argument("--jpeg-dir") {
     }
     print(String(format: "jpeg_files=%d jpeg_ok=%d jpeg_s=%.3f jpeg_per_s=%.1f", files.count, ok, median(times), Double(files.count) / median(times)))
 }
+// Resident memory over a long run: `--soak N` embeds N images from `--jpeg-dir` (cycling through the
+// files, batches of 32, decoding included) and prints RSS every 2,000 images.
+if let soak = Int(argument("--soak") ?? ""), let dir = argument("--jpeg-dir") {
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+        .filter { $0.hasSuffix(".jpg") }.sorted().map { "\(dir)/\($0)" }
+    var done = 0, nextReport = 0
+    let t = now()
+    while done < soak, !files.isEmpty {
+        let chunk = (0..<min(320, soak - done)).map { files[(done + $0) % files.count] }
+        encoder.encode(files: chunk, batchSize: 32) { _, _ in }
+        done += chunk.count
+        if done >= nextReport {
+            print(String(format: "soak_images=%d soak_rss_mb=%.1f soak_per_s=%.1f", done, memory("VmRSS"), Double(done) / (now() - t)))
+            nextReport += 2000
+        }
+    }
+}
 print(String(format: "rss_end_mb=%.1f rss_peak_mb=%.1f", memory("VmRSS"), memory("VmHWM")))

@@ -72,7 +72,13 @@ public final class WorkerTeam: @unchecked Sendable {
                 pthread_cond_broadcast(wake)
                 pthread_mutex_unlock(lock)
                 pointer.pointee(0)
-                while pending.load(ordering: .acquiring) > 0 {}
+                // Spin: helpers finish within microseconds of each other. On an oversubscribed
+                // machine a helper may be descheduled, so yield the core now and then.
+                var spins = 0
+                while pending.load(ordering: .acquiring) > 0 {
+                    spins &+= 1
+                    if spins & 1023 == 0 { sched_yield() }
+                }
                 job = nil
             }
         }
@@ -99,6 +105,7 @@ public final class WorkerTeam: @unchecked Sendable {
             while generation.load(ordering: .acquiring) == seen {
                 if stopping.load(ordering: .acquiring) { return }
                 spins += 1
+                if spins & 1023 == 0 { sched_yield() }
                 if spins >= Self.spinLimit {
                     pthread_mutex_lock(lock)
                     while generation.load(ordering: .acquiring) == seen && !stopping.load(ordering: .acquiring) {
