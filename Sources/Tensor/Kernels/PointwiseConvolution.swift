@@ -93,7 +93,26 @@ public enum PointwiseConvolution {
             let a3 = a + min(row + 3, last) * k
             let a4 = a + min(row + 4, last) * k
             let a5 = a + min(row + 5, last) * k
-            if width == 16 {
+            if rows == 1 {
+                // A lone remainder row (a 7×7 map is 8 tiles of 6 and one of 1): a 1×16 tile costs a
+                // quarter of a 6×16 one instead of the same.
+                var c00 = load(bias + column), c01 = width == 16 ? load(bias + column + 8) : SIMD8<Float>()
+                var bp = b
+                if width == 16 {
+                    for kk in 0..<k {
+                        let x = SIMD8<Float>(repeating: a0[kk])
+                        c00.addProduct(x, load(bp)); c01.addProduct(x, load(bp + 8))
+                        bp += 16
+                    }
+                    store(c01, row: row, column: column + 8)
+                } else {
+                    for kk in 0..<k {
+                        c00.addProduct(SIMD8<Float>(repeating: a0[kk]), load(bp))
+                        bp += 8
+                    }
+                }
+                store(c00, row: row, column: column)
+            } else if width == 16 {
                 let b0 = load(bias + column), b1 = load(bias + column + 8)
                 var c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1
                 var c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1
