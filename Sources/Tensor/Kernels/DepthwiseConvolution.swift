@@ -138,22 +138,35 @@ public enum DepthwiseConvolution {
     ) {
         let rowStride = input.width * channels
         let vectorEnd = channels & ~7
-        var c = 0
-        while c < vectorEnd {
-            var acc = UnsafeRawPointer(bias + c).loadUnaligned(as: SIMD8<Float>.self)
-            for y in ky {
-                let inRow = input.base + (iy0 + y) * rowStride + c
-                let tapRow = taps + y * k * channels + c
-                for x in kx {
-                    let v = UnsafeRawPointer(inRow + (ix0 + x) * channels).loadUnaligned(as: SIMD8<Float>.self)
-                    let w = UnsafeRawPointer(tapRow + x * channels).loadUnaligned(as: SIMD8<Float>.self)
-                    acc.addProduct(v, w)
+        // Taps outermost, channels innermost: the output pixel's row (≤ 1152 floats, in L1) is the
+        // accumulator, and each tap is one long, branch-free vector loop. (Edge pixels have a
+        // varying number of taps, which the interior's unrolled tiles cannot take.)
+        out.update(from: bias, count: channels)
+        for y in ky {
+            let inRow = input.base + (iy0 + y) * rowStride + ix0 * channels
+            let tapRow = taps + y * k * channels
+            for x in kx {
+                let v = inRow + x * channels, w = tapRow + x * channels
+                var c = 0
+                while c < vectorEnd {
+                    var acc = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD8<Float>.self)
+                    acc.addProduct(UnsafeRawPointer(v + c).loadUnaligned(as: SIMD8<Float>.self),
+                                   UnsafeRawPointer(w + c).loadUnaligned(as: SIMD8<Float>.self))
+                    UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD8<Float>.self)
+                    c += 8
                 }
             }
-            if relu6 { acc = acc.replacing(with: 0, where: acc .< 0).replacing(with: 6, where: acc .> 6) }
-            UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD8<Float>.self)
-            c += 8
         }
+        var c = 0
+        if relu6 {
+            while c < vectorEnd {
+                let acc = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(out + c).storeBytes(
+                    of: acc.replacing(with: 0, where: acc .< 0).replacing(with: 6, where: acc .> 6), as: SIMD8<Float>.self)
+                c += 8
+            }
+        }
+        c = vectorEnd
         while c < channels {
             var acc = bias[c]
             for y in ky {
