@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: C shims (libpng / libjpeg report errors with longjmp, which Swift cannot unwind)
         .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"]),
@@ -30,6 +31,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
+        .target(name: "Catalog", dependencies: ["CSQLite"]),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
 
         // MARK: Executables
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "SearchTesting"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )
