@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
+        .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex"]),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
 
         // MARK: Executables
@@ -49,6 +50,7 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "SearchTesting"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
+        .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

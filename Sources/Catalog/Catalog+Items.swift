@@ -4,10 +4,10 @@ extension Catalog {
     static let itemColumns = "key, id, kind, source, title, description, tags, width, height, duration, added_at, content_hash"
 
     /// Inserts or replaces `items` (matched by ``CatalogItem/id``) in one transaction, with their tags,
-    /// auto-tags and full-text rows, and optionally each item's text vector (same order as `items`).
-    /// An existing item keeps its ``ItemKey``. Returns the keys, in order.
+    /// auto-tags and full-text rows, and optionally each item's text vector (same order as `items`; a nil
+    /// entry removes the item's stored vector). An existing item keeps its ``ItemKey``. Returns the keys.
     @discardableResult
-    public func upsert(_ items: [CatalogItem], textVectors: [[Float]]? = nil, textModel: String = "") throws -> [ItemKey] {
+    public func upsert(_ items: [CatalogItem], textVectors: [[Float]?]? = nil, textModel: String = "") throws -> [ItemKey] {
         if let textVectors, textVectors.count != items.count {
             throw CatalogError(subject: path, reason: "\(items.count) items but \(textVectors.count) text vectors")
         }
@@ -23,9 +23,13 @@ extension Catalog {
                 keys.reserveCapacity(items.count)
                 for (index, item) in items.enumerated() {
                     let key = try Self.write(item, db)
-                    if let vector = textVectors?[index] {
-                        try db.run("INSERT OR REPLACE INTO text_vectors(item, model, vector) VALUES (?, ?, ?)",
-                                   [.integer(key), .text(textModel), .blob(Self.bytes(of: vector))])
+                    if let textVectors {
+                        if let vector = textVectors[index] {
+                            try db.run("INSERT OR REPLACE INTO text_vectors(item, model, vector) VALUES (?, ?, ?)",
+                                       [.integer(key), .text(textModel), .blob(Self.bytes(of: vector))])
+                        } else {
+                            try db.run("DELETE FROM text_vectors WHERE item = ?", [.integer(key)])
+                        }
                     }
                     keys.append(key)
                 }
