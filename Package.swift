@@ -7,6 +7,15 @@ import PackageDescription
 /// unsafe flag, which SwiftPM allows for root packages.
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// The Tensor kernels are written with `SIMD8<Float>` (one AVX register: 8 channels of an NHWC row).
+/// Without a CPU baseline above x86-64 (SSE2), Swift lowers `addProduct` to a libm `fmaf` call per
+/// lane; `haswell` (AVX2 + FMA + F16C, i.e. x86-64-v3) makes it one `vfmadd231ps`.
+#if arch(x86_64)
+let simdKernels: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
+#else
+let simdKernels: [SwiftSetting] = optimisedInDebug
+#endif
+
 let package = Package(
     name: "VisualSearch",
     platforms: [.macOS(.v15)],
@@ -24,11 +33,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: C shims (libpng / libjpeg report errors with longjmp, which Swift cannot unwind)
-        .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Libraries
         .target(name: "Imaging", dependencies: ["CCodecShims"], swiftSettings: optimisedInDebug),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
@@ -44,10 +53,13 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks (run by scripts/bench-*, beside their anchors)
+        .executableTarget(name: "EmbeddingBenchmark", dependencies: ["Embedding", "Imaging"], path: "Benchmarks/EmbeddingBenchmark"),
+
         // MARK: Tests (one target per library, Swift Testing)
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "SearchTesting"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting"]),

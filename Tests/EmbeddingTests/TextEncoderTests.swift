@@ -11,7 +11,7 @@ enum SharedTextEncoder {
     static func get() throws -> TextEncoder { try result.get() }
 }
 
-func cosine(_ a: [Float], _ b: [Float]) -> Double {
+func textCosine(_ a: [Float], _ b: [Float]) -> Double {
     var dot = 0.0, na = 0.0, nb = 0.0
     for (x, y) in zip(a, b) { dot += Double(x) * Double(y); na += Double(x * x); nb += Double(y * y) }
     return dot / (na * nb).squareRoot()
@@ -25,7 +25,7 @@ func cosine(_ a: [Float], _ b: [Float]) -> Double {
         for (sentence, embedding) in zip(reference.sentences, embeddings) {
             #expect(embedding.count == 384)
             #expect(sentence.embedding.count == 384)
-            let similarity = cosine(embedding, sentence.embedding)
+            let similarity = textCosine(embedding, sentence.embedding)
             #expect(similarity >= 0.9999, "\(sentence.text): cosine \(similarity)")
             let norm = embedding.reduce(0) { $0 + Double($1 * $1) }.squareRoot()
             #expect(abs(norm - 1) < 1e-5)
@@ -51,9 +51,9 @@ func cosine(_ a: [Float], _ b: [Float]) -> Double {
         let encoder = try SharedTextEncoder.get()
         let e = encoder.embed(["The new movie is awesome", "The new movie is so great", "I love pasta",
                                "Do you like pizza?"])
-        #expect(abs(cosine(e[0], e[1]) - 0.8939) < 0.0005)
-        #expect(abs(cosine(e[2], e[3]) - 0.5096) < 0.0005)
-        #expect(cosine(e[0], e[1]) > cosine(e[0], e[2]))
+        #expect(abs(textCosine(e[0], e[1]) - 0.8939) < 0.0005)
+        #expect(abs(textCosine(e[2], e[3]) - 0.5096) < 0.0005)
+        #expect(textCosine(e[0], e[1]) > textCosine(e[0], e[2]))
     }
 
     @Test func rejectsInvalidTokenSequences() throws {
