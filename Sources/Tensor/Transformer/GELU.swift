@@ -9,19 +9,16 @@ extension TransformerKernels {
         let invSqrt2: Float = 0.70710678118654752
         for r in 0..<rows {
             let row = data + r * width
-            var j = 0
-            while j + 8 <= width {
-                var x = load8(row + j)
-                if let bias { x += load8(bias + j) }
-                store8(0.5 * x * (1 + erf(x * invSqrt2)), row + j)
-                j += 8
-            }
-            if j < width {
-                // Tail: pad to one vector so the scalar path uses the same approximation.
-                var lanes = SIMD8<Float>()
-                for t in 0..<(width - j) { lanes[t] = row[j + t] + (bias?[j + t] ?? 0) }
-                let y = 0.5 * lanes * (1 + erf(lanes * invSqrt2))
-                for t in 0..<(width - j) { row[j + t] = y[t] }
+            if let bias {
+                for j in 0..<width {
+                    let x = row[j] + bias[j]
+                    row[j] = 0.5 * x * (1 + erf(x * invSqrt2))
+                }
+            } else {
+                for j in 0..<width {
+                    let x = row[j]
+                    row[j] = 0.5 * x * (1 + erf(x * invSqrt2))
+                }
             }
         }
     }

@@ -4,33 +4,28 @@ extension TransformerKernels {
     /// - Parameters:
     ///   - data: `rows` rows of `stride` elements; only the first `count` of each row are read and written.
     public static func softmax(rows: Int, count: Int, stride: Int, data: UnsafeMutablePointer<Float>) {
-        let lanes = count / 8 * 8
         for r in 0..<rows {
             let row = data + r * stride
-            var max8 = SIMD8<Float>(repeating: -.infinity)
+            // Four running maxima so the compares do not form one serial dependency chain.
+            var m0 = -Float.infinity, m1 = -Float.infinity, m2 = -Float.infinity, m3 = -Float.infinity
             var j = 0
-            while j < lanes { max8 = pointwiseMax(max8, load8(row + j)); j += 8 }
-            var maximum = max8.max()
-            while j < count { maximum = Swift.max(maximum, row[j]); j += 1 }
+            while j + 4 <= count {
+                m0 = row[j] > m0 ? row[j] : m0
+                m1 = row[j + 1] > m1 ? row[j + 1] : m1
+                m2 = row[j + 2] > m2 ? row[j + 2] : m2
+                m3 = row[j + 3] > m3 ? row[j + 3] : m3
+                j += 4
+            }
+            while j < count { m0 = row[j] > m0 ? row[j] : m0; j += 1 }
+            let maximum = max(max(m0, m1), max(m2, m3))
+            for i in 0..<count { row[i] = exp(row[i] - maximum) }
             var sum8 = SIMD8<Float>()
             j = 0
-            while j < lanes {
-                let e = exp(load8(row + j) - maximum)
-                store8(e, row + j)
-                sum8 += e
-                j += 8
-            }
+            while j + 8 <= count { sum8 += load8(row + j); j += 8 }
             var sum = sum8.sum()
-            if j < count {
-                var tail = SIMD8<Float>(repeating: -.infinity)
-                for t in 0..<(count - j) { tail[t] = row[j + t] - maximum }
-                let e = exp(tail)
-                for t in 0..<(count - j) { row[j + t] = e[t]; sum += e[t] }
-            }
+            while j < count { sum += row[j]; j += 1 }
             let scale = 1 / sum
-            j = 0
-            while j < lanes { store8(load8(row + j) * scale, row + j); j += 8 }
-            while j < count { row[j] *= scale; j += 1 }
+            for i in 0..<count { row[i] *= scale }
         }
     }
 }
