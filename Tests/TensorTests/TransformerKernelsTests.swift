@@ -105,4 +105,31 @@ import Tensor
             }
         }
     }
+
+    /// The few-rows kernel against BLAS, with odd sizes (row, column and depth remainders) and 2 threads.
+    @Test(arguments: [(1, 8, 4), (3, 13, 7), (5, 384, 130), (23, 40, 257)])
+    func smallBatchLinearMatchesBLAS(rows: Int, inFeatures: Int, outFeatures: Int) {
+        let input = (0..<(rows * inFeatures)).map { Float(sin(Double($0) * 0.37)) }
+        let weight = (0..<(outFeatures * inFeatures)).map { Float(cos(Double($0) * 0.11)) }
+        let residual = (0..<(rows * outFeatures)).map { Float($0 % 7) - 3 }
+        for (accumulate, threads) in [(false, 1), (true, 1), (true, 2)] {
+            var expected = accumulate ? residual : [Float](repeating: 0, count: rows * outFeatures)
+            var actual = accumulate ? residual : [Float](repeating: .nan, count: rows * outFeatures)
+            input.withUnsafeBufferPointer { x in
+                weight.withUnsafeBufferPointer { w in
+                    expected.withUnsafeMutableBufferPointer { e in
+                        BLAS.gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
+                                  b: w.baseAddress!, ldb: inFeatures, beta: accumulate ? 1 : 0, c: e.baseAddress!, ldc: outFeatures)
+                    }
+                    actual.withUnsafeMutableBufferPointer { a in
+                        TransformerKernels.smallBatchLinear(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures,
+                                                            input: x.baseAddress!, weight: w.baseAddress!, output: a.baseAddress!,
+                                                            accumulate: accumulate, threads: threads)
+                    }
+                }
+            }
+            let worst = zip(expected, actual).map { abs($0 - $1) }.max()!
+            #expect(worst < 1e-3, "accumulate \(accumulate) threads \(threads): max |diff| \(worst)")
+        }
+    }
 }

@@ -1,5 +1,5 @@
 extension TransformerKernels {
-    /// A dense layer in PyTorch's weight layout: `output[rows, out] (+)= input[rows, in] · weightᵀ`,
+    /// A dense layer in PyTorch's weight layout (BLAS, or ``smallBatchLinear`` below ``smallBatchRows`` rows): `output[rows, out] (+)= input[rows, in] · weightᵀ`,
     /// where `weight` is `out × in` row-major (as `nn.Linear` stores it).
     ///
     /// - Parameters:
@@ -11,6 +11,11 @@ extension TransformerKernels {
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         output: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
+        if rows < smallBatchRows {
+            smallBatchLinear(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: input,
+                             weight: weight, output: output, accumulate: accumulate, threads: BLAS.threadCount)
+            return
+        }
         BLAS.gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures,
                   a: input, lda: inFeatures, b: weight, ldb: inFeatures,
                   beta: accumulate ? 1 : 0, c: output, ldc: outFeatures)
