@@ -50,5 +50,9 @@ enum CatalogSchema {
             tokenize = 'unicode61 remove_diacritics 2'
         );
         """,
+        // 2: per-term document counts of the full-text index (for pruning near-zero-IDF query terms).
+        """
+        CREATE VIRTUAL TABLE items_fts_terms USING fts5vocab(items_fts, 'row');
+        """,
     ]
 }

@@ -42,11 +42,37 @@ extension Catalog {
         let values: [SQLiteValue] = [.real(weights.title), .real(weights.description), .real(weights.tags),
                                      .real(weights.autoTags), .text(expression)] + filterValues + [.int(limit)]
         return try withConnection { db in
+            let pruned = try Self.withoutUbiquitousWords(query, db)
+            var values = values
+            values[4] = .text(pruned.expression ?? expression)
             var hits: [LexicalHit] = []
             // bm25() is "lower is better" (negative); flip it so higher means more relevant.
             try db.query(sql, values) { hits.append(LexicalHit(key: $0.int64(0), score: -$0.double(1))) }
             return hits
         }
+    }
+
+    /// `query` without plain words that occur in more than half of all items, unless nothing would remain.
+    ///
+    /// FTS5's BM25 gives such a word an IDF of ~1e-6 (its `log((N − n + 0.5)/(n + 0.5))` is ≤ 0 and is
+    /// clamped), so it adds nothing to any score, yet with OR semantics it makes FTS5 score every item
+    /// containing it ("film", "the"). Dropping it leaves the ranking of the items that match another
+    /// term unchanged and only removes items that matched nothing else (which scored ~0).
+    static func withoutUbiquitousWords(_ query: FTSQuery, _ db: SQLiteConnection) throws -> FTSQuery {
+        guard query.terms.count > 1 else { return query }
+        // max(key) is an upper bound of the item count, found in O(log n): deletions only make the
+        // pruning more conservative.
+        guard let bound = try db.scalarInt("SELECT max(key) FROM items"), bound > 0 else { return query }
+        var kept: [FTSQuery.Term] = []
+        for term in query.terms {
+            if case .word(let word) = term,
+               let documents = try db.scalarInt("SELECT doc FROM items_fts_terms WHERE term = ?", [.text(FTSQuery.folded(word))]),
+               documents * 2 > bound {
+                continue
+            }
+            kept.append(term)
+        }
+        return kept.isEmpty ? query : FTSQuery(terms: kept)
     }
 
     /// Keys of all items that pass `filter` (for restricting vector search), or nil when the filter is empty.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A full-text query built from untrusted user text, safe to pass to FTS5 `MATCH`.
 ///
 /// FTS5 has its own query language (`AND`, `OR`, `NOT`, `NEAR(…)`, `column:`, `^`, `+`, parentheses,
@@ -21,6 +23,9 @@ public struct FTSQuery: Sendable, Equatable {
     }
 
     public let terms: [Term]
+
+    /// A query of exactly these terms.
+    public init(terms: [Term]) { self.terms = terms }
 
     public static let maximumWordLength = 64
     public static let maximumPhraseWords = 16
@@ -81,6 +86,17 @@ public struct FTSQuery: Sendable, Equatable {
             case .phrase(let words): Self.quote(words.joined(separator: " "))
             }
         }.joined(separator: " OR ")
+    }
+
+    /// `word` as FTS5's `unicode61 remove_diacritics 2` tokenizer stores it: lower-cased, accents removed.
+    static func folded(_ word: String) -> String {
+        if word.unicodeScalars.allSatisfy(\.isASCII) { return word.lowercased() }
+        var scalars = String.UnicodeScalarView()
+        for scalar in word.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars
+        where scalar.properties.generalCategory != .nonspacingMark {
+            scalars.append(scalar)
+        }
+        return String(scalars)
     }
 
     static func quote(_ text: String) -> String {

@@ -18,6 +18,17 @@ import Testing
         #expect(hits.count == 1)
     }
 
+    /// "film" is in every description: alongside a rarer word it is dropped (its BM25 weight is ~0),
+    /// on its own it still matches.
+    @Test func wordsInMostItemsDoNotFloodResults() throws {
+        let (catalog, items) = try Self.shared.get()
+        #expect(items.allSatisfy { $0.description.contains("film") })
+        #expect(try catalog.lexicalSearch("film", limit: 10_000).count == items.count)
+        let focused = try catalog.lexicalSearch("skyfall film", limit: 10_000)
+        #expect(try titles(catalog, focused) == ["Skyfall"])
+        #expect(try catalog.lexicalSearch("film FILM Film", limit: 10_000).count == items.count)
+    }
+
     @Test func diacriticsAreFoldedBothWays() throws {
         let (catalog, _) = try Self.shared.get()
         #expect(try titles(catalog, catalog.lexicalSearch("amelie", limit: 3)).first == "Amélie")
