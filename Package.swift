@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
-        .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex"]),
+        .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex"], swiftSettings: optimisedInDebug),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
 
         // MARK: Executables

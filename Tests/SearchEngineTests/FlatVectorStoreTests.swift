@@ -45,4 +45,22 @@ import Testing
         #expect(store.search([-1, 0], k: 1).map(\.key) == [3])
         #expect(store.search([1, 0], k: 0).isEmpty)
     }
+
+    /// Past the threshold the int8 first pass + exact rescoring must give the exact answer.
+    @Test func quantizedScanAgreesWithExactSearch() {
+        let count = FlatVectorStore.quantizedScanThreshold + 500
+        let vectors = randomUnitVectors(count, 48, seed: 3)
+        var store = FlatVectorStore(dimension: 48)
+        for (i, v) in vectors.enumerated() { store.set(v, for: ItemKey(i)) }
+        store.remove(17)
+        store.set(vectors[0].map { -$0 }, for: 5)
+        let allowed = Set((0..<ItemKey(count)).filter { $0 % 3 == 0 })
+        for query in randomUnitVectors(10, 48, seed: 11) {
+            let fast = store.search(query, k: 10)
+            let exact = store.exactSearch(query, k: 10)
+            #expect(fast.map(\.key) == exact.map(\.key))
+            #expect(zip(fast, exact).allSatisfy { abs($0.score - $1.score) < 1e-5 })
+            #expect(store.search(query, k: 5, allowed: allowed).map(\.key) == store.exactSearch(query, k: 5, allowed: allowed).map(\.key))
+        }
+    }
 }
