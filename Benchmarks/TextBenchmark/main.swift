@@ -138,7 +138,7 @@ func queryLatency(_ args: [String]) throws {
     print(String(format: "opened %d items, %d text vectors in %.2f s", try index.catalog.count(), index.vectorCount, now() - start))
     let options = TextSearchOptions(k: 10)
     for query in queries.prefix(20) { _ = try index.search(query, options: options) }  // warm caches
-    var total: [Double] = [], lexical: [Double] = [], embed: [Double] = []
+    var total: [Double] = [], lexical: [Double] = [], embed: [Double] = [], scan: [Double] = []
     let monitor = LoadMonitor()
     for query in queries {
         start = now()
@@ -148,8 +148,11 @@ func queryLatency(_ args: [String]) throws {
         _ = try index.catalog.lexicalSearch(query, limit: options.candidatesPerSource)
         lexical.append(now() - start)
         start = now()
-        _ = encoder.embed(query)
+        let vector = encoder.embed(query)
         embed.append(now() - start)
+        start = now()
+        _ = index.semanticSearch(vector, k: options.candidatesPerSource)
+        scan.append(now() - start)
     }
     let bg = monitor.foreignCores()
     func line(_ name: String, _ t: [Double]) -> String {
@@ -159,6 +162,7 @@ func queryLatency(_ args: [String]) throws {
     print(line("  full text query (BM25 + embed + vector scan + fuse + fetch):", total))
     print(line("  BM25 alone (FTS5, filters none):                           ", lexical))
     print(line("  query embedding alone (MiniLM):                            ", embed))
+    print(line("  vector search alone (int8 scan + exact rescoring):         ", scan))
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -18,7 +18,9 @@ enum TextCommandSupport {
     /// `s` as a JSON string literal.
     static func jsonString(_ s: String) -> String {
         // JSONEncoder escapes quotes, backslashes and control characters; a String always encodes.
-        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return String(decoding: (try? encoder.encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     /// Loads all-MiniLM-L6-v2 from `--model` or the default locations; failures go to stderr, exit 1.

@@ -77,6 +77,12 @@ public final class TextSearchIndex: Sendable {
     /// Number of items with a text vector.
     public var vectorCount: Int { vectors.withLock { $0.count } }
 
+    /// The `k` items whose text vectors are most similar to `query` (a unit vector), among `allowed`.
+    public func semanticSearch(_ query: [Float], k: Int, allowed: Set<ItemKey>? = nil) -> [(key: ItemKey, score: Float)] {
+        let snapshot = vectors.withLock { $0 }  // copy-on-write: the scan runs outside the lock
+        return snapshot.search(query, k: k, allowed: allowed)
+    }
+
     /// Runs `text` through BM25 and semantic retrieval and fuses the two rankings.
     ///
     /// Text without any word (empty, punctuation only) gives no BM25 candidates; the semantic side still
@@ -86,9 +92,7 @@ public final class TextSearchIndex: Sendable {
         let depth = max(options.k, options.candidatesPerSource)
         let lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
         let allowed = try catalog.keys(matching: options.filter)
-        let query = encoder.embed(text)
-        let snapshot = vectors.withLock { $0 }  // copy-on-write: the scan runs outside the lock
-        let semantic = snapshot.search(query, k: depth, allowed: allowed)
+        let semantic = semanticSearch(encoder.embed(text), k: depth, allowed: allowed)
 
         let fused = options.fusion.fuse([.bm25: lexical.map(\.key), .semantic: semantic.map(\.key)])
         let top = Array(fused.prefix(options.k))
