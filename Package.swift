@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: C shims (libpng / libjpeg report errors with longjmp, which Swift cannot unwind)
         .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
@@ -39,13 +40,15 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
+        .target(name: "Catalog", dependencies: ["CSQLite"]),
+        .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex"], swiftSettings: optimisedInDebug),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
 
         // MARK: Executables
         .executableTarget(
             name: "vsearch",
             dependencies: [
-                "Imaging", "Embedding", "VectorIndex",
+                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,12 +57,16 @@ let package = Package(
         .executableTarget(name: "imaging-bench", dependencies: ["Imaging"], path: "Benchmarks/ImagingBench"),
         // MARK: Benchmarks (run by scripts/bench-*, beside their anchors)
         .executableTarget(name: "EmbeddingBenchmark", dependencies: ["Embedding", "Imaging"], path: "Benchmarks/EmbeddingBenchmark"),
+        .executableTarget(name: "TextBenchmark", dependencies: ["Embedding", "Catalog", "SearchEngine", "Tensor"],
+                          path: "Benchmarks/TextBenchmark"),
 
         // MARK: Tests (one target per library, Swift Testing)
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
+        .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )
