@@ -6,6 +6,6 @@ struct VSearch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vsearch",
         abstract: "Visual and video search: inspect, embed, index and search images and videos.",
-        subcommands: []
+        subcommands: [VectorsCommand.self]
     )
 }
