@@ -41,7 +41,7 @@ public struct FlatIndex: VectorIndex {
         ids = keptIDs
     }
 
-    public func search(_ queries: [Float], k: Int, options: SearchOptions = SearchOptions()) throws -> [[Neighbor]] {
+    public func search(batch queries: [Float], k: Int, options: SearchOptions = SearchOptions()) throws -> [[Neighbor]] {
         guard queries.count % dimension == 0 else {
             throw VectorIndexError.badInput("queries", "\(queries.count) values are not a whole number of \(dimension)-d vectors")
         }

@@ -66,7 +66,7 @@ public protocol VectorIndex: Sendable {
     /// Live (searchable) vectors.
     var count: Int { get }
     /// Top-`k` neighbours of each of the `queries.count / dimension` queries.
-    func search(_ queries: [Float], k: Int, options: SearchOptions) throws -> [[Neighbor]]
+    func search(batch queries: [Float], k: Int, options: SearchOptions) throws -> [[Neighbor]]
 }
 
 extension VectorIndex {
@@ -75,6 +75,6 @@ extension VectorIndex {
         guard query.count == dimension else {
             throw VectorIndexError.badInput("query", "has \(query.count) values, the index has dimension \(dimension)")
         }
-        return try search(query, k: k, options: options)[0]
+        return try search(batch: query, k: k, options: options)[0]
     }
 }

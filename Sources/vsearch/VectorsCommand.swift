@@ -98,7 +98,7 @@ struct VectorsSearch: ParsableCommand {
             }
             try idx.verify(threads: threads)
             let t2 = clock.now
-            let results = try idx.search(q, k: k, options: SearchOptions(nprobe: nprobe, threads: threads, rerankFactor: rerank))
+            let results = try idx.search(batch: q, k: k, options: SearchOptions(nprobe: nprobe, threads: threads, rerankFactor: rerank))
             let t3 = clock.now
             var ids = [Int32](repeating: -1, count: results.count * k)
             for (i, r) in results.enumerated() {

@@ -10,7 +10,7 @@ import VectorIndex
         let q = RandomVectors.gaussian(5, dimension: d, seed: 8)
         var flat = FlatIndex(dimension: d, metric: metric)
         try flat.add(x, ids: (0..<500).map { Int64($0 * 10) })
-        let found = try flat.search(q, k: 5, options: SearchOptions())
+        let found = try flat.search(batch: q, k: 5, options: SearchOptions())
         for qi in 0..<5 {
             let scored = (0..<500).map { r -> (Int64, Float) in
                 var s: Float = 0

@@ -17,12 +17,12 @@ import VectorIndex
         #expect(report.nlist == IVFBuildOptions.defaultNlist(count: 20_000))
         let index = try IVFIndex.open(directory: dir.path)
         #expect(index.count == 20_000)
-        let truth = try TestData.oracle(metric).search(TestData.queries, k: 10, options: SearchOptions())
-        let found = try index.search(TestData.queries, k: 10, options: SearchOptions(nprobe: Self.nprobe, threads: 2))
+        let truth = try TestData.oracle(metric).search(batch: TestData.queries, k: 10, options: SearchOptions())
+        let found = try index.search(batch: TestData.queries, k: 10, options: SearchOptions(nprobe: Self.nprobe, threads: 2))
         let recall = TestData.recall(found, truth, k: 10)
         #expect(recall >= 0.95, "recall@10 = \(recall) for \(metric) \(encoding)")
         // Probing every list is exhaustive: flat must then equal the oracle exactly.
-        let all = try index.search(TestData.queries, k: 10, options: SearchOptions(nprobe: index.nlist))
+        let all = try index.search(batch: TestData.queries, k: 10, options: SearchOptions(nprobe: index.nlist))
         let full = TestData.recall(all, truth, k: 10)
         if encoding == .flat {
             #expect(full == 1.0)
@@ -40,14 +40,14 @@ import VectorIndex
         defer { dir.remove() }
         try TestData.build(dir.path)
         let index = try IVFIndex.open(directory: dir.path)
-        let truth = try TestData.oracle(.innerProduct).search(TestData.queries, k: 10, options: SearchOptions())
+        let truth = try TestData.oracle(.innerProduct).search(batch: TestData.queries, k: 10, options: SearchOptions())
         var last = 0.0
         for nprobe in [1, 4, 16, 64] {
-            let r = TestData.recall(try index.search(TestData.queries, k: 10, options: SearchOptions(nprobe: nprobe)), truth, k: 10)
+            let r = TestData.recall(try index.search(batch: TestData.queries, k: 10, options: SearchOptions(nprobe: nprobe)), truth, k: 10)
             #expect(r >= last)
             last = r
         }
-        let batch = try index.search(TestData.queries, k: 10, options: SearchOptions(nprobe: 8, threads: 2))
+        let batch = try index.search(batch: TestData.queries, k: 10, options: SearchOptions(nprobe: 8, threads: 2))
         for i in stride(from: 0, to: 200, by: 37) {
             let q = Array(TestData.queries[(i * 32)..<((i + 1) * 32)])
             #expect(try index.search(q, k: 10, options: SearchOptions(nprobe: 8)) == batch[i])
@@ -61,10 +61,10 @@ import VectorIndex
         let index = try IVFIndex.open(directory: dir.path)
         let allowed = Set((0..<20_000).filter { $0 % 3 == 0 }.map(Int64.init))
         let filter = IDFilter.allowing(allowed)
-        let found = try index.search(TestData.queries, k: 10, options: SearchOptions(nprobe: index.nlist, filter: filter))
+        let found = try index.search(batch: TestData.queries, k: 10, options: SearchOptions(nprobe: index.nlist, filter: filter))
         var oracle = try TestData.oracle(.innerProduct)
         oracle.remove(Set((0..<20_000).map(Int64.init)).subtracting(allowed))
-        let truth = try oracle.search(TestData.queries, k: 10, options: SearchOptions())
+        let truth = try oracle.search(batch: TestData.queries, k: 10, options: SearchOptions())
         #expect(found == truth)
         #expect(found.allSatisfy { $0.count == 10 && $0.allSatisfy { allowed.contains($0.id) } })
     }

@@ -101,12 +101,17 @@ struct IVFFileLayout: Equatable {
         var r = ByteReader(base, count: headerLength, subject: path)
         r.offset = 8
         let version = try r.u32()
-        guard version == formatVersion else {
-            throw VectorIndexError(.unsupportedVersion, path, "has format version \(version); this build reads version \(formatVersion)")
-        }
+        // The checksum is checked first so a damaged version field reads as corruption; a newer format
+        // (which may lay out its header differently) is reported as such only when its checksum is intact.
         let stored = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 248, as: UInt64.self))
         guard XXHash64.hash(base: base, count: 248) == stored else {
+            if version != formatVersion && version > 0 && version < 100 {
+                throw VectorIndexError(.unsupportedVersion, path, "has format version \(version); this build reads version \(formatVersion)")
+            }
             throw VectorIndexError.corrupt(path, "header checksum mismatch")
+        }
+        guard version == formatVersion else {
+            throw VectorIndexError(.unsupportedVersion, path, "has format version \(version); this build reads version \(formatVersion)")
         }
         let hlen = try r.u32()
         let d = Int(try r.u32()), m = try r.u32(), e = try r.u32(), nlist = Int(try r.u32())

@@ -30,10 +30,10 @@ struct Manifest: Equatable {
             var r = ByteReader(raw.baseAddress!, count: length, subject: path)
             r.offset = 8
             let fmt = try r.u32()
-            guard fmt == 1 else { throw VectorIndexError(.unsupportedVersion, path, "has format version \(fmt); this build reads 1") }
             guard XXHash64.hash(base: raw.baseAddress!, count: 56) == UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 56, as: UInt64.self)) else {
                 throw VectorIndexError.corrupt(path, "checksum mismatch")
             }
+            guard fmt == 1 else { throw VectorIndexError(.unsupportedVersion, path, "has format version \(fmt); this build reads 1") }
             _ = try r.u32()
             return Manifest(version: try r.u64())
         }

@@ -8,7 +8,7 @@ extension IVFIndex {
     /// queries of the block is read from memory once and scanned from cache for the others. Tombstones
     /// and the filter are checked only for candidates that would enter a query's current top-k.
     /// With SQ8 and stored vectors, the best `k × rerankFactor` candidates are re-scored exactly.
-    public func search(_ queries: [Float], k: Int, options: SearchOptions) throws -> [[Neighbor]] {
+    public func search(batch queries: [Float], k: Int, options: SearchOptions) throws -> [[Neighbor]] {
         let d = dimension
         guard queries.count % d == 0 else {
             throw VectorIndexError.badInput("queries", "\(queries.count) values are not a whole number of \(d)-d vectors")
