@@ -47,7 +47,7 @@ public struct SearchOptions: Sendable {
     /// by exact score. `0` disables re-ranking.
     public var rerankFactor: Int
 
-    public init(nprobe: Int = 16, filter: IDFilter? = nil, threads: Int = 1, rerankFactor: Int = 4) {
+    public init(nprobe: Int = 16, filter: IDFilter? = nil, threads: Int = 1, rerankFactor: Int = 2) {
         self.nprobe = nprobe
         self.filter = filter
         self.threads = threads

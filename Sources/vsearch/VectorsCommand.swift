@@ -75,7 +75,7 @@ struct VectorsSearch: ParsableCommand {
     @Option(help: "Lists probed per query.") var nprobe: Int = 16
     @Option(help: "Output ids (ivecs).") var out: String
     @Option(help: "Threads for the batch of queries.") var threads: Int = 1
-    @Option(help: "sq8: re-rank k × this many candidates exactly (0 = off).") var rerank: Int = 4
+    @Option(help: "sq8: re-rank k × this many candidates exactly (0 = off).") var rerank: Int = 2
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }

@@ -26,9 +26,33 @@ func load16(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
     UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
 }
 
+/// Eight bytes widened to eight floats. Written lane by lane on purpose: LLVM folds this into one
+/// `vpmovzxbd ymm, [mem]` + `vcvtdq2ps`, whereas the stdlib's generic `SIMD8<Float>(SIMD8<UInt8>)`
+/// is an out-of-line call that splits into 128-bit pieces (measured: 4× slower SQ8 scans).
 @inline(__always)
-func load16(_ p: UnsafePointer<UInt8>, _ i: Int) -> SIMD16<Float> {
-    SIMD16<Float>(UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self))
+func widen8(_ p: UnsafePointer<UInt8>, _ i: Int) -> SIMD8<Float> {
+    let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt8>.self)
+    var w = SIMD8<Int32>()
+    for j in 0..<8 { w[j] = Int32(v[j]) }
+    var f = SIMD8<Float>()
+    for j in 0..<8 { f[j] = Float(w[j]) }
+    return f
+}
+
+@inline(__always)
+func load8(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> {
+    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+/// Horizontal sum as a tree (the stdlib's `sum()` adds lane by lane in sequence).
+@inline(__always)
+func horizontalSum(_ v: SIMD16<Float>) -> Float { horizontalSum(v.lowHalf + v.highHalf) }
+
+@inline(__always)
+func horizontalSum(_ v: SIMD8<Float>) -> Float {
+    let h = v.lowHalf + v.highHalf
+    let t = h.lowHalf + h.highHalf
+    return t[0] + t[1]
 }
 
 enum Kernels {
@@ -43,7 +67,7 @@ enum Kernels {
             i += 32
         }
         if i + 16 <= d { fusedAdd(&acc0, load16(a, i), load16(b, i)); i += 16 }
-        var s = (acc0 + acc1).sum()
+        var s = horizontalSum(acc0 + acc1)
         while i < d { s += a[i] * b[i]; i += 1 }
         return s
     }
@@ -60,7 +84,7 @@ enum Kernels {
             i += 32
         }
         if i + 16 <= d { let x = load16(a, i) - load16(b, i); fusedAdd(&acc0, x, x); i += 16 }
-        var s = (acc0 + acc1).sum()
+        var s = horizontalSum(acc0 + acc1)
         while i < d { let x = a[i] - b[i]; s += x * x; i += 1 }
         return s
     }
@@ -87,15 +111,17 @@ enum Kernels {
                                      count: Int, d: Int, into out: UnsafeMutablePointer<Float>) {
         for r in 0..<count {
             let c = codes + r * d
-            var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
+            var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
             var i = 0
             while i + 32 <= d {
-                fusedAdd(&acc0, load16(qs, i), load16(c, i))
-                fusedAdd(&acc1, load16(qs, i + 16), load16(c, i + 16))
+                fusedAdd(&acc0, load8(qs, i), widen8(c, i))
+                fusedAdd(&acc1, load8(qs, i + 8), widen8(c, i + 8))
+                fusedAdd(&acc2, load8(qs, i + 16), widen8(c, i + 16))
+                fusedAdd(&acc3, load8(qs, i + 24), widen8(c, i + 24))
                 i += 32
             }
-            if i + 16 <= d { fusedAdd(&acc0, load16(qs, i), load16(c, i)); i += 16 }
-            var s = (acc0 + acc1).sum()
+            while i + 8 <= d { fusedAdd(&acc0, load8(qs, i), widen8(c, i)); i += 8 }
+            var s = horizontalSum((acc0 + acc1) + (acc2 + acc3))
             while i < d { s += qs[i] * Float(c[i]); i += 1 }
             out[r] = bias + s
         }
@@ -106,27 +132,17 @@ enum Kernels {
                            count: Int, d: Int, into out: UnsafeMutablePointer<Float>) {
         for r in 0..<count {
             let c = codes + r * d
-            var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
+            var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
             var i = 0
-            while i + 32 <= d {
-                var x = load16(qm, i), y = load16(qm, i + 16)
-                #if VECTORINDEX_FMA
-                x.addProduct(-load16(scale, i), load16(c, i))
-                y.addProduct(-load16(scale, i + 16), load16(c, i + 16))
-                #else
-                x -= load16(scale, i) * load16(c, i)
-                y -= load16(scale, i + 16) * load16(c, i + 16)
-                #endif
+            while i + 16 <= d {
+                let x = load8(qm, i) - load8(scale, i) * widen8(c, i)
+                let y = load8(qm, i + 8) - load8(scale, i + 8) * widen8(c, i + 8)
                 fusedAdd(&acc0, x, x)
                 fusedAdd(&acc1, y, y)
-                i += 32
-            }
-            if i + 16 <= d {
-                let x = load16(qm, i) - load16(scale, i) * load16(c, i)
-                fusedAdd(&acc0, x, x)
                 i += 16
             }
-            var s = (acc0 + acc1).sum()
+            while i + 8 <= d { let x = load8(qm, i) - load8(scale, i) * widen8(c, i); fusedAdd(&acc0, x, x); i += 8 }
+            var s = horizontalSum(acc0 + acc1)
             while i < d { let x = qm[i] - scale[i] * Float(c[i]); s += x * x; i += 1 }
             out[r] = -s
         }
