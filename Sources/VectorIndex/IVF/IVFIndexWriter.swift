@@ -80,6 +80,7 @@ public final class IVFIndexWriter {
     }
 
     /// Writes `v<next>.ivf` and switches the manifest to it.
+    @discardableResult
     private func publish(source: some VectorSource, ids: [Int64]?, centroids: [Float], encoding: any VectorEncoding,
                          metric: Metric, storeVectors: Bool, assignment: [Int32], threads: Int) throws -> UInt64 {
         let version = (current?.version ?? 0) + 1
