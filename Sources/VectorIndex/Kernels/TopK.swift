@@ -1,53 +1,62 @@
-/// The best `k` (score, id, row) triples seen so far: a binary min-heap on score whose root is the
+/// The best `k` (score, id, row) entries seen so far: a binary min-heap on score whose root is the
 /// worst kept entry, so `threshold` is the score a newcomer must beat once the heap is full.
 /// `row` is an opaque locator the caller uses later (e.g. to re-rank from stored fp32 vectors).
 struct TopK {
+    struct Entry {
+        var score: Float
+        var id: Int64
+        var row: Int
+    }
+
     let k: Int
-    private(set) var scores: [Float] = []
-    private(set) var ids: [Int64] = []
-    private(set) var rows: [Int] = []
+    private(set) var entries: [Entry] = []
+    /// Cached root score once full (`-inf` before), read on every candidate.
+    private(set) var threshold: Float = -.infinity
 
     init(k: Int) {
         self.k = k
-        scores.reserveCapacity(k)
-        ids.reserveCapacity(k)
-        rows.reserveCapacity(k)
+        entries.reserveCapacity(k)
     }
 
-    var isFull: Bool { scores.count >= k }
-    /// A newcomer must score strictly above this to enter.
-    var threshold: Float { scores.count < k ? -Float.infinity : scores[0] }
+    var ids: [Int64] { entries.map(\.id) }
 
     mutating func push(score: Float, id: Int64, row: Int) {
-        if scores.count < k {
-            scores.append(score); ids.append(id); rows.append(row)
-            var i = scores.count - 1
-            while i > 0 {
-                let p = (i - 1) / 2
-                if scores[p] <= scores[i] { break }
-                scores.swapAt(p, i); ids.swapAt(p, i); rows.swapAt(p, i)
-                i = p
+        let new = Entry(score: score, id: id, row: row)
+        if entries.count < k {
+            entries.append(new)
+            entries.withUnsafeMutableBufferPointer { h in
+                var i = h.count - 1
+                while i > 0 {
+                    let p = (i - 1) / 2
+                    if h[p].score <= new.score { break }
+                    h[i] = h[p]
+                    i = p
+                }
+                h[i] = new
             }
-        } else if score > scores[0] {
-            scores[0] = score; ids[0] = id; rows[0] = row
-            var i = 0
-            let n = scores.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n && scores[l] < scores[m] { m = l }
-                if r < n && scores[r] < scores[m] { m = r }
-                if m == i { break }
-                scores.swapAt(m, i); ids.swapAt(m, i); rows.swapAt(m, i)
-                i = m
+            if entries.count == k { threshold = entries[0].score }
+        } else if score > threshold {
+            threshold = entries.withUnsafeMutableBufferPointer { h in
+                let n = h.count
+                var i = 0
+                while true {
+                    let l = 2 * i + 1
+                    if l >= n { break }
+                    let r = l + 1
+                    let m = r < n && h[r].score < h[l].score ? r : l
+                    if h[m].score >= new.score { break }
+                    h[i] = h[m]
+                    i = m
+                }
+                h[i] = new
+                return h[0].score
             }
         }
     }
 
     /// Entries best first (ties broken by smaller id, so results are deterministic).
-    func sorted() -> [(score: Float, id: Int64, row: Int)] {
-        (0..<scores.count).map { (scores[$0], ids[$0], rows[$0]) }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+    func sorted() -> [Entry] {
+        entries.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
     }
 
     func neighbors() -> [Neighbor] { sorted().map { Neighbor(id: $0.id, score: $0.score) } }
