@@ -14,6 +14,15 @@ let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
 let simdKernels: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
 #else
 let simdKernels: [SwiftSetting] = optimisedInDebug
+/// The vector index's distance kernels target x86-64-v3 (AVX2 + FMA), as FAISS's AVX2 build does; the
+/// `VECTORINDEX_FMA` condition selects fused multiply-add in the kernels (without hardware FMA it would
+/// become a libm call per lane). Other architectures use the portable SIMD code.
+#if arch(x86_64)
+let vectorIndexSettings: [SwiftSetting] = optimisedInDebug + [
+    .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]), .define("VECTORINDEX_FMA"),
+]
+#else
+let vectorIndexSettings: [SwiftSetting] = optimisedInDebug
 #endif
 
 let package = Package(
@@ -42,7 +51,9 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
         .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex"], swiftSettings: optimisedInDebug),
+        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: vectorIndexSettings),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
+        .executableTarget(name: "vindex-crash-helper", dependencies: ["VectorIndex"], path: "Tests/VectorIndexCrashHelper"),
 
         // MARK: Executables
         .executableTarget(
@@ -67,6 +78,8 @@ let package = Package(
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "SearchTesting"]),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
     ],
     swiftLanguageModes: [.v6]
 )
