@@ -14,6 +14,8 @@ let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
 let simdKernels: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
 #else
 let simdKernels: [SwiftSetting] = optimisedInDebug
+#endif
+
 /// The vector index's distance kernels target x86-64-v3 (AVX2 + FMA), as FAISS's AVX2 build does; the
 /// `VECTORINDEX_FMA` condition selects fused multiply-add in the kernels (without hardware FMA it would
 /// become a libm call per lane). Other architectures use the portable SIMD code.
@@ -51,7 +53,6 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CCodecShims"], swiftSettings: optimisedInDebug),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
-        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
         .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex"], swiftSettings: optimisedInDebug),
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: vectorIndexSettings),
@@ -63,8 +64,7 @@ let package = Package(
         .executableTarget(
             name: "vsearch",
             dependencies: [
-                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine",
-                "Imaging", "Embedding", "VectorIndex", "VideoFrames",
+                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine", "VideoFrames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,11 +80,9 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),
-        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting"]),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "SearchTesting"]),
-        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "SearchTesting"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
