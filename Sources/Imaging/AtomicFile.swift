@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
+private let systemWrite = Darwin.write
 #endif
 
 /// Crash-safe file replacement: write a temporary file beside the target, `fsync` it, `rename` it over
@@ -19,7 +21,7 @@ public enum AtomicFile {
         var written = 0
         let ok = bytes.withUnsafeBufferPointer { buffer -> Bool in
             while written < buffer.count {
-                let n = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                let n = systemWrite(descriptor, buffer.baseAddress! + written, buffer.count - written)
                 if n < 0 { if errno == EINTR { continue }; return false }
                 written += n
             }
