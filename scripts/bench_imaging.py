@@ -104,7 +104,7 @@ def pillow_crop(path):
 
 def timed(label, fn, repeats):
     if loadmon:
-        loadmon.wait_quiet(max_wait=float(os.environ.get("BENCH_WAIT_QUIET", "30")))
+        loadmon.wait_quiet(max_wait=float(os.environ.get("BENCH_WAIT_QUIET", "10")))
     t0, b0, o0 = time.perf_counter(), busy_seconds(), own_seconds()
     result = fn(repeats)
     dt = time.perf_counter() - t0
@@ -115,12 +115,13 @@ def timed(label, fn, repeats):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--blocks", type=int, default=5, help="alternating ours/Pillow blocks per data set")
     ap.add_argument("--data", default=os.environ.get("BENCH_DIR", "/tmp/vs-bench-imaging"))
     args = ap.parse_args()
     sets = prepare(args.data)
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, loadavg {open('/proc/loadavg').read().split()[0]}, "
-          f"Pillow {Image.__version__}, repeat {args.repeat} (median), 1 thread each")
+          f"Pillow {Image.__version__}, repeat {args.repeat} x {args.blocks} alternating blocks (medians), 1 thread each")
     print("wall = images per wall-clock second; cpu = images per CPU second of the process (robust to other load)")
     print(f"{'data':<18} {'ours wall':>10} {'Pillow wall':>12} {'ratio':>6} {'ours cpu':>9} {'Pillow cpu':>11} {'ratio':>6} "
           f"{'MAD':>6} {'bg ours':>8} {'bg Pillow':>10}")
@@ -149,19 +150,28 @@ def main():
                 cpu_seconds.append(time.process_time() - c0)
             return {"seconds": seconds, "cpu_seconds": cpu_seconds, "crops": crops}
 
-        ours_result, ours_bg = timed("ours", ours, repeats)
-        pillow_result, pillow_bg = timed("pillow", pillow, repeats)
-        ours_rate = len(files) / statistics.median(ours_result["seconds"])
-        pillow_rate = len(files) / statistics.median(pillow_result["seconds"])
-        ours_cpu = len(files) / statistics.median(ours_result["cpu_seconds"])
-        pillow_cpu = len(files) / statistics.median(pillow_result["cpu_seconds"])
+        # Alternate the two sides in blocks so both see the same background load; each block's ratio
+        # compares neighbours in time, and the medians over blocks are reported.
+        rows = []
+        for _ in range(args.blocks):
+            ours_result, ours_bg = timed("ours", ours, repeats)
+            pillow_result, pillow_bg = timed("pillow", pillow, repeats)
+            rows.append({
+                "ours": len(files) / statistics.median(ours_result["seconds"]),
+                "pillow": len(files) / statistics.median(pillow_result["seconds"]),
+                "ours_cpu": len(files) / statistics.median(ours_result["cpu_seconds"]),
+                "pillow_cpu": len(files) / statistics.median(pillow_result["cpu_seconds"]),
+                "bg_ours": ours_bg, "bg_pillow": pillow_bg})
+        med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+        wall_ratio = statistics.median(r["ours"] / r["pillow"] for r in rows)
+        cpu_ratio = statistics.median(r["ours_cpu"] / r["pillow_cpu"] for r in rows)
         with open(crops_path, "rb") as f:
             a = np.frombuffer(f.read(), dtype=np.uint8).astype(np.int16)
         b = np.frombuffer(b"".join(pillow_result["crops"]), dtype=np.uint8).astype(np.int16)
         mad = float(np.abs(a - b).mean()) if a.shape == b.shape else float("nan")
-        print(f"{name:<18} {ours_rate:>10.1f} {pillow_rate:>12.1f} {ours_rate / pillow_rate:>5.2f}x "
-              f"{ours_cpu:>9.1f} {pillow_cpu:>11.1f} {ours_cpu / pillow_cpu:>5.2f}x {mad:>6.3f} "
-              f"{ours_bg:>8.2f} {pillow_bg:>10.2f}" + (f"  ({ours_result['failures']} failures)" if ours_result["failures"] else ""))
+        print(f"{name:<18} {med['ours']:>10.1f} {med['pillow']:>12.1f} {wall_ratio:>5.2f}x "
+              f"{med['ours_cpu']:>9.1f} {med['pillow_cpu']:>11.1f} {cpu_ratio:>5.2f}x {mad:>6.3f} "
+              f"{med['bg_ours']:>8.2f} {med['bg_pillow']:>10.2f}" + (f"  ({ours_result['failures']} failures)" if ours_result["failures"] else ""))
 
 
 if __name__ == "__main__":

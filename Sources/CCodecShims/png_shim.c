@@ -52,6 +52,11 @@ static png_structp vs_png_create(vs_png_reader *reader) {
     png_set_chunk_malloc_max(png, 8u << 20);
     // Ancillary chunks with bad CRCs are skipped instead of failing the image.
     png_set_crc_action(png, PNG_CRC_DEFAULT, PNG_CRC_QUIET_USE);
+#if defined(PNG_SET_OPTION_SUPPORTED) && defined(PNG_IGNORE_ADLER32)
+    // Every IDAT chunk already carries a CRC-32 over the compressed bytes, which libpng checks; zlib's
+    // Adler-32 over the inflated bytes adds no protection against damaged files and costs ~6% of decoding.
+    png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+#endif
     return png;
 }
 

@@ -1,14 +1,16 @@
 #if canImport(Glibc)
 import Glibc
+private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
+private let systemWrite = Darwin.write
 #endif
 
 /// Crash-safe file replacement: write a temporary file beside the target, `fsync` it, `rename` it over
 /// the target, then `fsync` the directory so the rename itself is durable. A crash at any instant leaves
-/// either the old file or the complete new one.
-public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws(ImagingError) {
+/// either the old file or the complete new one. Internal: `PNGEncoder.write(_:to:)` is the public door.
+enum AtomicFile {
+    static func write(_ bytes: [UInt8], to path: String) throws(ImagingError) {
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         func fail(_ what: String) -> ImagingError {
@@ -19,7 +21,7 @@ public enum AtomicFile {
         var written = 0
         let ok = bytes.withUnsafeBufferPointer { buffer -> Bool in
             while written < buffer.count {
-                let n = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                let n = systemWrite(descriptor, buffer.baseAddress! + written, buffer.count - written)
                 if n < 0 { if errno == EINTR { continue }; return false }
                 written += n
             }

@@ -19,6 +19,7 @@ extension Image {
     }
 
     /// Resized so the shorter side is `side` pixels, keeping the aspect ratio (up or down).
+    /// The whole result is materialised: for extreme panoramas prefer `modelInput`, which computes only the crop.
     public func resizedShorterSide(to side: Int, filter: ResizeFilter = .bilinear) -> Image {
         let size = Image.sizeWithShorterSide(side, width: width, height: height)
         return resized(width: size.width, height: size.height, filter: filter)

@@ -1,5 +1,6 @@
-/// The separable resize kernel: a vertical pass, then a horizontal pass, both in 14-bit fixed point with
-/// an 8-bit intermediate (Pillow's scheme, with `Int16` weights; see `ResampleCoefficients`).
+/// The separable resize kernel: a vertical pass, then a horizontal pass, with an 8-bit image between them
+/// (Pillow's scheme). Weights are 14-bit fixed point (`Int16`, see `ResampleCoefficients`); the vertical
+/// pass accumulates them in `Float` lanes, the horizontal one in `Int32`.
 ///
 /// Vertical first is deliberate: it walks whole source rows and accumulates `row[i] · w` over contiguous
 /// bytes, which the compiler vectorises (all three channels at once), and it leaves the horizontal pass —

@@ -47,6 +47,9 @@ import Testing
             (.tiff, [0x4D, 0x4D, 0x00, 0x2A, 0, 0, 0, 8, 0, 0]),
             (.heic, [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0] + Array("mif1heic".utf8)),
             (.avif, [0, 0, 0, 28] + Array("ftypavif".utf8) + [0, 0, 0, 0] + Array("avifmif1miaf".utf8)),
+            (.jpeg2000, [0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A]),
+            (.jpegXL, [0xFF, 0x0A, 0x00, 0x10]),
+            (.ico, [0, 0, 1, 0, 1, 0, 16, 16, 0, 0]),
         ]
         for (format, bytes) in headers {
             let error = Self.decodeError(bytes, name: "photo.\(format.rawValue)")

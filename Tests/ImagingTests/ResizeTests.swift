@@ -67,6 +67,16 @@ import Testing
         }
     }
 
+    @Test func extremeShapesStayWellDefined() {
+        let color = RGBColor(red: 9, green: 99, blue: 199)
+        for (w, h) in [(1, 1), (1, 1000), (1000, 1), (2, 3), (4096, 3)] {
+            let image = Image(width: w, height: h, filledWith: color)
+            #expect(image.modelInput() == Image(width: 224, height: 224, filledWith: color), "\(w)x\(h)")
+            let thumb = image.fitted(within: 64)
+            #expect(thumb.width <= 64 && thumb.height <= 64 && thumb.pixels.allSatisfy { [9, 99, 199].contains($0) })
+        }
+    }
+
     @Test func largeReductionsAverageInsteadOfAliasing() {
         // A one-pixel checkerboard shrunk 8×: every output pixel sees many source pixels → mid-gray.
         // A resizer without a widened support would return pure black/white samples.
