@@ -38,7 +38,7 @@ import Tensor
 
     @Test func pointwiseMatchesNaiveLoopsWithBiasActivationAndResidual() {
         var rng = SeededValues(seed: 7)
-        for (h, w, cin, cout) in [(5, 7, 13, 21), (4, 4, 16, 24), (1, 1, 3, 1)] {
+        for (h, w, cin, cout) in [(5, 7, 13, 21), (4, 4, 16, 24), (1, 1, 3, 1), (3, 5, 40, 40), (2, 7, 9, 32), (1, 3, 1280, 1000), (7, 7, 24, 40), (7, 7, 48, 32)] {
             let input = rng.array(h * w * cin, scale: 2)
             let torchWeights = rng.array(cout * cin)
             let bias = rng.array(cout)
@@ -58,7 +58,8 @@ import Tensor
                     PointwiseConvolution.apply(input: x.map, weights: weights, activation: activation,
                                                residual: useResidual ? residual.map : nil, output: y.map, pixels: pixels)
                 }
-                #expect(maxAbsDifference(y.map.toArray(), expected) < 1e-5, "\(h)×\(w) \(cin)→\(cout) \(activation) residual \(useResidual)")
+                // Float32 sums of `cin` products: allow rounding that grows with the length.
+                #expect(maxAbsDifference(y.map.toArray(), expected) < 1e-5 + 1e-6 * Float(cin), "\(h)×\(w) \(cin)→\(cout) \(activation) residual \(useResidual)")
             }
         }
     }
@@ -86,7 +87,7 @@ import Tensor
         }
     }
 
-    @Test func globalAveragePoolAndFullyConnectedMatchNaiveLoops() {
+    @Test func globalAveragePoolMatchesNaiveLoops() {
         var rng = SeededValues(seed: 3)
         let (h, w, c) = (3, 5, 21)
         let input = rng.array(h * w * c)
@@ -96,16 +97,5 @@ import Tensor
         let expected = (0..<c).map { ch in (0..<(h * w)).reduce(Float(0)) { $0 + input[$1 * c + ch] } / Float(h * w) }
         #expect(maxAbsDifference(pooled.map.toArray(), expected) < 1e-6)
 
-        let (batch, inputs, outputs) = (3, 21, 10)
-        let rows = rng.array(batch * inputs)
-        let weights = rng.array(outputs * inputs)
-        let bias = rng.array(outputs)
-        let out = OwnedMap(height: 1, width: 1, channels: batch * outputs)
-        rows.withUnsafeBufferPointer { FullyConnected.apply(input: $0.baseAddress!, batch: batch, inputs: inputs, weights: weights, bias: bias, output: out.map.base) }
-        var naive = [Float](repeating: 0, count: batch * outputs)
-        for n in 0..<batch { for o in 0..<outputs {
-            naive[n * outputs + o] = bias[o] + (0..<inputs).reduce(Float(0)) { $0 + rows[n * inputs + $1] * weights[o * inputs + $1] }
-        } }
-        #expect(maxAbsDifference(out.map.toArray(), naive) < 1e-5)
     }
 }

@@ -13,9 +13,8 @@ struct EncoderWeights: Sendable {
     var stem: ConvolutionWeights
     var blocks: [Block]
     var head: PointwiseWeights
-    /// Classifier `[1000 × 1280]` row-major (PyTorch `Linear` layout) and its bias.
-    var classifierWeights: [Float]
-    var classifierBias: [Float]
+    /// The 1280 → 1000 classifier, run as a 1×1 convolution over the batch's pooled rows.
+    var classifier: PointwiseWeights
 
     /// Reads the checkpoint tensors (lukemelas naming: `_conv_stem`, `_bn0`, `_blocks.N._expand_conv`,
     /// `_bn0/1/2`, `_depthwise_conv`, `_project_conv`, `_conv_head`, `_bn1`, `_fc`), checks every shape
@@ -74,7 +73,12 @@ struct EncoderWeights: Sendable {
                          depthwise: DepthwiseWeights(kernel: k, channels: c, taps: taps, bias: dw.bias), project: project)
         }
         head = try pointwise(conv: "_conv_head", bn: "_bn1", cin: blocks.last!.outputChannels, cout: EfficientNetLite0.headChannels)
-        classifierWeights = try file.tensor("_fc.weight", shape: [EfficientNetLite0.classCount, EfficientNetLite0.headChannels]).values
-        classifierBias = try file.tensor("_fc.bias", shape: [EfficientNetLite0.classCount]).values
+        // `_fc.weight` is PyTorch `Linear` layout `[1000 × 1280]` → `[1280 × 1000]`.
+        let classes = EfficientNetLite0.classCount, features = EfficientNetLite0.headChannels
+        let fc = try file.tensor("_fc.weight", shape: [classes, features]).values
+        var fcT = [Float](repeating: 0, count: fc.count)
+        for o in 0..<classes { for i in 0..<features { fcT[i * classes + o] = fc[o * features + i] } }
+        classifier = PointwiseWeights(inputChannels: features, outputChannels: classes, weights: fcT,
+                                      bias: try file.tensor("_fc.bias", shape: [classes]).values)
     }
 }

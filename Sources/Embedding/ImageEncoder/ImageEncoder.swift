@@ -8,7 +8,8 @@ import Tensor
 /// Load once, share everywhere: the weights are immutable and each call checks scratch arenas out
 /// of a pool, so concurrent callers are safe. A batch is spread over ``threadCount`` threads: whole
 /// images per thread when the batch has at least as many images, otherwise each layer of one image
-/// is split by rows. BLAS is pinned to one thread at init (the encoder parallelises itself).
+/// is split by rows. The encoder makes no BLAS calls (its kernels are the project's own), so it leaves
+/// the process-wide OpenBLAS thread count alone.
 public final class ImageEncoder: Sendable {
     /// Side of the square input image.
     public static let inputSize = EfficientNetLite0.inputSize
@@ -23,7 +24,8 @@ public final class ImageEncoder: Sendable {
     public let classNames: [String]
     let weights: EncoderWeights
     let plan = ForwardPlan()
-    private let arenas = Mutex<[ScratchArena]>([])
+    /// Idle execution contexts (a thread team and one arena per thread), leased one per call.
+    private let contexts = Mutex<[ExecutionContext]>([])
 
     /// Loads and verifies `weightsPath` (a safetensors file made by `scripts/setup`: checksum, format,
     /// the shape of every tensor) and the class list `classNamesPath` (1000 lines).
@@ -37,7 +39,6 @@ public final class ImageEncoder: Sendable {
         weights = try EncoderWeights(file: file)
         classNames = try Self.readClassNames(classNamesPath)
         threadCount = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        BLAS.threadCount = 1
     }
 
     /// Loads the model from `files` (default: ``ModelFiles/locate(environment:)``).
@@ -79,36 +80,41 @@ public final class ImageEncoder: Sendable {
     /// Runs `count` images: `fill(i, p)` writes image `i`'s normalised NHWC input to `p`.
     private func run(count: Int, fill: (Int, UnsafeMutablePointer<Float>) -> Void) -> [ImageEncoding] {
         guard count > 0 else { return [] }
-        let workers = min(threadCount, max(count, 1))
-        let leased = checkOut(workers)
-        defer { checkIn(leased) }
+        let context = checkOut()
+        defer { checkIn(context) }
+        let team = context.team, arenas = context.arenas
         let dim = Self.embeddingDimension
         var pooled = [Float](repeating: 0, count: count * dim)
         pooled.withUnsafeMutableBufferPointer { pooledBuffer in
             let pooledBase = pooledBuffer.baseAddress!
-            func one(_ index: Int, arena: ScratchArena, layerWorkers: Int) {
+            func one(_ index: Int, arena: ScratchArena, layerTeam: WorkerTeam?) {
                 fill(index, arena.slice(at: plan.depthwise, count: Self.inputSize * Self.inputSize * 3).base)
-                forward(arena: arena, workers: layerWorkers)
+                forward(arena: arena, team: layerTeam, scratch: layerTeam == nil ? [arena] : arenas)
                 (pooledBase + index * dim).update(from: arena.slice(at: plan.pooled, count: dim).base, count: dim)
             }
-            // Whole images per thread for the part of the batch that divides evenly…
-            let wholeImages = count - count % workers
-            if workers > 1, wholeImages > 0 {
-                Parallel.forEach(workers) { w in
-                    for index in stride(from: w, to: wholeImages, by: workers) { one(index, arena: leased[w], layerWorkers: 1) }
+            // Whole images per thread for the part of the batch that divides evenly (no hand-offs
+            // inside an image)…
+            let wholeImages = count - count % team.size
+            if wholeImages > 0 {
+                team.run { member in
+                    for index in stride(from: member, to: wholeImages, by: team.size) {
+                        one(index, arena: arenas[member], layerTeam: nil)
+                    }
                 }
-            } else if workers == 1 {
-                for index in 0..<count { one(index, arena: leased[0], layerWorkers: 1) }
-                return
             }
             // …and the rest one at a time with every layer split across the threads.
-            for index in wholeImages..<count { one(index, arena: leased[0], layerWorkers: workers) }
+            for index in wholeImages..<count {
+                one(index, arena: arenas[0], layerTeam: team.size > 1 ? team : nil)
+            }
         }
         var logits = [Float](repeating: 0, count: count * Self.classCount)
-        pooled.withUnsafeBufferPointer { p in
+        pooled.withUnsafeMutableBufferPointer { p in
             logits.withUnsafeMutableBufferPointer { l in
-                FullyConnected.apply(input: p.baseAddress!, batch: count, inputs: dim, weights: weights.classifierWeights,
-                                     bias: weights.classifierBias, output: l.baseAddress!)
+                let rows = FeatureMap(base: p.baseAddress!, height: 1, width: count, channels: dim)
+                let out = FeatureMap(base: l.baseAddress!, height: 1, width: count, channels: Self.classCount)
+                team.split(count) { range in
+                    PointwiseConvolution.apply(input: rows, weights: weights.classifier, activation: .none, output: out, pixels: range)
+                }
             }
         }
         return (0..<count).map { i in
@@ -121,21 +127,25 @@ public final class ImageEncoder: Sendable {
         }
     }
 
-    private func checkOut(_ n: Int) -> [ScratchArena] {
-        var leased = arenas.withLock { pool in
-            let k = min(n, pool.count)
-            defer { pool.removeLast(k) }
-            return Array(pool.suffix(k))
+    /// A thread team and its arenas, used by one call at a time.
+    final class ExecutionContext: Sendable {
+        let team: WorkerTeam
+        let arenas: [ScratchArena]
+        init(threads: Int, arenaCapacity: Int) {
+            team = WorkerTeam(size: threads)
+            arenas = (0..<threads).map { _ in ScratchArena(capacity: arenaCapacity) }
         }
-        while leased.count < n { leased.append(ScratchArena(capacity: plan.capacity)) }
-        return leased
     }
 
-    /// Returns arenas to the pool, keeping at most `threadCount` (enough for one call at a time;
-    /// extra arenas made for concurrent callers are freed).
-    private func checkIn(_ leased: [ScratchArena]) {
-        arenas.withLock { pool in
-            pool.append(contentsOf: leased.prefix(max(0, threadCount - pool.count)))
+    private func checkOut() -> ExecutionContext {
+        contexts.withLock { $0.popLast() } ?? ExecutionContext(threads: threadCount, arenaCapacity: plan.capacity)
+    }
+
+    /// Keeps one idle context (enough for one caller at a time); contexts made for concurrent
+    /// callers beyond that are freed, with their threads and arenas.
+    private func checkIn(_ context: ExecutionContext) {
+        contexts.withLock { pool in
+            if pool.isEmpty { pool.append(context) }
         }
     }
 

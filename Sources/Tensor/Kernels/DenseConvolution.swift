@@ -32,7 +32,14 @@ public enum DenseConvolution {
                     let iy = oy * stride - padY.before + ky
                     for kx in 0..<k {
                         let ix = ox * stride - padX.before + kx
-                        if iy >= 0, iy < input.height, ix >= 0, ix < input.width {
+                        let inside = iy >= 0 && iy < input.height && ix >= 0 && ix < input.width
+                        if cin == 3 {
+                            // RGB stem: three scalar moves beat a memmove call per tap.
+                            let src = input.base + (iy * input.width + ix) * 3
+                            dst[0] = inside ? src[0] : 0
+                            dst[1] = inside ? src[1] : 0
+                            dst[2] = inside ? src[2] : 0
+                        } else if inside {
                             dst.update(from: input.base + (iy * input.width + ix) * cin, count: cin)
                         } else {
                             dst.update(repeating: 0, count: cin)
@@ -43,12 +50,8 @@ public enum DenseConvolution {
             }
         }
         let pixels = rows.count * output.width
-        let c = output.base + rows.lowerBound * output.width * cout
-        weights.weights.withUnsafeBufferPointer { w in
-            BLAS.gemm(m: pixels, n: cout, k: patch, a: scratch.base, lda: patch, b: w.baseAddress!, ldb: cout, c: c, ldc: cout)
-        }
-        weights.bias.withUnsafeBufferPointer { bias in
-            Epilogue.apply(c, pixels: pixels, channels: cout, bias: bias.baseAddress!, activation: activation, residual: nil)
-        }
+        let patches = FeatureMap(base: scratch.base, height: 1, width: pixels, channels: patch)
+        let outRows = FeatureMap(base: output.base + rows.lowerBound * output.width * cout, height: 1, width: pixels, channels: cout)
+        PointwiseConvolution.apply(input: patches, weights: weights.matrix, activation: activation, output: outRows, pixels: 0..<pixels)
     }
 }

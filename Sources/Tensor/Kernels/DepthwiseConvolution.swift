@@ -16,22 +16,139 @@ public enum DepthwiseConvolution {
         precondition(input.channels == channels && output.channels == channels)
         precondition(output.height == padY.outputSize && output.width == padX.outputSize)
         precondition(rows.lowerBound >= 0 && rows.upperBound <= output.height)
+        let relu6 = activation == .relu6
+        // Output columns whose k taps all fall inside the image: no bounds checks there.
+        let interiorStart = min(output.width, (padX.before + stride - 1) / stride)
+        let interiorEnd = max(interiorStart, min(output.width, (input.width - k + padX.before) / stride + 1))
         weights.taps.withUnsafeBufferPointer { taps in
             weights.bias.withUnsafeBufferPointer { bias in
-                let relu6 = activation == .relu6
+                let taps = taps.baseAddress!, bias = bias.baseAddress!
                 for oy in rows {
                     let iy0 = oy * stride - padY.before
-                    let kyStart = max(0, -iy0), kyEnd = min(k, input.height - iy0)
-                    for ox in 0..<output.width {
+                    let ky = max(0, -iy0)..<min(k, input.height - iy0)
+                    let outRow = output.base + oy * output.width * channels
+                    func edge(_ ox: Int) {
                         let ix0 = ox * stride - padX.before
-                        let kxStart = max(0, -ix0), kxEnd = min(k, input.width - ix0)
-                        pixel(
-                            input: input, iy0: iy0, ix0: ix0, ky: kyStart..<kyEnd, kx: kxStart..<kxEnd, k: k,
-                            taps: taps.baseAddress!, bias: bias.baseAddress!, channels: channels, relu6: relu6,
-                            out: output.base + (oy * output.width + ox) * channels)
+                        pixel(input: input, iy0: iy0, ix0: ix0, ky: ky, kx: max(0, -ix0)..<min(k, input.width - ix0), k: k,
+                              taps: taps, bias: bias, channels: channels, relu6: relu6, out: outRow + ox * channels)
                     }
+                    for ox in 0..<interiorStart { edge(ox) }
+                    if channels % 8 == 0 {
+                        let row = Row(input: UnsafePointer(input.base + iy0 * input.width * channels), rowStride: input.width * channels,
+                                      channels: channels, taps: taps, bias: bias, ky: ky, relu6: relu6, out: outRow)
+                        let columns = interiorStart..<interiorEnd
+                        switch (k, stride) {
+                        case (3, 1): row.interior3x3s1(columns, padLeft: padX.before)
+                        case (3, 2): row.interior3x3s2(columns, padLeft: padX.before)
+                        case (5, 1): row.interior5x5s1(columns, padLeft: padX.before)
+                        case (5, 2): row.interior5x5s2(columns, padLeft: padX.before)
+                        default: row.interiorGeneric(columns, padLeft: padX.before, k: k, s: stride)
+                        }
+                    } else {
+                        for ox in interiorStart..<interiorEnd { edge(ox) }
+                    }
+                    for ox in interiorEnd..<output.width { edge(ox) }
                 }
             }
+        }
+    }
+
+    /// The interior of one output row (every tap inside the image), channels a multiple of 8: tiles
+    /// of 4 output pixels × 8 channels, so each weight vector loaded serves 4 FMAs and, at stride 1,
+    /// neighbouring outputs share input loads. `k` and `s` are literals at the call sites, so the tap
+    /// loop unrolls.
+    private struct Row {
+        /// Input row `iy0` (the row of tap `ky = 0`, which may lie in the padding: only rows `ky` are read).
+        let input: UnsafePointer<Float>
+        let rowStride: Int
+        let channels: Int
+        let taps: UnsafePointer<Float>
+        let bias: UnsafePointer<Float>
+        let ky: Range<Int>
+        let relu6: Bool
+        let out: UnsafeMutablePointer<Float>
+
+        // One out-of-line function per shape keeps each small enough for the optimiser to inline
+        // every vector load and unroll the taps.
+        @inline(never) func interior3x3s1(_ columns: Range<Int>, padLeft: Int) { interior(columns, padLeft: padLeft, k: 3, s: 1) }
+        @inline(never) func interior3x3s2(_ columns: Range<Int>, padLeft: Int) { interior(columns, padLeft: padLeft, k: 3, s: 2) }
+        @inline(never) func interior5x5s1(_ columns: Range<Int>, padLeft: Int) { interior(columns, padLeft: padLeft, k: 5, s: 1) }
+        @inline(never) func interior5x5s2(_ columns: Range<Int>, padLeft: Int) { interior(columns, padLeft: padLeft, k: 5, s: 2) }
+        @inline(never) func interiorGeneric(_ columns: Range<Int>, padLeft: Int, k: Int, s: Int) { interior(columns, padLeft: padLeft, k: k, s: s) }
+
+        @inline(__always)
+        func interior(_ columns: Range<Int>, padLeft: Int, k: Int, s: Int) {
+            // Wrapping arithmetic (`&+`, `&*`): indices are bounded by the map size, and overflow
+            // checks would keep the tap loop from unrolling.
+            let c = channels
+            var ox = columns.lowerBound
+            while ox &+ 4 <= columns.upperBound {
+                let base = input + (ox &* s &- padLeft) &* c
+                var cb = 0
+                while cb < c {
+                    var quad = Quad(bias: load(bias + cb))
+                    for y in ky {
+                        let inRow = base + (y &* rowStride &+ cb)
+                        let tapRow = taps + (y &* k &* c &+ cb)
+                        // Taps written out for the two kernel sizes so each is straight-line code.
+                        switch k {
+                        case 3:
+                            quad.tap(inRow, tapRow, x: 0, c: c, s: s); quad.tap(inRow, tapRow, x: 1, c: c, s: s)
+                            quad.tap(inRow, tapRow, x: 2, c: c, s: s)
+                        case 5:
+                            quad.tap(inRow, tapRow, x: 0, c: c, s: s); quad.tap(inRow, tapRow, x: 1, c: c, s: s)
+                            quad.tap(inRow, tapRow, x: 2, c: c, s: s); quad.tap(inRow, tapRow, x: 3, c: c, s: s)
+                            quad.tap(inRow, tapRow, x: 4, c: c, s: s)
+                        default:
+                            for x in 0..<k { quad.tap(inRow, tapRow, x: x, c: c, s: s) }
+                        }
+                    }
+                    let o = out + (ox &* c &+ cb)
+                    store(quad.a0, o); store(quad.a1, o + c); store(quad.a2, o + 2 &* c); store(quad.a3, o + 3 &* c)
+                    cb &+= 8
+                }
+                ox &+= 4
+            }
+            while ox < columns.upperBound {
+                let base = input + (ox &* s &- padLeft) &* c
+                var cb = 0
+                while cb < c {
+                    var a = load(bias + cb)
+                    for y in ky {
+                        for x in 0..<k { a.addProduct(load(base + (y &* rowStride &+ cb &+ x &* c)), load(taps + ((y &* k &+ x) &* c &+ cb))) }
+                    }
+                    store(a, out + (ox &* c &+ cb))
+                    cb &+= 8
+                }
+                ox &+= 1
+            }
+        }
+
+        /// Four neighbouring output pixels' accumulators for one 8-channel block.
+        struct Quad {
+            var a0: SIMD8<Float>, a1: SIMD8<Float>, a2: SIMD8<Float>, a3: SIMD8<Float>
+            @inline(__always) init(bias: SIMD8<Float>) { a0 = bias; a1 = bias; a2 = bias; a3 = bias }
+
+            /// Tap column `x`: one weight vector times the 4 outputs' inputs (`s` pixels apart).
+            @inline(__always)
+            mutating func tap(_ inRow: UnsafePointer<Float>, _ tapRow: UnsafePointer<Float>, x: Int, c: Int, s: Int) {
+                let w = UnsafeRawPointer(tapRow + x &* c).loadUnaligned(as: SIMD8<Float>.self)
+                let p = inRow + x &* c, step = s &* c
+                a0.addProduct(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self), w)
+                a1.addProduct(UnsafeRawPointer(p + step).loadUnaligned(as: SIMD8<Float>.self), w)
+                a2.addProduct(UnsafeRawPointer(p + 2 &* step).loadUnaligned(as: SIMD8<Float>.self), w)
+                a3.addProduct(UnsafeRawPointer(p + 3 &* step).loadUnaligned(as: SIMD8<Float>.self), w)
+            }
+        }
+
+        @inline(__always)
+        func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+
+        @inline(__always)
+        func store(_ value: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+            var v = value
+            if relu6 { v = v.replacing(with: 0, where: v .< 0).replacing(with: 6, where: v .> 6) }
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
         }
     }
 
@@ -44,22 +161,35 @@ public enum DepthwiseConvolution {
     ) {
         let rowStride = input.width * channels
         let vectorEnd = channels & ~7
-        var c = 0
-        while c < vectorEnd {
-            var acc = UnsafeRawPointer(bias + c).loadUnaligned(as: SIMD8<Float>.self)
-            for y in ky {
-                let inRow = input.base + (iy0 + y) * rowStride + c
-                let tapRow = taps + y * k * channels + c
-                for x in kx {
-                    let v = UnsafeRawPointer(inRow + (ix0 + x) * channels).loadUnaligned(as: SIMD8<Float>.self)
-                    let w = UnsafeRawPointer(tapRow + x * channels).loadUnaligned(as: SIMD8<Float>.self)
-                    acc.addProduct(v, w)
+        // Taps outermost, channels innermost: the output pixel's row (≤ 1152 floats, in L1) is the
+        // accumulator, and each tap is one long, branch-free vector loop. (Edge pixels have a
+        // varying number of taps, which the interior's unrolled tiles cannot take.)
+        out.update(from: bias, count: channels)
+        for y in ky {
+            let inRow = input.base + (iy0 + y) * rowStride + ix0 * channels
+            let tapRow = taps + y * k * channels
+            for x in kx {
+                let v = inRow + x * channels, w = tapRow + x * channels
+                var c = 0
+                while c < vectorEnd {
+                    var acc = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD8<Float>.self)
+                    acc.addProduct(UnsafeRawPointer(v + c).loadUnaligned(as: SIMD8<Float>.self),
+                                   UnsafeRawPointer(w + c).loadUnaligned(as: SIMD8<Float>.self))
+                    UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD8<Float>.self)
+                    c += 8
                 }
             }
-            if relu6 { acc = acc.replacing(with: 0, where: acc .< 0).replacing(with: 6, where: acc .> 6) }
-            UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD8<Float>.self)
-            c += 8
         }
+        var c = 0
+        if relu6 {
+            while c < vectorEnd {
+                let acc = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(out + c).storeBytes(
+                    of: acc.replacing(with: 0, where: acc .< 0).replacing(with: 6, where: acc .> 6), as: SIMD8<Float>.self)
+                c += 8
+            }
+        }
+        c = vectorEnd
         while c < channels {
             var acc = bias[c]
             for y in ky {

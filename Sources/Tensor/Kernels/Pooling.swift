@@ -20,20 +20,3 @@ public enum GlobalAveragePool {
     }
 }
 
-/// A fully connected layer on a batch of rows: `out[n] = x[n] · Wᵀ + bias`, with `W` stored
-/// `[outputs × inputs]` row-major (PyTorch's `Linear` layout) and `x` `[batch × inputs]`.
-public enum FullyConnected {
-    public static func apply(
-        input: UnsafePointer<Float>, batch: Int, inputs: Int, weights: [Float], bias: [Float],
-        output: UnsafeMutablePointer<Float>
-    ) {
-        let outputs = bias.count
-        precondition(weights.count == outputs * inputs)
-        guard batch > 0 else { return }
-        for n in 0..<batch { bias.withUnsafeBufferPointer { (output + n * outputs).update(from: $0.baseAddress!, count: outputs) } }
-        weights.withUnsafeBufferPointer { w in
-            BLAS.gemm(transposeB: true, m: batch, n: outputs, k: inputs, a: input, lda: inputs,
-                      b: w.baseAddress!, ldb: inputs, beta: 1, c: output, ldc: outputs)
-        }
-    }
-}
