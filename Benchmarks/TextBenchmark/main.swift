@@ -1,6 +1,6 @@
 // Text-side benchmarks, run by scripts/bench-text beside the ONNX Runtime anchor. Not a test.
 //
-//   TextBenchmark minilm SENTENCES.json THREADS
+//   TextBenchmark minilm SENTENCES.json THREADS [CASE-PREFIX]
 //       all-MiniLM-L6-v2 forward passes on the anchor's inputs (JSON {"short": [32 texts], "long": text}):
 //       the same cases as `anchors/minilm.py bench`, timed without tokenisation (as ORT's session.run is).
 //   TextBenchmark build-index MANIFEST.jsonl DIR COPIES
@@ -63,7 +63,8 @@ struct LoadMonitor {
 }
 
 func minilm(_ args: [String]) throws {
-    guard args.count == 2, let threads = Int(args[1]) else { fail("usage: minilm SENTENCES.json THREADS") }
+    guard args.count >= 2, let threads = Int(args[1]) else { fail("usage: minilm SENTENCES.json THREADS [CASE-PREFIX]") }
+    let only = args.count > 2 ? args[2] : ""
     struct Inputs: Decodable { let short: [String]; let long: String }
     let inputs = try JSONDecoder().decode(Inputs.self, from: Data(contentsOf: URL(fileURLWithPath: args[0])))
     guard let directory = TextModelLocator.miniLMDirectory() else { fail("model not found: run scripts/setup") }
@@ -86,7 +87,7 @@ func minilm(_ args: [String]) throws {
         ("batch8 x 256 tok", Array(repeating: t256.encode(inputs.long), count: 8), 5),
     ]
     let workspace = TextEncoderWorkspace()
-    for (name, batch, reps) in cases {
+    for (name, batch, reps) in cases where name.hasPrefix(only) {
         for _ in 0..<3 { _ = try encoder.embed(tokenIDs: batch, workspace: workspace) }
         let monitor = LoadMonitor()
         var times: [Double] = []
