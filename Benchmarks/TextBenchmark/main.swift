@@ -62,6 +62,18 @@ struct LoadMonitor {
     }
 }
 
+/// Waits (up to `$ANCHOR_WAIT_QUIET` seconds, default 20, as the anchors' loadmon.py does) until other
+/// processes use less than 0.3 cores over a 1-second window, so both sides are timed in quiet moments.
+func waitQuiet() {
+    let limit = Double(ProcessInfo.processInfo.environment["ANCHOR_WAIT_QUIET"] ?? "") ?? 20
+    let deadline = now() + limit
+    while now() < deadline {
+        let monitor = LoadMonitor()
+        usleep(1_000_000)
+        if monitor.foreignCores() < 0.3 { return }
+    }
+}
+
 func minilm(_ args: [String]) throws {
     guard args.count >= 2, let threads = Int(args[1]) else { fail("usage: minilm SENTENCES.json THREADS [CASE-PREFIX]") }
     let only = args.count > 2 ? args[2] : ""
@@ -88,6 +100,7 @@ func minilm(_ args: [String]) throws {
     ]
     let workspace = TextEncoderWorkspace()
     for (name, batch, reps) in cases where name.hasPrefix(only) {
+        waitQuiet()
         for _ in 0..<3 { _ = try encoder.embed(tokenIDs: batch, workspace: workspace) }
         let monitor = LoadMonitor()
         var times: [Double] = []
