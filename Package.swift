@@ -16,6 +16,17 @@ let simdKernels: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"]
 let simdKernels: [SwiftSetting] = optimisedInDebug
 #endif
 
+/// The vector index's distance kernels target x86-64-v3 (AVX2 + FMA), as FAISS's AVX2 build does; the
+/// `VECTORINDEX_FMA` condition selects fused multiply-add in the kernels (without hardware FMA it would
+/// become a libm call per lane). Other architectures use the portable SIMD code.
+#if arch(x86_64)
+let vectorIndexSettings: [SwiftSetting] = optimisedInDebug + [
+    .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]), .define("VECTORINDEX_FMA"),
+]
+#else
+let vectorIndexSettings: [SwiftSetting] = optimisedInDebug
+#endif
+
 let package = Package(
     name: "VisualSearch",
     platforms: [.macOS(.v15)],
@@ -31,6 +42,9 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
         // MARK: C shims (libpng / libjpeg report errors with longjmp, which Swift cannot unwind)
         .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
@@ -39,20 +53,24 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CCodecShims"], swiftSettings: optimisedInDebug),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
-        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
         .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex"], swiftSettings: optimisedInDebug),
+        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: vectorIndexSettings),
+        .target(name: "VideoFrames", dependencies: ["CFFmpeg", "Imaging"]),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
+        .executableTarget(name: "vindex-crash-helper", dependencies: ["VectorIndex"], path: "Tests/VectorIndexCrashHelper"),
 
         // MARK: Executables
         .executableTarget(
             name: "vsearch",
             dependencies: [
-                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine",
+                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine", "VideoFrames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        // Benchmark driver for scripts/bench-imaging (not a product).
+        .executableTarget(name: "imaging-bench", dependencies: ["Imaging"], path: "Benchmarks/ImagingBench"),
         // MARK: Benchmarks (run by scripts/bench-*, beside their anchors)
         .executableTarget(name: "EmbeddingBenchmark", dependencies: ["Embedding", "Imaging"], path: "Benchmarks/EmbeddingBenchmark"),
         .executableTarget(name: "TextBenchmark", dependencies: ["Embedding", "Catalog", "SearchEngine", "Tensor"],
@@ -62,9 +80,10 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),
-        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting"]),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting"]),
+        .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "SearchTesting"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

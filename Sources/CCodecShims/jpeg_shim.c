@@ -188,3 +188,47 @@ int vs_jpeg_decode_rgb8(const uint8_t *data, size_t size, int scale_denom, uint3
     }
     return VS_OK;
 }
+
+int vs_jpeg_encode(const uint8_t *samples, uint32_t width, uint32_t height, int components, int quality,
+                   int progressive, int ycck, uint8_t **out, size_t *out_len, char *err, size_t err_len) {
+    *out = NULL;
+    *out_len = 0;
+    if (components != 1 && components != 3 && components != 4) {
+        vs_set_error(err, err_len, "cannot encode %d components", components);
+        return VS_ERR_MISMATCH;
+    }
+    struct jpeg_compress_struct cinfo;
+    vs_jpeg_context context;
+    memset(&context, 0, sizeof context);
+    cinfo.err = jpeg_std_error(&context.manager);
+    context.manager.error_exit = vs_jpeg_error_exit;
+    // jpeg_mem_dest (re)allocates this buffer; volatile because the error path frees it.
+    unsigned char *volatile buffer = NULL;
+    unsigned long length = 0;
+    if (setjmp(context.jump)) {
+        jpeg_destroy_compress(&cinfo);
+        free(buffer);
+        vs_set_error(err, err_len, "%s", context.message);
+        return VS_ERR_CORRUPT;
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, (unsigned char **)&buffer, &length);
+    cinfo.image_width = width;
+    cinfo.image_height = height;
+    cinfo.input_components = components;
+    cinfo.in_color_space = components == 1 ? JCS_GRAYSCALE : (components == 3 ? JCS_RGB : JCS_CMYK);
+    jpeg_set_defaults(&cinfo);
+    if (components == 4) jpeg_set_colorspace(&cinfo, ycck ? JCS_YCCK : JCS_CMYK);  // writes an Adobe marker
+    jpeg_set_quality(&cinfo, quality < 1 ? 1 : (quality > 100 ? 100 : quality), TRUE);
+    if (progressive) jpeg_simple_progression(&cinfo);
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = (JSAMPROW)(samples + (size_t)cinfo.next_scanline * width * components);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    *out = buffer;
+    *out_len = length;
+    return VS_OK;
+}

@@ -6,31 +6,33 @@ extension Image {
     public func applyingEXIFOrientation(_ orientation: Int) -> Image {
         guard (2...8).contains(orientation), width > 0, height > 0 else { return self }
         let w = width, h = height
-        let swaps = orientation >= 5
-        let outWidth = swaps ? h : w, outHeight = swaps ? w : h
-        var out = [UInt8](repeating: 0, count: pixels.count)
-        pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+        // The output pixel (x, y) shows source pixel (sx, sy) = (a·x + b·y + c, d·x + e·y + f).
+        let (a, b, c, d, e, f): (Int, Int, Int, Int, Int, Int) = switch orientation {
+        case 2: (-1, 0, w - 1, 0, 1, 0)
+        case 3: (-1, 0, w - 1, 0, -1, h - 1)
+        case 4: (1, 0, 0, 0, -1, h - 1)
+        case 5: (0, 1, 0, 1, 0, 0)
+        case 6: (0, 1, 0, -1, 0, h - 1)
+        case 7: (0, -1, w - 1, -1, 0, h - 1)
+        default: (0, -1, w - 1, 1, 0, 0)
+        }
+        let outWidth = orientation >= 5 ? h : w, outHeight = orientation >= 5 ? w : h
+        // Source pixel index sy·w + sx is affine in x: a start per row and a fixed step per output pixel.
+        let step = d * w + a, rowStep = e * w + b, origin = f * w + c
+        let out = [UInt8](unsafeUninitializedCapacity: pixels.count) { dst, count in
+            pixels.withUnsafeBufferPointer { src in
                 for y in 0..<outHeight {
+                    var s = origin + rowStep * y
+                    let row = dst.baseAddress! + y * outWidth * 3
                     for x in 0..<outWidth {
-                        // Source pixel shown at (x, y) after the transform.
-                        let sx: Int, sy: Int
-                        switch orientation {
-                        case 2: (sx, sy) = (w - 1 - x, y)
-                        case 3: (sx, sy) = (w - 1 - x, h - 1 - y)
-                        case 4: (sx, sy) = (x, h - 1 - y)
-                        case 5: (sx, sy) = (y, x)
-                        case 6: (sx, sy) = (y, h - 1 - x)
-                        case 7: (sx, sy) = (w - 1 - y, h - 1 - x)
-                        default: (sx, sy) = (w - 1 - y, x)
-                        }
-                        let s = (sy * w + sx) * 3, d = (y * outWidth + x) * 3
-                        dst[d] = src[s]
-                        dst[d + 1] = src[s + 1]
-                        dst[d + 2] = src[s + 2]
+                        row[3 * x] = src[3 * s]
+                        row[3 * x + 1] = src[3 * s + 1]
+                        row[3 * x + 2] = src[3 * s + 2]
+                        s += step
                     }
                 }
             }
+            count = pixels.count
         }
         return Image(width: outWidth, height: outHeight, pixels: out)
     }

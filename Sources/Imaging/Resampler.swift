@@ -1,5 +1,5 @@
-/// The separable resize kernel: a vertical pass, then a horizontal pass, both in 22-bit fixed point with
-/// an 8-bit intermediate (Pillow's arithmetic).
+/// The separable resize kernel: a vertical pass, then a horizontal pass, both in 14-bit fixed point with
+/// an 8-bit intermediate (Pillow's scheme, with `Int16` weights; see `ResampleCoefficients`).
 ///
 /// Vertical first is deliberate: it walks whole source rows and accumulates `row[i] · w` over contiguous
 /// bytes, which the compiler vectorises (all three channels at once), and it leaves the horizontal pass —
@@ -30,14 +30,19 @@ enum Resampler {
 
     /// For each output row, a weighted sum of source rows over source columns `columns`.
     /// Returns `rows × columns.count × 3` bytes.
+    ///
+    /// Written as plain loops over contiguous bytes that the compiler vectorises. The arithmetic is `Float`
+    /// because baseline x86-64 (SSE2) has no fast 32-bit integer multiply; taps are taken two at a time to
+    /// halve the accumulator's memory traffic, and the final float→byte conversion uses the 1.5·2²³ trick
+    /// (adding it leaves the rounded integer in the low mantissa bits), which vectorises where `Int(_:)`'s
+    /// range check would not.
     static func verticalPass(_ image: Image, coefficients: ResampleCoefficients, columns: Range<Int>) -> [UInt8] {
         let rows = coefficients.firstSource.count
         let span = columns.count * 3
         let sourceStride = image.width * 3
         let one = ResampleCoefficients.one
-        let half = one >> 1
-        let shift = ResampleCoefficients.precisionBits
-        let accumulator = UnsafeMutablePointer<Int32>.allocate(capacity: span)
+        let scale = 1 / Float(one)
+        let accumulator = UnsafeMutablePointer<Float>.allocate(capacity: max(span, 1))
         defer { accumulator.deallocate() }
         return [UInt8](unsafeUninitializedCapacity: rows * span) { out, count in
             image.pixels.withUnsafeBufferPointer { source in
@@ -48,21 +53,28 @@ enum Resampler {
                         let taps = coefficients.tapCount[row]
                         let w = weights.baseAddress! + row * coefficients.tapStride
                         let destination = out.baseAddress! + row * span
-                        if taps == 1 && w[0] == one {
+                        if taps == 1 && Int32(w[0]) == one {
                             destination.update(from: base + first * sourceStride, count: span)
                             continue
                         }
-                        let firstRow = base + first * sourceStride
-                        let w0 = w[0]
-                        for i in 0..<span { accumulator[i] = half &+ Int32(firstRow[i]) &* w0 }
-                        for k in 1..<max(taps, 1) {
-                            let sourceRow = base + (first + k) * sourceStride
-                            let wk = w[k]
-                            for i in 0..<span { accumulator[i] &+= Int32(sourceRow[i]) &* wk }
+                        let row0 = base + first * sourceStride
+                        let w0 = Float(w[0]) * scale
+                        for i in 0..<span { accumulator[i] = Float(row0[i]) * w0 }
+                        var k = 1
+                        while k + 1 < taps {
+                            let a = base + (first + k) * sourceStride, b = a + sourceStride
+                            let wa = Float(w[k]) * scale, wb = Float(w[k + 1]) * scale
+                            for i in 0..<span { accumulator[i] += Float(a[i]) * wa + Float(b[i]) * wb }
+                            k += 2
+                        }
+                        if k < taps {
+                            let a = base + (first + k) * sourceStride
+                            let wa = Float(w[k]) * scale
+                            for i in 0..<span { accumulator[i] += Float(a[i]) * wa }
                         }
                         for i in 0..<span {
-                            let v = accumulator[i] >> shift
-                            destination[i] = UInt8(truncatingIfNeeded: min(max(v, 0), 255))
+                            let clamped = min(max(accumulator[i], 0), 255) + 12_582_912
+                            destination[i] = UInt8(truncatingIfNeeded: clamped.bitPattern)
                         }
                     }
                 }
@@ -92,7 +104,7 @@ enum Resampler {
                                     let w = weights.baseAddress! + x * coefficients.tapStride
                                     var r = half, g = half, b = half
                                     for k in 0..<counts[x] {
-                                        let wk = w[k]
+                                        let wk = Int32(w[k])
                                         r &+= Int32(p[3 * k]) &* wk
                                         g &+= Int32(p[3 * k + 1]) &* wk
                                         b &+= Int32(p[3 * k + 2]) &* wk

@@ -25,7 +25,7 @@ public enum ResizeFilter: Sendable, Equatable, CaseIterable {
     func weight(_ x: Double) -> Double {
         switch self {
         case .box:
-            return x >= -0.5 && x < 0.5 ? 1 : 0
+            return x > -0.5 && x <= 0.5 ? 1 : 0  // half-open as Pillow's, so every output gets a tap
         case .bilinear:
             let d = abs(x)
             return d < 1 ? 1 - d : 0

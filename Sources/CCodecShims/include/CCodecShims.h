@@ -70,6 +70,13 @@ int vs_jpeg_decode_rgb8(const uint8_t *data, size_t size, int scale_denom, uint3
                         uint32_t out_height, int max_scans, uint8_t *out, size_t out_len,
                         char *err, size_t err_len);
 
+/// Encodes interleaved 8-bit samples (`components` = 1 gray, 3 RGB, 4 CMYK; row stride `width * components`)
+/// as a JPEG of `quality` 1–100, optionally progressive. CMYK is stored as given (an Adobe marker is
+/// written; pass inverted samples for the Adobe convention) and, with `ycck`, transformed to YCCK.
+/// On success `*out` is a `malloc`ed buffer of `*out_len` bytes that the caller frees with `vs_free`.
+int vs_jpeg_encode(const uint8_t *samples, uint32_t width, uint32_t height, int components, int quality,
+                   int progressive, int ycck, uint8_t **out, size_t *out_len, char *err, size_t err_len);
+
 /// Frees a buffer returned by this target.
 void vs_free(void *pointer);
 

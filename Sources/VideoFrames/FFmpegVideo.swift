@@ -1,0 +1,155 @@
+import CFFmpeg
+import Foundation
+
+/// A video file opened with FFmpeg's libavformat/libavcodec: metadata at open, frames on demand.
+///
+/// Not `Sendable`: it owns FFmpeg contexts that must be used from one thread at a time. Open one per
+/// file per worker; decoding itself uses the threads FFmpeg offers (frame and slice threading).
+public final class FFmpegVideo: FrameSource {
+    public let path: String
+    public let info: VideoInfo
+    public let limits: VideoLimits
+
+    let format: UnsafeMutablePointer<AVFormatContext>
+    let decoder: UnsafeMutablePointer<AVCodecContext>
+    let streamIndex: Int32
+    /// Deadline in microseconds of `av_gettime_relative`, read by the interrupt callback installed on
+    /// `format`; heap-allocated so its address stays valid for the context's lifetime.
+    let deadline: UnsafeMutablePointer<Int64>
+
+    /// Opens `path` and reads its container and stream facts.
+    /// - Throws: `VideoError` naming the file: unreadable, not a video, unsupported codec, over a limit.
+    public init(path: String, limits: VideoLimits = VideoLimits(), decoderThreads: Int = 0) throws {
+        self.path = path
+        self.limits = limits
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let size = attributes?[.size] as? Int else {
+            throw VideoError(.unreadable, path: path, reason: "no such file or not readable")
+        }
+        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+            throw VideoError(.unreadable, path: path, reason: "not a regular file")
+        }
+        guard size > 0 else { throw VideoError(.notAVideo, path: path, reason: "the file is empty") }
+        guard size <= limits.maxFileBytes else {
+            throw VideoError(.overLimit, path: path, reason: "file of \(size) bytes is over the limit of \(limits.maxFileBytes)")
+        }
+
+        FFmpegLogging.silence()
+        deadline = .allocate(capacity: 1)
+        deadline.pointee = av_gettime_relative() + Int64(limits.timeLimit * 1_000_000)
+        var context: UnsafeMutablePointer<AVFormatContext>? = avformat_alloc_context()
+        guard let allocated = context else {
+            deadline.deallocate()
+            throw VideoError(.unreadable, path: path, reason: "out of memory")
+        }
+        vs_install_deadline(allocated, deadline)
+        var status = avformat_open_input(&context, path, nil, nil)
+        guard status >= 0, let opened = context else {
+            // avformat_open_input frees the context on failure.
+            deadline.deallocate()
+            throw VideoError(.notAVideo, path: path, reason: "not a video FFmpeg can read (\(ffmpegMessage(status)))")
+        }
+        var decoderContext: UnsafeMutablePointer<AVCodecContext>?
+        do {
+            let demuxer = String(cString: opened.pointee.iformat.pointee.name)
+            if demuxer.hasPrefix("image2") || demuxer.hasSuffix("_pipe") {
+                throw VideoError(.notAVideo, path: path, reason: "a still image (\(demuxer)), not a video")
+            }
+            status = avformat_find_stream_info(opened, nil)
+            guard status >= 0 else {
+                throw VideoError(.unreadable, path: path, reason: "cannot read stream information (\(ffmpegMessage(status)))")
+            }
+            var codec: UnsafePointer<AVCodec>?
+            let index = av_find_best_stream(opened, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
+            guard index >= 0, let stream = opened.pointee.streams[Int(index)] else {
+                throw VideoError(.notAVideo, path: path, reason: "the file has no video stream")
+            }
+            if stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0 {
+                throw VideoError(.notAVideo, path: path, reason: "the only picture is attached cover art")
+            }
+            let parameters = stream.pointee.codecpar!
+            let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
+            guard let codec else {
+                throw VideoError(.unsupportedCodec, path: path, reason: "no decoder for codec \(codecName)")
+            }
+            let width = Int(parameters.pointee.width), height = Int(parameters.pointee.height)
+            guard width > 0, height > 0 else {
+                throw VideoError(.unreadable, path: path, reason: "the video stream declares no frame size")
+            }
+            guard width * height <= limits.maxPixels else {
+                throw VideoError(.overLimit, path: path,
+                    reason: "frame size \(width)×\(height) is over the limit of \(limits.maxPixels) pixels")
+            }
+            decoderContext = avcodec_alloc_context3(codec)
+            guard let decoderContext else { throw VideoError(.unreadable, path: path, reason: "out of memory") }
+            status = avcodec_parameters_to_context(decoderContext, parameters)
+            guard status >= 0 else {
+                throw VideoError(.unsupportedCodec, path: path, reason: "cannot configure the \(codecName) decoder (\(ffmpegMessage(status)))")
+            }
+            decoderContext.pointee.thread_count = Int32(max(0, decoderThreads))  // 0 = FFmpeg picks per core
+            decoderContext.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+            decoderContext.pointee.pkt_timebase = stream.pointee.time_base
+            status = avcodec_open2(decoderContext, codec, nil)
+            guard status >= 0 else {
+                throw VideoError(.unsupportedCodec, path: path, reason: "cannot open the \(codecName) decoder (\(ffmpegMessage(status)))")
+            }
+            info = VideoInfo(
+                container: demuxer, codec: codecName, width: width, height: height,
+                duration: Self.duration(of: opened, stream: stream), fps: Self.frameRate(of: stream),
+                rotation: Self.clockwiseRotation(of: stream), title: Self.tag("title", in: opened, stream: stream))
+            streamIndex = index
+        } catch {
+            var doomed: UnsafeMutablePointer<AVCodecContext>? = decoderContext
+            avcodec_free_context(&doomed)
+            var format: UnsafeMutablePointer<AVFormatContext>? = opened
+            avformat_close_input(&format)
+            deadline.deallocate()
+            throw error
+        }
+        format = opened
+        decoder = decoderContext!
+    }
+
+    deinit {
+        var decoderContext: UnsafeMutablePointer<AVCodecContext>? = decoder
+        avcodec_free_context(&decoderContext)
+        var formatContext: UnsafeMutablePointer<AVFormatContext>? = format
+        avformat_close_input(&formatContext)
+        deadline.deallocate()
+    }
+
+    private static func duration(of format: UnsafeMutablePointer<AVFormatContext>, stream: UnsafeMutablePointer<AVStream>) -> Double {
+        if format.pointee.duration != vs_av_nopts_value(), format.pointee.duration > 0 {
+            return Double(format.pointee.duration) / Double(AV_TIME_BASE)
+        }
+        if stream.pointee.duration != vs_av_nopts_value(), stream.pointee.duration > 0 {
+            return Double(stream.pointee.duration) * av_q2d(stream.pointee.time_base)
+        }
+        return 0
+    }
+
+    private static func frameRate(of stream: UnsafeMutablePointer<AVStream>) -> Double {
+        for rate in [stream.pointee.avg_frame_rate, stream.pointee.r_frame_rate] where rate.num > 0 && rate.den > 0 {
+            let value = av_q2d(rate)
+            if value.isFinite, value > 0, value < 10_000 { return value }
+        }
+        return 0
+    }
+
+    /// FFmpeg reports the display matrix as a counter-clockwise angle; users and EXIF think clockwise.
+    private static func clockwiseRotation(of stream: UnsafeMutablePointer<AVStream>) -> Int {
+        let counterClockwise = vs_stream_rotation(stream)
+        let quarterTurns = Int((-counterClockwise / 90).rounded())
+        return ((quarterTurns % 4) + 4) % 4 * 90
+    }
+
+    private static func tag(_ key: String, in format: UnsafeMutablePointer<AVFormatContext>, stream: UnsafeMutablePointer<AVStream>) -> String? {
+        for dictionary in [format.pointee.metadata, stream.pointee.metadata] {
+            if let entry = av_dict_get(dictionary, key, nil, 0), let value = entry.pointee.value {
+                let text = String(cString: value)
+                if !text.isEmpty { return text }
+            }
+        }
+        return nil
+    }
+}
