@@ -4,9 +4,18 @@ import Foundation
 import SearchTesting
 import Testing
 
-@Suite struct CatalogStorageTests {
+/// A class suite: Swift Testing makes one instance per test and `deinit` removes its directories.
+@Suite final class CatalogStorageTests {
+    private var directories: [URL] = []
+
+    deinit {
+        for directory in directories { try? FileManager.default.removeItem(at: directory) }
+    }
+
     func freshPath() throws -> String {
-        try TextFixtures.temporaryDirectory("catalog").appendingPathComponent("catalog.sqlite").path
+        let directory = try TextFixtures.temporaryDirectory("catalog")
+        directories.append(directory)
+        return directory.appendingPathComponent("catalog.sqlite").path
     }
 
     @Test func itemsRoundTripAndSurviveReopening() throws {

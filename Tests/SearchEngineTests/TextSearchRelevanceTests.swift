@@ -85,6 +85,23 @@ import Testing
         #expect(lexicalOnly.map { $0.sources[.bm25] } == [1, 2])
     }
 
+    /// A visual ranking (from an image query) fuses with the text rankings; filters apply to it too.
+    @Test func visualRankingFusesWithText() throws {
+        let index = try FilmIndex.get()
+        let toyStory = try #require(try index.catalog.key(id: "tt0435761"))  // Toy Story 3
+        let up = try #require(try index.catalog.key(id: "tt1049413"))        // Up
+        let results = try index.search("toy story", options: TextSearchOptions(k: 3), otherRankings: [.visual: [up, toyStory]])
+        #expect(results.first?.key == toyStory)
+        #expect(results.first?.sources == [.bm25: 1, .semantic: 1, .visual: 2])
+        #expect(results.contains { $0.key == up && $0.sources[.visual] == 1 })
+        // Image only (no text): the visual ranking alone, filtered.
+        let imageOnly = try index.search("", options: TextSearchOptions(k: 5), otherRankings: [.visual: [up, toyStory]])
+        #expect(imageOnly.map(\.key) == [up, toyStory])
+        let filtered = try index.search("", options: TextSearchOptions(k: 5, filter: CatalogFilter(maximumDuration: 100 * 60)),
+                                        otherRankings: [.visual: [up, toyStory]])
+        #expect(filtered.map(\.key) == [up])  // Up runs 96 minutes, Toy Story 3 102
+    }
+
     @Test(arguments: ["", "   ", "!!!", "\"", "AND OR NOT", "NEAR(x y)", "title:*", String(repeating: "ab ", count: 4_000),
                       String(repeating: "\u{1F600}", count: 3_000), "a\u{0}b"])
     func oddQueriesGiveResultsOrNothingNeverAnError(query: String) throws {

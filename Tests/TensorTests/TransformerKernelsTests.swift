@@ -132,4 +132,33 @@ import Tensor
             #expect(worst < 1e-3, "accumulate \(accumulate) threads \(threads): max |diff| \(worst)")
         }
     }
+
+    /// Pre-packed weights give the same product as BLAS (partial panels, odd panel counts, row remainders).
+    @Test(arguments: [(1, 8, 8), (7, 13, 21), (15, 384, 1152), (13, 40, 30), (17, 16, 24)])
+    func packedLinearMatchesBLAS(rows: Int, inFeatures: Int, outFeatures: Int) {
+        let input = (0..<(rows * inFeatures)).map { Float(sin(Double($0) * 0.37)) }
+        let weight = (0..<(outFeatures * inFeatures)).map { Float(cos(Double($0) * 0.11)) }
+        let residual = (0..<(rows * outFeatures)).map { Float($0 % 7) - 3 }
+        let packed = weight.withUnsafeBufferPointer {
+            TransformerKernels.PackedWeights(weight: $0.baseAddress!, outFeatures: outFeatures, inFeatures: inFeatures)
+        }
+        for accumulate in [false, true] {
+            var expected = accumulate ? residual : [Float](repeating: 0, count: rows * outFeatures)
+            var actual = accumulate ? residual : [Float](repeating: .nan, count: rows * outFeatures)
+            input.withUnsafeBufferPointer { x in
+                weight.withUnsafeBufferPointer { w in
+                    expected.withUnsafeMutableBufferPointer { e in
+                        BLAS.gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
+                                  b: w.baseAddress!, ldb: inFeatures, beta: accumulate ? 1 : 0, c: e.baseAddress!, ldc: outFeatures)
+                    }
+                }
+                actual.withUnsafeMutableBufferPointer { a in
+                    TransformerKernels.packedLinear(rows: rows, input: x.baseAddress!, weights: packed,
+                                                    output: a.baseAddress!, accumulate: accumulate)
+                }
+            }
+            let worst = zip(expected, actual).map { abs($0 - $1) }.max()!
+            #expect(worst < 1e-2, "accumulate \(accumulate): max |diff| \(worst)")
+        }
+    }
 }

@@ -18,6 +18,8 @@ final class MiniLMWeights: @unchecked Sendable {
         var intermediateWeight, intermediateBias: UnsafePointer<Float>
         var outputWeight, outputBias: UnsafePointer<Float>
         var outputNormGamma, outputNormBeta: UnsafePointer<Float>
+        /// The four dense weights re-laid out for short sequences (see `TransformerKernels.PackedWeights`).
+        var qkvPacked, attentionOutputPacked, intermediatePacked, outputPacked: TransformerKernels.PackedWeights
     }
 
     let configuration: MiniLMConfiguration
@@ -91,18 +93,26 @@ final class MiniLMWeights: @unchecked Sendable {
                                   + take(p + "attention.self.value.weight"))
             let qkvBias = place(take(p + "attention.self.query.bias") + take(p + "attention.self.key.bias")
                                 + take(p + "attention.self.value.bias"))
+            let attentionOutputWeight = place(take(p + "attention.output.dense.weight"))
+            let attentionOutputBias = place(take(p + "attention.output.dense.bias"))
+            let attentionNormGamma = place(take(p + "attention.output.LayerNorm.weight"))
+            let attentionNormBeta = place(take(p + "attention.output.LayerNorm.bias"))
+            let intermediateWeight = place(take(p + "intermediate.dense.weight"))
+            let intermediateBias = place(take(p + "intermediate.dense.bias"))
+            let outputWeight = place(take(p + "output.dense.weight"))
             layers.append(Layer(
                 qkvWeight: qkvWeight, qkvBias: qkvBias,
-                attentionOutputWeight: place(take(p + "attention.output.dense.weight")),
-                attentionOutputBias: place(take(p + "attention.output.dense.bias")),
-                attentionNormGamma: place(take(p + "attention.output.LayerNorm.weight")),
-                attentionNormBeta: place(take(p + "attention.output.LayerNorm.bias")),
-                intermediateWeight: place(take(p + "intermediate.dense.weight")),
-                intermediateBias: place(take(p + "intermediate.dense.bias")),
-                outputWeight: place(take(p + "output.dense.weight")),
+                attentionOutputWeight: attentionOutputWeight, attentionOutputBias: attentionOutputBias,
+                attentionNormGamma: attentionNormGamma, attentionNormBeta: attentionNormBeta,
+                intermediateWeight: intermediateWeight, intermediateBias: intermediateBias,
+                outputWeight: outputWeight,
                 outputBias: place(take(p + "output.dense.bias")),
                 outputNormGamma: place(take(p + "output.LayerNorm.weight")),
-                outputNormBeta: place(take(p + "output.LayerNorm.bias"))))
+                outputNormBeta: place(take(p + "output.LayerNorm.bias")),
+                qkvPacked: .init(weight: qkvWeight, outFeatures: 3 * h, inFeatures: h),
+                attentionOutputPacked: .init(weight: attentionOutputWeight, outFeatures: h, inFeatures: h),
+                intermediatePacked: .init(weight: intermediateWeight, outFeatures: f, inFeatures: h),
+                outputPacked: .init(weight: outputWeight, outFeatures: h, inFeatures: f)))
         }
         precondition(cursor == storage.baseAddress! + total)
         self.layers = layers

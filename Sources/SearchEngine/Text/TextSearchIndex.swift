@@ -83,18 +83,31 @@ public final class TextSearchIndex: Sendable {
         return snapshot.search(query, k: k, allowed: allowed)
     }
 
-    /// Runs `text` through BM25 and semantic retrieval and fuses the two rankings.
+    /// Runs `text` through BM25 and semantic retrieval and fuses the two rankings, together with any
+    /// `otherRankings` (e.g. `.visual`: the items nearest to a query image, best first), all with
+    /// reciprocal rank fusion. Keys in `otherRankings` that fail `options.filter` are dropped first, so
+    /// filters hold for every source.
     ///
     /// Text without any word (empty, punctuation only) gives no BM25 candidates; the semantic side still
-    /// answers unless the text is empty or whitespace, which returns no results.
-    public func search(_ text: String, options: TextSearchOptions = TextSearchOptions()) throws -> [SearchResult] {
-        guard options.k > 0, !text.allSatisfy(\.isWhitespace) else { return [] }
+    /// answers unless the text is empty or whitespace, which contributes nothing.
+    public func search(_ text: String, options: TextSearchOptions = TextSearchOptions(),
+                       otherRankings: [RankingSource: [ItemKey]] = [:]) throws -> [SearchResult] {
+        guard options.k > 0 else { return [] }
         let depth = max(options.k, options.candidatesPerSource)
-        let lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
         let allowed = try catalog.keys(matching: options.filter)
-        let semantic = semanticSearch(encoder.embed(text), k: depth, allowed: allowed)
-
-        let fused = options.fusion.fuse([.bm25: lexical.map(\.key), .semantic: semantic.map(\.key)])
+        var rankings: [RankingSource: [ItemKey]] = [:]
+        for (source, keys) in otherRankings {
+            rankings[source] = allowed.map { allowed in keys.filter(allowed.contains) } ?? keys
+        }
+        var lexical: [LexicalHit] = []
+        var semantic: [(key: ItemKey, score: Float)] = []
+        if !text.allSatisfy(\.isWhitespace) {
+            lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
+            semantic = semanticSearch(encoder.embed(text), k: depth, allowed: allowed)
+            rankings[.bm25] = lexical.map(\.key)
+            rankings[.semantic] = semantic.map(\.key)
+        }
+        let fused = options.fusion.fuse(rankings)
         let top = Array(fused.prefix(options.k))
         let items = try catalog.items(keys: top.map(\.key))
         let lexicalScores = Dictionary(lexical.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })

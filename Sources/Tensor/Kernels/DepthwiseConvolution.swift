@@ -78,43 +78,66 @@ public enum DepthwiseConvolution {
 
         @inline(__always)
         func interior(_ columns: Range<Int>, padLeft: Int, k: Int, s: Int) {
+            // Wrapping arithmetic (`&+`, `&*`): indices are bounded by the map size, and overflow
+            // checks would keep the tap loop from unrolling.
             let c = channels
             var ox = columns.lowerBound
-            while ox + 4 <= columns.upperBound {
-                let base = input + (ox * s - padLeft) * c
+            while ox &+ 4 <= columns.upperBound {
+                let base = input + (ox &* s &- padLeft) &* c
                 var cb = 0
                 while cb < c {
-                    let b = load(bias + cb)
-                    var a0 = b, a1 = b, a2 = b, a3 = b
+                    var quad = Quad(bias: load(bias + cb))
                     for y in ky {
-                        let inRow = base + y * rowStride + cb
-                        let tapRow = taps + y * k * c + cb
-                        for x in 0..<k {
-                            let w = load(tapRow + x * c)
-                            a0.addProduct(load(inRow + x * c), w)
-                            a1.addProduct(load(inRow + (s + x) * c), w)
-                            a2.addProduct(load(inRow + (2 * s + x) * c), w)
-                            a3.addProduct(load(inRow + (3 * s + x) * c), w)
+                        let inRow = base + (y &* rowStride &+ cb)
+                        let tapRow = taps + (y &* k &* c &+ cb)
+                        // Taps written out for the two kernel sizes so each is straight-line code.
+                        switch k {
+                        case 3:
+                            quad.tap(inRow, tapRow, x: 0, c: c, s: s); quad.tap(inRow, tapRow, x: 1, c: c, s: s)
+                            quad.tap(inRow, tapRow, x: 2, c: c, s: s)
+                        case 5:
+                            quad.tap(inRow, tapRow, x: 0, c: c, s: s); quad.tap(inRow, tapRow, x: 1, c: c, s: s)
+                            quad.tap(inRow, tapRow, x: 2, c: c, s: s); quad.tap(inRow, tapRow, x: 3, c: c, s: s)
+                            quad.tap(inRow, tapRow, x: 4, c: c, s: s)
+                        default:
+                            for x in 0..<k { quad.tap(inRow, tapRow, x: x, c: c, s: s) }
                         }
                     }
-                    let o = out + ox * c + cb
-                    store(a0, o); store(a1, o + c); store(a2, o + 2 * c); store(a3, o + 3 * c)
-                    cb += 8
+                    let o = out + (ox &* c &+ cb)
+                    store(quad.a0, o); store(quad.a1, o + c); store(quad.a2, o + 2 &* c); store(quad.a3, o + 3 &* c)
+                    cb &+= 8
                 }
-                ox += 4
+                ox &+= 4
             }
             while ox < columns.upperBound {
-                let base = input + (ox * s - padLeft) * c
+                let base = input + (ox &* s &- padLeft) &* c
                 var cb = 0
                 while cb < c {
                     var a = load(bias + cb)
                     for y in ky {
-                        for x in 0..<k { a.addProduct(load(base + y * rowStride + cb + x * c), load(taps + (y * k + x) * c + cb)) }
+                        for x in 0..<k { a.addProduct(load(base + (y &* rowStride &+ cb &+ x &* c)), load(taps + ((y &* k &+ x) &* c &+ cb))) }
                     }
-                    store(a, out + ox * c + cb)
-                    cb += 8
+                    store(a, out + (ox &* c &+ cb))
+                    cb &+= 8
                 }
-                ox += 1
+                ox &+= 1
+            }
+        }
+
+        /// Four neighbouring output pixels' accumulators for one 8-channel block.
+        struct Quad {
+            var a0: SIMD8<Float>, a1: SIMD8<Float>, a2: SIMD8<Float>, a3: SIMD8<Float>
+            @inline(__always) init(bias: SIMD8<Float>) { a0 = bias; a1 = bias; a2 = bias; a3 = bias }
+
+            /// Tap column `x`: one weight vector times the 4 outputs' inputs (`s` pixels apart).
+            @inline(__always)
+            mutating func tap(_ inRow: UnsafePointer<Float>, _ tapRow: UnsafePointer<Float>, x: Int, c: Int, s: Int) {
+                let w = UnsafeRawPointer(tapRow + x &* c).loadUnaligned(as: SIMD8<Float>.self)
+                let p = inRow + x &* c, step = s &* c
+                a0.addProduct(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self), w)
+                a1.addProduct(UnsafeRawPointer(p + step).loadUnaligned(as: SIMD8<Float>.self), w)
+                a2.addProduct(UnsafeRawPointer(p + 2 &* step).loadUnaligned(as: SIMD8<Float>.self), w)
+                a3.addProduct(UnsafeRawPointer(p + 3 &* step).loadUnaligned(as: SIMD8<Float>.self), w)
             }
         }
 

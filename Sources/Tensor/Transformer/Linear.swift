@@ -3,14 +3,19 @@ extension TransformerKernels {
     /// where `weight` is `out × in` row-major (as `nn.Linear` stores it).
     ///
     /// - Parameters:
+    ///   - packed: the same weights pre-packed (``PackedWeights``); used for few rows on one thread.
     ///   - accumulate: when true the product is added to what `output` holds (a residual), else it
     ///     overwrites it. The bias is not applied here: the fused `layerNorm(bias:)` / `biasGELU`
     ///     kernels that follow add it in the same pass over the data.
     public static func linear(
         rows: Int, inFeatures: Int, outFeatures: Int,
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, accumulate: Bool
+        output: UnsafeMutablePointer<Float>, accumulate: Bool, packed: PackedWeights? = nil
     ) {
+        if rows < smallBatchRows, let packed, BLAS.threadCount == 1 {
+            packedLinear(rows: rows, input: input, weights: packed, output: output, accumulate: accumulate)
+            return
+        }
         if rows < smallBatchRows {
             smallBatchLinear(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: input,
                              weight: weight, output: output, accumulate: accumulate, threads: BLAS.threadCount)
