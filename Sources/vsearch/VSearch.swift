@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `vsearch` command line: argument parsing only; every subcommand calls into the libraries.
 @main
@@ -8,4 +9,23 @@ struct VSearch: AsyncParsableCommand {
         abstract: "Visual and video search: inspect, embed, index and search images and videos.",
         subcommands: [InspectCommand.self, ResizeCommand.self, EmbedCommand.self, EmbedTextCommand.self, SearchCommand.self, VectorsCommand.self]
     )
+
+    /// Runs the chosen subcommand. Differs from swift-argument-parser's default only in the exit status of
+    /// usage errors: DESIGN.md fixes it at 2 (the parser's default is 64, EX_USAGE).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
