@@ -52,9 +52,17 @@ extension ImageEncoder {
             let d = arena.featureMap(at: plan.depthwise, height: pad.outputSize, width: pad.outputSize,
                                      channels: spec.expandedChannels)
             let dwInput = expandedInput
-            split(d.height, team) { rows in
-                DepthwiseConvolution.apply(input: dwInput, weights: block.depthwise, stride: spec.stride,
-                                           activation: .relu6, output: d, rows: rows)
+            if let team, team.size > 1, d.height < 16, d.channels % 8 == 0 {
+                // 7×7 maps: rows would split 4/3; 8-channel blocks split evenly.
+                team.split(d.channels / 8) { blocks in
+                    DepthwiseConvolution.apply(input: dwInput, weights: block.depthwise, stride: spec.stride, activation: .relu6,
+                                               output: d, rows: 0..<d.height, channelRange: (blocks.lowerBound * 8)..<(blocks.upperBound * 8))
+                }
+            } else {
+                split(d.height, team) { rows in
+                    DepthwiseConvolution.apply(input: dwInput, weights: block.depthwise, stride: spec.stride,
+                                               activation: .relu6, output: d, rows: rows)
+                }
             }
             let y = arena.featureMap(at: yOffset, height: d.height, width: d.width, channels: spec.outputChannels)
             let residual = spec.hasResidual ? x : nil

@@ -6,11 +6,16 @@
 /// the work is memory traffic, and NHWC lets one 8-wide vector cover 8 channels with no gathers.
 /// Taps that fall in the padding are skipped rather than read as zeros.
 public enum DepthwiseConvolution {
+    /// Computes output rows `rows`, channels `channelRange` (default all; a sub-range must start and
+    /// end on multiples of 8, so threads can split small maps by channels instead of rows).
     public static func apply(
         input: FeatureMap, weights: DepthwiseWeights, stride: Int, activation: Activation,
-        output: FeatureMap, rows: Range<Int>
+        output: FeatureMap, rows: Range<Int>, channelRange: Range<Int>? = nil
     ) {
         let k = weights.kernel, channels = weights.channels
+        let range = channelRange ?? 0..<channels
+        precondition(range.lowerBound >= 0 && range.upperBound <= channels
+                     && (range == 0..<channels || (range.lowerBound % 8 == 0 && range.upperBound % 8 == 0)))
         let padY = SamePadding(inputSize: input.height, kernel: k, stride: stride)
         let padX = SamePadding(inputSize: input.width, kernel: k, stride: stride)
         precondition(input.channels == channels && output.channels == channels)
@@ -30,12 +35,12 @@ public enum DepthwiseConvolution {
                     func edge(_ ox: Int) {
                         let ix0 = ox * stride - padX.before
                         pixel(input: input, iy0: iy0, ix0: ix0, ky: ky, kx: max(0, -ix0)..<min(k, input.width - ix0), k: k,
-                              taps: taps, bias: bias, channels: channels, relu6: relu6, out: outRow + ox * channels)
+                              taps: taps, bias: bias, channels: channels, range: range, relu6: relu6, out: outRow + ox * channels)
                     }
                     for ox in 0..<interiorStart { edge(ox) }
                     if channels % 8 == 0 {
                         let row = Row(input: UnsafePointer(input.base + iy0 * input.width * channels), rowStride: input.width * channels,
-                                      channels: channels, taps: taps, bias: bias, ky: ky, relu6: relu6, out: outRow)
+                                      channels: channels, channelRange: range, taps: taps, bias: bias, ky: ky, relu6: relu6, out: outRow)
                         let columns = interiorStart..<interiorEnd
                         switch (k, stride) {
                         case (3, 1): row.interior3x3s1(columns, padLeft: padX.before)
@@ -62,6 +67,8 @@ public enum DepthwiseConvolution {
         let input: UnsafePointer<Float>
         let rowStride: Int
         let channels: Int
+        /// The channels computed (multiples of 8).
+        let channelRange: Range<Int>
         let taps: UnsafePointer<Float>
         let bias: UnsafePointer<Float>
         let ky: Range<Int>
@@ -84,8 +91,8 @@ public enum DepthwiseConvolution {
             var ox = columns.lowerBound
             while ox &+ 4 <= columns.upperBound {
                 let base = input + (ox &* s &- padLeft) &* c
-                var cb = 0
-                while cb < c {
+                var cb = channelRange.lowerBound
+                while cb < channelRange.upperBound {
                     var quad = Quad(bias: load(bias + cb))
                     for y in ky {
                         let inRow = base + (y &* rowStride &+ cb)
@@ -111,8 +118,8 @@ public enum DepthwiseConvolution {
             }
             while ox < columns.upperBound {
                 let base = input + (ox &* s &- padLeft) &* c
-                var cb = 0
-                while cb < c {
+                var cb = channelRange.lowerBound
+                while cb < channelRange.upperBound {
                     var a = load(bias + cb)
                     for y in ky {
                         for x in 0..<k { a.addProduct(load(base + (y &* rowStride &+ cb &+ x &* c)), load(taps + ((y &* k &+ x) &* c &+ cb))) }
@@ -156,21 +163,22 @@ public enum DepthwiseConvolution {
     @inline(__always)
     private static func pixel(
         input: FeatureMap, iy0: Int, ix0: Int, ky: Range<Int>, kx: Range<Int>, k: Int,
-        taps: UnsafePointer<Float>, bias: UnsafePointer<Float>, channels: Int, relu6: Bool,
+        taps: UnsafePointer<Float>, bias: UnsafePointer<Float>, channels: Int, range: Range<Int>, relu6: Bool,
         out: UnsafeMutablePointer<Float>
     ) {
         let rowStride = input.width * channels
-        let vectorEnd = channels & ~7
+        let vectorStart = range.lowerBound
+        let vectorEnd = range.lowerBound + (range.count & ~7)
         // Taps outermost, channels innermost: the output pixel's row (≤ 1152 floats, in L1) is the
         // accumulator, and each tap is one long, branch-free vector loop. (Edge pixels have a
         // varying number of taps, which the interior's unrolled tiles cannot take.)
-        out.update(from: bias, count: channels)
+        (out + vectorStart).update(from: bias + vectorStart, count: range.count)
         for y in ky {
             let inRow = input.base + (iy0 + y) * rowStride + ix0 * channels
             let tapRow = taps + y * k * channels
             for x in kx {
                 let v = inRow + x * channels, w = tapRow + x * channels
-                var c = 0
+                var c = vectorStart
                 while c < vectorEnd {
                     var acc = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD8<Float>.self)
                     acc.addProduct(UnsafeRawPointer(v + c).loadUnaligned(as: SIMD8<Float>.self),
@@ -180,7 +188,7 @@ public enum DepthwiseConvolution {
                 }
             }
         }
-        var c = 0
+        var c = vectorStart
         if relu6 {
             while c < vectorEnd {
                 let acc = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD8<Float>.self)
@@ -190,7 +198,7 @@ public enum DepthwiseConvolution {
             }
         }
         c = vectorEnd
-        while c < channels {
+        while c < range.upperBound {
             var acc = bias[c]
             for y in ky {
                 for x in kx {
