@@ -87,47 +87,51 @@ public enum DepthwiseConvolution {
         func interior(_ columns: Range<Int>, padLeft: Int, k: Int, s: Int) {
             // Wrapping arithmetic (`&+`, `&*`): indices are bounded by the map size, and overflow
             // checks would keep the tap loop from unrolling.
-            let c = channels
             var ox = columns.lowerBound
             while ox &+ 4 <= columns.upperBound {
-                let base = input + (ox &* s &- padLeft) &* c
-                var cb = channelRange.lowerBound
-                while cb < channelRange.upperBound {
-                    var quad = Quad(bias: load(bias + cb))
-                    for y in ky {
-                        let inRow = base + (y &* rowStride &+ cb)
-                        let tapRow = taps + (y &* k &* c &+ cb)
-                        // Taps written out for the two kernel sizes so each is straight-line code.
-                        switch k {
-                        case 3:
-                            quad.tap(inRow, tapRow, x: 0, c: c, s: s); quad.tap(inRow, tapRow, x: 1, c: c, s: s)
-                            quad.tap(inRow, tapRow, x: 2, c: c, s: s)
-                        case 5:
-                            quad.tap(inRow, tapRow, x: 0, c: c, s: s); quad.tap(inRow, tapRow, x: 1, c: c, s: s)
-                            quad.tap(inRow, tapRow, x: 2, c: c, s: s); quad.tap(inRow, tapRow, x: 3, c: c, s: s)
-                            quad.tap(inRow, tapRow, x: 4, c: c, s: s)
-                        default:
-                            for x in 0..<k { quad.tap(inRow, tapRow, x: x, c: c, s: s) }
-                        }
-                    }
-                    let o = out + (ox &* c &+ cb)
-                    store(quad.a0, o); store(quad.a1, o + c); store(quad.a2, o + 2 &* c); store(quad.a3, o + 3 &* c)
-                    cb &+= 8
-                }
+                tile(ox: ox, count: 4, padLeft: padLeft, k: k, s: s)
                 ox &+= 4
             }
-            while ox < columns.upperBound {
-                let base = input + (ox &* s &- padLeft) &* c
-                var cb = channelRange.lowerBound
-                while cb < channelRange.upperBound {
-                    var a = load(bias + cb)
-                    for y in ky {
-                        for x in 0..<k { a.addProduct(load(base + (y &* rowStride &+ cb &+ x &* c)), load(taps + ((y &* k &+ x) &* c &+ cb))) }
+            // 1–3 columns left (a 7×7 map's 5×5 interior is exactly 3): one narrower tile rather
+            // than single pixels, which would need two loads per multiply-add.
+            switch columns.upperBound &- ox {
+            case 3: tile(ox: ox, count: 3, padLeft: padLeft, k: k, s: s)
+            case 2: tile(ox: ox, count: 2, padLeft: padLeft, k: k, s: s)
+            case 1: tile(ox: ox, count: 1, padLeft: padLeft, k: k, s: s)
+            default: break
+            }
+        }
+
+        /// Output pixels `ox ..< ox + count` (count ≤ 4, a literal at every call) × all channel blocks.
+        @inline(__always)
+        func tile(ox: Int, count: Int, padLeft: Int, k: Int, s: Int) {
+            let c = channels
+            let base = input + (ox &* s &- padLeft) &* c
+            var cb = channelRange.lowerBound
+            while cb < channelRange.upperBound {
+                var quad = Quad(bias: load(bias + cb))
+                for y in ky {
+                    let inRow = base + (y &* rowStride &+ cb)
+                    let tapRow = taps + (y &* k &* c &+ cb)
+                    // Taps written out for the two kernel sizes so each is straight-line code.
+                    switch k {
+                    case 3:
+                        quad.tap(inRow, tapRow, x: 0, c: c, s: s, count: count); quad.tap(inRow, tapRow, x: 1, c: c, s: s, count: count)
+                        quad.tap(inRow, tapRow, x: 2, c: c, s: s, count: count)
+                    case 5:
+                        quad.tap(inRow, tapRow, x: 0, c: c, s: s, count: count); quad.tap(inRow, tapRow, x: 1, c: c, s: s, count: count)
+                        quad.tap(inRow, tapRow, x: 2, c: c, s: s, count: count); quad.tap(inRow, tapRow, x: 3, c: c, s: s, count: count)
+                        quad.tap(inRow, tapRow, x: 4, c: c, s: s, count: count)
+                    default:
+                        for x in 0..<k { quad.tap(inRow, tapRow, x: x, c: c, s: s, count: count) }
                     }
-                    store(a, out + (ox &* c &+ cb))
-                    cb &+= 8
                 }
-                ox &+= 1
+                let o = out + (ox &* c &+ cb)
+                store(quad.a0, o)
+                if count > 1 { store(quad.a1, o + c) }
+                if count > 2 { store(quad.a2, o + 2 &* c) }
+                if count > 3 { store(quad.a3, o + 3 &* c) }
+                cb &+= 8
             }
         }
 
@@ -136,15 +140,15 @@ public enum DepthwiseConvolution {
             var a0: SIMD8<Float>, a1: SIMD8<Float>, a2: SIMD8<Float>, a3: SIMD8<Float>
             @inline(__always) init(bias: SIMD8<Float>) { a0 = bias; a1 = bias; a2 = bias; a3 = bias }
 
-            /// Tap column `x`: one weight vector times the 4 outputs' inputs (`s` pixels apart).
+            /// Tap column `x`: one weight vector times the first `count` outputs' inputs (`s` pixels apart).
             @inline(__always)
-            mutating func tap(_ inRow: UnsafePointer<Float>, _ tapRow: UnsafePointer<Float>, x: Int, c: Int, s: Int) {
+            mutating func tap(_ inRow: UnsafePointer<Float>, _ tapRow: UnsafePointer<Float>, x: Int, c: Int, s: Int, count: Int) {
                 let w = UnsafeRawPointer(tapRow + x &* c).loadUnaligned(as: SIMD8<Float>.self)
                 let p = inRow + x &* c, step = s &* c
                 a0.addProduct(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self), w)
-                a1.addProduct(UnsafeRawPointer(p + step).loadUnaligned(as: SIMD8<Float>.self), w)
-                a2.addProduct(UnsafeRawPointer(p + 2 &* step).loadUnaligned(as: SIMD8<Float>.self), w)
-                a3.addProduct(UnsafeRawPointer(p + 3 &* step).loadUnaligned(as: SIMD8<Float>.self), w)
+                if count > 1 { a1.addProduct(UnsafeRawPointer(p + step).loadUnaligned(as: SIMD8<Float>.self), w) }
+                if count > 2 { a2.addProduct(UnsafeRawPointer(p + 2 &* step).loadUnaligned(as: SIMD8<Float>.self), w) }
+                if count > 3 { a3.addProduct(UnsafeRawPointer(p + 3 &* step).loadUnaligned(as: SIMD8<Float>.self), w) }
             }
         }
 
