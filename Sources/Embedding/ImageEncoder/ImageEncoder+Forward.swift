@@ -41,26 +41,34 @@ extension ImageEncoder {
                 swap(&xOffset, &yOffset)
                 continue
             }
-            var expandedInput = x
-            if let expand = block.expand {
-                let e = arena.featureMap(at: plan.expanded, height: x.height, width: x.width, channels: expand.outputChannels)
-                let input = x
-                pointwise(input: input, weights: expand, activation: .relu6, output: e, team: team)
-                expandedInput = e
-            }
             let pad = SamePadding(inputSize: x.height, kernel: spec.kernel, stride: spec.stride)
             let d = arena.featureMap(at: plan.depthwise, height: pad.outputSize, width: pad.outputSize,
                                      channels: spec.expandedChannels)
-            let dwInput = expandedInput
-            if let team, team.size > 1, d.height < 16, d.channels % 8 == 0 {
-                // 7×7 maps: rows would split 4/3; 8-channel blocks split evenly.
-                team.split(d.channels / 8) { blocks in
-                    DepthwiseConvolution.apply(input: dwInput, weights: block.depthwise, stride: spec.stride, activation: .relu6,
-                                               output: d, rows: 0..<d.height, channelRange: (blocks.lowerBound * 8)..<(blocks.upperBound * 8))
+            if let expand = block.expand {
+                let e = arena.featureMap(at: plan.expanded, height: x.height, width: x.width, channels: expand.outputChannels)
+                let input = x
+                if let team, team.size > 1, e.channels % 16 == 0 {
+                    // Split by expanded channels: a thread's depthwise channels depend only on the
+                    // same channels of the expansion, so expand and depthwise run as one job with
+                    // no barrier between them, and every split is even.
+                    team.split(PointwiseConvolution.panelCount(expand)) { panels in
+                        PointwiseConvolution.apply(input: input, weights: expand, activation: .relu6, output: e,
+                                                   pixels: 0..<e.pixelCount, panels: panels)
+                        DepthwiseConvolution.apply(input: e, weights: block.depthwise, stride: spec.stride, activation: .relu6,
+                                                   output: d, rows: 0..<d.height,
+                                                   channelRange: (panels.lowerBound * 16)..<(panels.upperBound * 16))
+                    }
+                } else {
+                    pointwise(input: input, weights: expand, activation: .relu6, output: e, team: team)
+                    split(d.height, team) { rows in
+                        DepthwiseConvolution.apply(input: e, weights: block.depthwise, stride: spec.stride,
+                                                   activation: .relu6, output: d, rows: rows)
+                    }
                 }
             } else {
+                let input = x
                 split(d.height, team) { rows in
-                    DepthwiseConvolution.apply(input: dwInput, weights: block.depthwise, stride: spec.stride,
+                    DepthwiseConvolution.apply(input: input, weights: block.depthwise, stride: spec.stride,
                                                activation: .relu6, output: d, rows: rows)
                 }
             }
