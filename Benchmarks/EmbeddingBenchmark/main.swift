@@ -57,7 +57,7 @@ do {
 let loadSeconds = now() - t0
 let per = ImageEncoder.inputSize * ImageEncoder.inputSize * 3
 let batch1: [Float] = (0..<per).map { i in Float((i * 7919) % 255) / 64 - 2 }
-_ = encoder.encode(normalizedNHWC: batch1, count: 1) // allocates the thread team and arenas
+_ = try! encoder.encode(normalizedNHWC: batch1, count: 1) // allocates the thread team and arenas
 // Model resident memory = RSS after loading and one pass (weights, arenas, threads) minus before.
 print("threads=\(threads) load_ms=\(String(format: "%.1f", loadSeconds * 1e3)) rss_before_load_mb=\(String(format: "%.1f", rssBefore)) rss_after_load_mb=\(String(format: "%.1f", memory("VmRSS")))")
 
@@ -72,21 +72,21 @@ let batch32: [Float] = {
 }()
 
 if only.contains("batch32") {
-    _ = encoder.encode(normalizedNHWC: batch32, count: 32)
+    _ = try! encoder.encode(normalizedNHWC: batch32, count: 32)
     var times: [Double] = []
     for _ in 0..<reps32 {
         let t = now()
-        _ = encoder.encode(normalizedNHWC: batch32, count: 32)
+        _ = try! encoder.encode(normalizedNHWC: batch32, count: 32)
         times.append(now() - t)
     }
     print(String(format: "batch32_ms=%.2f batch32_p10_ms=%.2f batch32_img_per_s=%.1f", median(times) * 1e3, p10(times) * 1e3, 32 / median(times)))
 }
 if only.contains("batch1") {
-    for _ in 0..<5 { _ = encoder.encode(normalizedNHWC: batch1, count: 1) }
+    for _ in 0..<5 { _ = try! encoder.encode(normalizedNHWC: batch1, count: 1) }
     var times: [Double] = [], cpu: [Double] = []
     for _ in 0..<reps1 {
         let t = now(), c = threadCPU()
-        _ = encoder.encode(normalizedNHWC: batch1, count: 1)
+        _ = try! encoder.encode(normalizedNHWC: batch1, count: 1)
         times.append(now() - t)
         cpu.append(threadCPU() - c)
     }

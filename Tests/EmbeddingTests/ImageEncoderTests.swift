@@ -10,7 +10,7 @@ import Testing
         let encoder = try EncoderReference.encoder.get()
         let reference = EncoderReference.item(name)
         let crop = try ImageDecoder.decode(path: EncoderReference.crop(name))
-        let encoding = try #require(encoder.encode(modelInputs: [crop]).first)
+        let encoding = try #require(try encoder.encode(modelInputs: [crop]).first)
         let labels = encoder.labels(for: encoding, top: 5)
         #expect(labels.map(\.index) == reference.top5)
         #expect(cosine(encoding.embedding, reference.embedding) >= 0.9999)
@@ -30,6 +30,15 @@ import Testing
         }
     }
 
+    @Test func wrongInputSizesAreErrorsNotCrashes() throws {
+        let encoder = try EncoderReference.encoder.get()
+        let small = Image(width: 100, height: 224, filledWith: .white)
+        #expect(throws: ImageEncoderError.self) { try encoder.encode(modelInputs: [small]) }
+        #expect(throws: ImageEncoderError.self) { try encoder.encode(rgbPixels: [[1, 2, 3]]) }
+        #expect(throws: ImageEncoderError.self) { try encoder.encode(normalizedNHWC: [0, 1], count: 1) }
+        #expect(try encoder.encode(modelInputs: []).isEmpty)
+    }
+
     @Test func catPhotoIsLabelledACat() throws {
         let encoder = try EncoderReference.encoder.get()
         let photo = try ImageDecoder.decode(path: EncoderReference.photo("chelsea"))
@@ -43,16 +52,16 @@ import Testing
     @Test func batchSingleAndConcurrentCallsAgree() async throws {
         let encoder = try EncoderReference.encoder.get()
         let crops = try EncoderReference.names.prefix(5).map { try ImageDecoder.decode(path: EncoderReference.crop($0)) }
-        let batch = encoder.encode(modelInputs: crops)
+        let batch = try encoder.encode(modelInputs: crops)
         for (i, crop) in crops.enumerated() {
-            let single = encoder.encode(modelInputs: [crop])[0]
+            let single = try encoder.encode(modelInputs: [crop])[0]
             #expect(cosine(single.embedding, batch[i].embedding) > 0.999999)
             #expect(zip(single.logits, batch[i].logits).allSatisfy { abs($0 - $1) < 1e-4 })
         }
-        let concurrent = await withTaskGroup(of: (Int, [ImageEncoding]).self) { group in
-            for k in 0..<4 { group.addTask { (k, encoder.encode(modelInputs: Array(crops.rotated(by: k)))) } }
+        let concurrent = try await withThrowingTaskGroup(of: (Int, [ImageEncoding]).self) { group in
+            for k in 0..<4 { group.addTask { (k, try encoder.encode(modelInputs: Array(crops.rotated(by: k)))) } }
             var all: [(Int, [ImageEncoding])] = []
-            for await r in group { all.append(r) }
+            for try await r in group { all.append(r) }
             return all
         }
         for (k, encodings) in concurrent {
@@ -61,7 +70,7 @@ import Testing
             }
         }
         let onThread = try ImageEncoder(files: ModelFiles(directory: "\(EncoderReference.repositoryRoot)/assets/models"), threads: 1)
-        #expect(cosine(onThread.encode(modelInputs: [crops[2]])[0].embedding, batch[2].embedding) > 0.999999)
+        #expect(cosine(try onThread.encode(modelInputs: [crops[2]])[0].embedding, batch[2].embedding) > 0.999999)
     }
 
     @Test func encodesFilesAndReportsBadOnesWithoutStopping() throws {

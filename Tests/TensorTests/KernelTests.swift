@@ -32,6 +32,15 @@ import Tensor
                     DepthwiseConvolution.apply(input: x.map, weights: weights, stride: stride, activation: activation, output: y.map, rows: rows)
                 }
                 #expect(maxAbsDifference(y.map.toArray(), expected.values) < 1e-5, "\(h)×\(w)×\(c) k\(kernel) s\(stride) \(activation)")
+                if c % 16 == 0 {
+                    // Split by 8-channel blocks instead, as threads do on small maps.
+                    let z = OwnedMap(height: expected.height, width: expected.width, channels: c)
+                    for channels in [0..<8, 8..<c] {
+                        DepthwiseConvolution.apply(input: x.map, weights: weights, stride: stride, activation: activation, output: z.map,
+                                                   rows: 0..<expected.height, channelRange: channels)
+                    }
+                    #expect(maxAbsDifference(z.map.toArray(), expected.values) < 1e-5, "channel split \(h)×\(w)×\(c) k\(kernel) s\(stride)")
+                }
             }
         }
     }

@@ -41,20 +41,36 @@ extension ImageEncoder {
                 swap(&xOffset, &yOffset)
                 continue
             }
-            var expandedInput = x
-            if let expand = block.expand {
-                let e = arena.featureMap(at: plan.expanded, height: x.height, width: x.width, channels: expand.outputChannels)
-                let input = x
-                pointwise(input: input, weights: expand, activation: .relu6, output: e, team: team)
-                expandedInput = e
-            }
             let pad = SamePadding(inputSize: x.height, kernel: spec.kernel, stride: spec.stride)
             let d = arena.featureMap(at: plan.depthwise, height: pad.outputSize, width: pad.outputSize,
                                      channels: spec.expandedChannels)
-            let dwInput = expandedInput
-            split(d.height, team) { rows in
-                DepthwiseConvolution.apply(input: dwInput, weights: block.depthwise, stride: spec.stride,
-                                           activation: .relu6, output: d, rows: rows)
+            if let expand = block.expand {
+                let e = arena.featureMap(at: plan.expanded, height: x.height, width: x.width, channels: expand.outputChannels)
+                let input = x
+                if let team, team.size > 1, e.channels % 16 == 0 {
+                    // Split by expanded channels: a thread's depthwise channels depend only on the
+                    // same channels of the expansion, so expand and depthwise run as one job with
+                    // no barrier between them, and every split is even.
+                    team.split(PointwiseConvolution.panelCount(expand)) { panels in
+                        PointwiseConvolution.apply(input: input, weights: expand, activation: .relu6, output: e,
+                                                   pixels: 0..<e.pixelCount, panels: panels)
+                        DepthwiseConvolution.apply(input: e, weights: block.depthwise, stride: spec.stride, activation: .relu6,
+                                                   output: d, rows: 0..<d.height,
+                                                   channelRange: (panels.lowerBound * 16)..<(panels.upperBound * 16))
+                    }
+                } else {
+                    pointwise(input: input, weights: expand, activation: .relu6, output: e, team: team)
+                    split(d.height, team) { rows in
+                        DepthwiseConvolution.apply(input: e, weights: block.depthwise, stride: spec.stride,
+                                                   activation: .relu6, output: d, rows: rows)
+                    }
+                }
+            } else {
+                let input = x
+                split(d.height, team) { rows in
+                    DepthwiseConvolution.apply(input: input, weights: block.depthwise, stride: spec.stride,
+                                               activation: .relu6, output: d, rows: rows)
+                }
             }
             let y = arena.featureMap(at: yOffset, height: d.height, width: d.width, channels: spec.outputChannels)
             let residual = spec.hasResidual ? x : nil

@@ -13,12 +13,11 @@ extension ImageEncoder {
     }
 
     /// Encodes already preprocessed 224×224 images (see ``modelInput(_:)``).
-    public func encode(modelInputs images: [Image]) -> [ImageEncoding] {
-        for image in images {
-            precondition(image.width == Self.inputSize && image.height == Self.inputSize,
-                         "model input must be \(Self.inputSize)×\(Self.inputSize), got \(image.width)×\(image.height)")
+    public func encode(modelInputs images: [Image]) throws(ImageEncoderError) -> [ImageEncoding] {
+        for (index, image) in images.enumerated() where image.width != Self.inputSize || image.height != Self.inputSize {
+            throw ImageEncoderError.wrongInputSize(index: index, detail: "\(image.width)×\(image.height), expected \(Self.inputSize)×\(Self.inputSize)")
         }
-        return encode(rgbPixels: images.map(\.pixels))
+        return try encode(rgbPixels: images.map(\.pixels))
     }
 
     /// Encodes images of any size: each is preprocessed with ``modelInput(_:)`` first.
@@ -30,7 +29,8 @@ extension ImageEncoder {
                 for i in range { out.buffer[i] = Self.modelInput(images[i]) }
             }
         }
-        return encode(modelInputs: inputs.map { $0! })
+        // Every input is 224×224 by construction.
+        return try! encode(modelInputs: inputs.map { $0! })
     }
 
     /// Decodes, preprocesses and encodes image files (JPEG or PNG), `batchSize` at a time, decoding
@@ -56,7 +56,7 @@ extension ImageEncoder {
                 }
             }
             let images = decoded.compactMap { try? $0!.get() }
-            var encodings = encode(modelInputs: images).makeIterator()
+            var encodings = try! encode(modelInputs: images).makeIterator() // 224×224 by construction
             for (offset, outcome) in decoded.enumerated() {
                 switch outcome! {
                 case .success: try result(start + offset, .success(encodings.next()!))
@@ -64,6 +64,18 @@ extension ImageEncoder {
                 }
             }
             start = end
+        }
+    }
+}
+
+/// A batch the encoder cannot take.
+public enum ImageEncoderError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// Input `index` of the batch is not a 224×224 RGB image.
+    case wrongInputSize(index: Int, detail: String)
+
+    public var description: String {
+        switch self {
+        case .wrongInputSize(let index, let detail): "model input \(index): \(detail)"
         }
     }
 }

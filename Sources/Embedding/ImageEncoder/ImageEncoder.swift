@@ -55,9 +55,11 @@ public final class ImageEncoder: Sendable {
 
     /// Encodes a batch of 224×224 RGB images given as interleaved 8-bit pixels (`224·224·3` bytes
     /// each, row-major, R G B per pixel), normalised as `(x − 127) / 128`.
-    public func encode(rgbPixels batch: [[UInt8]]) -> [ImageEncoding] {
+    public func encode(rgbPixels batch: [[UInt8]]) throws(ImageEncoderError) -> [ImageEncoding] {
         let size = Self.inputSize
-        for pixels in batch { precondition(pixels.count == size * size * 3, "expected \(size)×\(size) RGB pixels") }
+        for (index, pixels) in batch.enumerated() where pixels.count != size * size * 3 {
+            throw ImageEncoderError.wrongInputSize(index: index, detail: "\(pixels.count) bytes, expected \(size)·\(size)·3")
+        }
         return run(count: batch.count) { index, destination in
             batch[index].withUnsafeBufferPointer { src in
                 for i in 0..<src.count { destination[i] = (Float(src[i]) - 127) / 128 }
@@ -67,9 +69,11 @@ public final class ImageEncoder: Sendable {
 
     /// Encodes a batch of already normalised inputs: `count` images of `224·224·3` floats each, NHWC
     /// (row-major `[image][y][x][channel]`), channels R G B.
-    public func encode(normalizedNHWC batch: [Float], count: Int) -> [ImageEncoding] {
+    public func encode(normalizedNHWC batch: [Float], count: Int) throws(ImageEncoderError) -> [ImageEncoding] {
         let per = Self.inputSize * Self.inputSize * 3
-        precondition(batch.count == per * count, "expected \(count) × \(per) floats")
+        guard count >= 0, batch.count == per * count else {
+            throw ImageEncoderError.wrongInputSize(index: 0, detail: "\(batch.count) floats for \(count) images of \(per)")
+        }
         return batch.withUnsafeBufferPointer { all in
             run(count: count) { index, destination in
                 destination.update(from: all.baseAddress! + index * per, count: per)

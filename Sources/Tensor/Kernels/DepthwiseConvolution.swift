@@ -6,11 +6,16 @@
 /// the work is memory traffic, and NHWC lets one 8-wide vector cover 8 channels with no gathers.
 /// Taps that fall in the padding are skipped rather than read as zeros.
 public enum DepthwiseConvolution {
+    /// Computes output rows `rows`, channels `channelRange` (default all; a sub-range must start and
+    /// end on multiples of 8, so threads can split small maps by channels instead of rows).
     public static func apply(
         input: FeatureMap, weights: DepthwiseWeights, stride: Int, activation: Activation,
-        output: FeatureMap, rows: Range<Int>
+        output: FeatureMap, rows: Range<Int>, channelRange: Range<Int>? = nil
     ) {
         let k = weights.kernel, channels = weights.channels
+        let range = channelRange ?? 0..<channels
+        precondition(range.lowerBound >= 0 && range.upperBound <= channels
+                     && (range == 0..<channels || (range.lowerBound % 8 == 0 && range.upperBound % 8 == 0)))
         let padY = SamePadding(inputSize: input.height, kernel: k, stride: stride)
         let padX = SamePadding(inputSize: input.width, kernel: k, stride: stride)
         precondition(input.channels == channels && output.channels == channels)
@@ -30,12 +35,12 @@ public enum DepthwiseConvolution {
                     func edge(_ ox: Int) {
                         let ix0 = ox * stride - padX.before
                         pixel(input: input, iy0: iy0, ix0: ix0, ky: ky, kx: max(0, -ix0)..<min(k, input.width - ix0), k: k,
-                              taps: taps, bias: bias, channels: channels, relu6: relu6, out: outRow + ox * channels)
+                              taps: taps, bias: bias, channels: channels, range: range, relu6: relu6, out: outRow + ox * channels)
                     }
                     for ox in 0..<interiorStart { edge(ox) }
                     if channels % 8 == 0 {
                         let row = Row(input: UnsafePointer(input.base + iy0 * input.width * channels), rowStride: input.width * channels,
-                                      channels: channels, taps: taps, bias: bias, ky: ky, relu6: relu6, out: outRow)
+                                      channels: channels, channelRange: range, taps: taps, bias: bias, ky: ky, relu6: relu6, out: outRow)
                         let columns = interiorStart..<interiorEnd
                         switch (k, stride) {
                         case (3, 1): row.interior3x3s1(columns, padLeft: padX.before)
@@ -62,6 +67,8 @@ public enum DepthwiseConvolution {
         let input: UnsafePointer<Float>
         let rowStride: Int
         let channels: Int
+        /// The channels computed (multiples of 8).
+        let channelRange: Range<Int>
         let taps: UnsafePointer<Float>
         let bias: UnsafePointer<Float>
         let ky: Range<Int>
@@ -80,47 +87,51 @@ public enum DepthwiseConvolution {
         func interior(_ columns: Range<Int>, padLeft: Int, k: Int, s: Int) {
             // Wrapping arithmetic (`&+`, `&*`): indices are bounded by the map size, and overflow
             // checks would keep the tap loop from unrolling.
-            let c = channels
             var ox = columns.lowerBound
             while ox &+ 4 <= columns.upperBound {
-                let base = input + (ox &* s &- padLeft) &* c
-                var cb = 0
-                while cb < c {
-                    var quad = Quad(bias: load(bias + cb))
-                    for y in ky {
-                        let inRow = base + (y &* rowStride &+ cb)
-                        let tapRow = taps + (y &* k &* c &+ cb)
-                        // Taps written out for the two kernel sizes so each is straight-line code.
-                        switch k {
-                        case 3:
-                            quad.tap(inRow, tapRow, x: 0, c: c, s: s); quad.tap(inRow, tapRow, x: 1, c: c, s: s)
-                            quad.tap(inRow, tapRow, x: 2, c: c, s: s)
-                        case 5:
-                            quad.tap(inRow, tapRow, x: 0, c: c, s: s); quad.tap(inRow, tapRow, x: 1, c: c, s: s)
-                            quad.tap(inRow, tapRow, x: 2, c: c, s: s); quad.tap(inRow, tapRow, x: 3, c: c, s: s)
-                            quad.tap(inRow, tapRow, x: 4, c: c, s: s)
-                        default:
-                            for x in 0..<k { quad.tap(inRow, tapRow, x: x, c: c, s: s) }
-                        }
-                    }
-                    let o = out + (ox &* c &+ cb)
-                    store(quad.a0, o); store(quad.a1, o + c); store(quad.a2, o + 2 &* c); store(quad.a3, o + 3 &* c)
-                    cb &+= 8
-                }
+                tile(ox: ox, count: 4, padLeft: padLeft, k: k, s: s)
                 ox &+= 4
             }
-            while ox < columns.upperBound {
-                let base = input + (ox &* s &- padLeft) &* c
-                var cb = 0
-                while cb < c {
-                    var a = load(bias + cb)
-                    for y in ky {
-                        for x in 0..<k { a.addProduct(load(base + (y &* rowStride &+ cb &+ x &* c)), load(taps + ((y &* k &+ x) &* c &+ cb))) }
+            // 1–3 columns left (a 7×7 map's 5×5 interior is exactly 3): one narrower tile rather
+            // than single pixels, which would need two loads per multiply-add.
+            switch columns.upperBound &- ox {
+            case 3: tile(ox: ox, count: 3, padLeft: padLeft, k: k, s: s)
+            case 2: tile(ox: ox, count: 2, padLeft: padLeft, k: k, s: s)
+            case 1: tile(ox: ox, count: 1, padLeft: padLeft, k: k, s: s)
+            default: break
+            }
+        }
+
+        /// Output pixels `ox ..< ox + count` (count ≤ 4, a literal at every call) × all channel blocks.
+        @inline(__always)
+        func tile(ox: Int, count: Int, padLeft: Int, k: Int, s: Int) {
+            let c = channels
+            let base = input + (ox &* s &- padLeft) &* c
+            var cb = channelRange.lowerBound
+            while cb < channelRange.upperBound {
+                var quad = Quad(bias: load(bias + cb))
+                for y in ky {
+                    let inRow = base + (y &* rowStride &+ cb)
+                    let tapRow = taps + (y &* k &* c &+ cb)
+                    // Taps written out for the two kernel sizes so each is straight-line code.
+                    switch k {
+                    case 3:
+                        quad.tap(inRow, tapRow, x: 0, c: c, s: s, count: count); quad.tap(inRow, tapRow, x: 1, c: c, s: s, count: count)
+                        quad.tap(inRow, tapRow, x: 2, c: c, s: s, count: count)
+                    case 5:
+                        quad.tap(inRow, tapRow, x: 0, c: c, s: s, count: count); quad.tap(inRow, tapRow, x: 1, c: c, s: s, count: count)
+                        quad.tap(inRow, tapRow, x: 2, c: c, s: s, count: count); quad.tap(inRow, tapRow, x: 3, c: c, s: s, count: count)
+                        quad.tap(inRow, tapRow, x: 4, c: c, s: s, count: count)
+                    default:
+                        for x in 0..<k { quad.tap(inRow, tapRow, x: x, c: c, s: s, count: count) }
                     }
-                    store(a, out + (ox &* c &+ cb))
-                    cb &+= 8
                 }
-                ox &+= 1
+                let o = out + (ox &* c &+ cb)
+                store(quad.a0, o)
+                if count > 1 { store(quad.a1, o + c) }
+                if count > 2 { store(quad.a2, o + 2 &* c) }
+                if count > 3 { store(quad.a3, o + 3 &* c) }
+                cb &+= 8
             }
         }
 
@@ -129,15 +140,15 @@ public enum DepthwiseConvolution {
             var a0: SIMD8<Float>, a1: SIMD8<Float>, a2: SIMD8<Float>, a3: SIMD8<Float>
             @inline(__always) init(bias: SIMD8<Float>) { a0 = bias; a1 = bias; a2 = bias; a3 = bias }
 
-            /// Tap column `x`: one weight vector times the 4 outputs' inputs (`s` pixels apart).
+            /// Tap column `x`: one weight vector times the first `count` outputs' inputs (`s` pixels apart).
             @inline(__always)
-            mutating func tap(_ inRow: UnsafePointer<Float>, _ tapRow: UnsafePointer<Float>, x: Int, c: Int, s: Int) {
+            mutating func tap(_ inRow: UnsafePointer<Float>, _ tapRow: UnsafePointer<Float>, x: Int, c: Int, s: Int, count: Int) {
                 let w = UnsafeRawPointer(tapRow + x &* c).loadUnaligned(as: SIMD8<Float>.self)
                 let p = inRow + x &* c, step = s &* c
                 a0.addProduct(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self), w)
-                a1.addProduct(UnsafeRawPointer(p + step).loadUnaligned(as: SIMD8<Float>.self), w)
-                a2.addProduct(UnsafeRawPointer(p + 2 &* step).loadUnaligned(as: SIMD8<Float>.self), w)
-                a3.addProduct(UnsafeRawPointer(p + 3 &* step).loadUnaligned(as: SIMD8<Float>.self), w)
+                if count > 1 { a1.addProduct(UnsafeRawPointer(p + step).loadUnaligned(as: SIMD8<Float>.self), w) }
+                if count > 2 { a2.addProduct(UnsafeRawPointer(p + 2 &* step).loadUnaligned(as: SIMD8<Float>.self), w) }
+                if count > 3 { a3.addProduct(UnsafeRawPointer(p + 3 &* step).loadUnaligned(as: SIMD8<Float>.self), w) }
             }
         }
 
@@ -156,21 +167,22 @@ public enum DepthwiseConvolution {
     @inline(__always)
     private static func pixel(
         input: FeatureMap, iy0: Int, ix0: Int, ky: Range<Int>, kx: Range<Int>, k: Int,
-        taps: UnsafePointer<Float>, bias: UnsafePointer<Float>, channels: Int, relu6: Bool,
+        taps: UnsafePointer<Float>, bias: UnsafePointer<Float>, channels: Int, range: Range<Int>, relu6: Bool,
         out: UnsafeMutablePointer<Float>
     ) {
         let rowStride = input.width * channels
-        let vectorEnd = channels & ~7
+        let vectorStart = range.lowerBound
+        let vectorEnd = range.lowerBound + (range.count & ~7)
         // Taps outermost, channels innermost: the output pixel's row (≤ 1152 floats, in L1) is the
         // accumulator, and each tap is one long, branch-free vector loop. (Edge pixels have a
         // varying number of taps, which the interior's unrolled tiles cannot take.)
-        out.update(from: bias, count: channels)
+        (out + vectorStart).update(from: bias + vectorStart, count: range.count)
         for y in ky {
             let inRow = input.base + (iy0 + y) * rowStride + ix0 * channels
             let tapRow = taps + y * k * channels
             for x in kx {
                 let v = inRow + x * channels, w = tapRow + x * channels
-                var c = 0
+                var c = vectorStart
                 while c < vectorEnd {
                     var acc = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD8<Float>.self)
                     acc.addProduct(UnsafeRawPointer(v + c).loadUnaligned(as: SIMD8<Float>.self),
@@ -180,7 +192,7 @@ public enum DepthwiseConvolution {
                 }
             }
         }
-        var c = 0
+        var c = vectorStart
         if relu6 {
             while c < vectorEnd {
                 let acc = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD8<Float>.self)
@@ -190,7 +202,7 @@ public enum DepthwiseConvolution {
             }
         }
         c = vectorEnd
-        while c < channels {
+        while c < range.upperBound {
             var acc = bias[c]
             for y in ky {
                 for x in kx {
