@@ -7,6 +7,26 @@ import PackageDescription
 /// unsafe flag, which SwiftPM allows for root packages.
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// The Tensor kernels are written with `SIMD8<Float>` (one AVX register: 8 channels of an NHWC row).
+/// Without a CPU baseline above x86-64 (SSE2), Swift lowers `addProduct` to a libm `fmaf` call per
+/// lane; `haswell` (AVX2 + FMA + F16C, i.e. x86-64-v3) makes it one `vfmadd231ps`.
+#if arch(x86_64)
+let simdKernels: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
+#else
+let simdKernels: [SwiftSetting] = optimisedInDebug
+#endif
+
+/// The vector index's distance kernels target x86-64-v3 (AVX2 + FMA), as FAISS's AVX2 build does; the
+/// `VECTORINDEX_FMA` condition selects fused multiply-add in the kernels (without hardware FMA it would
+/// become a libm call per lane). Other architectures use the portable SIMD code.
+#if arch(x86_64)
+let vectorIndexSettings: [SwiftSetting] = optimisedInDebug + [
+    .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]), .define("VECTORINDEX_FMA"),
+]
+#else
+let vectorIndexSettings: [SwiftSetting] = optimisedInDebug
+#endif
+
 let package = Package(
     name: "VisualSearch",
     platforms: [.macOS(.v15)],
@@ -21,35 +41,48 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
             name: "CFFmpeg", pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
         // MARK: C shims (libpng / libjpeg report errors with longjmp, which Swift cannot unwind)
-        .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Libraries
         .target(name: "Imaging", dependencies: ["CCodecShims"], swiftSettings: optimisedInDebug),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
-        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
+        .target(name: "Catalog", dependencies: ["CSQLite"]),
+        .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex"], swiftSettings: optimisedInDebug),
+        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: vectorIndexSettings),
         .target(name: "VideoFrames", dependencies: ["CFFmpeg", "Imaging"]),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
+        .executableTarget(name: "vindex-crash-helper", dependencies: ["VectorIndex"], path: "Tests/VectorIndexCrashHelper"),
 
         // MARK: Executables
         .executableTarget(
             name: "vsearch",
             dependencies: [
-                "Imaging", "Embedding", "VectorIndex", "VideoFrames",
+                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine", "VideoFrames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        // Benchmark driver for scripts/bench-imaging (not a product).
+        .executableTarget(name: "imaging-bench", dependencies: ["Imaging"], path: "Benchmarks/ImagingBench"),
+        // MARK: Benchmarks (run by scripts/bench-*, beside their anchors)
+        .executableTarget(name: "EmbeddingBenchmark", dependencies: ["Embedding", "Imaging"], path: "Benchmarks/EmbeddingBenchmark"),
+        .executableTarget(name: "TextBenchmark", dependencies: ["Embedding", "Catalog", "SearchEngine", "Tensor"],
+                          path: "Benchmarks/TextBenchmark"),
+
         // MARK: Tests (one target per library, Swift Testing)
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "SearchTesting"]),
-        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
+        .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting"]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "SearchTesting"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

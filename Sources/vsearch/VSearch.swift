@@ -6,6 +6,6 @@ struct VSearch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vsearch",
         abstract: "Visual and video search: inspect, embed, index and search images and videos.",
-        subcommands: []
+        subcommands: [InspectCommand.self, ResizeCommand.self, EmbedCommand.self, EmbedTextCommand.self, SearchCommand.self, VectorsCommand.self]
     )
 }

@@ -1,0 +1,58 @@
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many have run.
+///
+/// Append new migrations, never edit old ones: a catalog written by an older build is upgraded in
+/// place at open, each migration in its own transaction.
+enum CatalogSchema {
+    static let migrations: [String] = [
+        // 1: items, tags, auto-tags, frames, text vectors, full-text index.
+        """
+        CREATE TABLE items(
+            key INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('image', 'video')),
+            source TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',          -- JSON array, as given
+            width INTEGER, height INTEGER,
+            duration REAL,
+            added_at REAL NOT NULL,                  -- seconds since 1970
+            content_hash TEXT
+        );
+        CREATE INDEX items_content_hash ON items(content_hash) WHERE content_hash IS NOT NULL;
+        CREATE INDEX items_kind_added ON items(kind, added_at);
+        CREATE INDEX items_duration ON items(duration) WHERE duration IS NOT NULL;
+        CREATE TABLE item_tags(
+            item INTEGER NOT NULL REFERENCES items(key) ON DELETE CASCADE,
+            tag TEXT NOT NULL,                       -- lower-cased, for filters
+            PRIMARY KEY (item, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_tags_by_tag ON item_tags(tag, item);
+        CREATE TABLE auto_tags(
+            item INTEGER NOT NULL REFERENCES items(key) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            score REAL NOT NULL,
+            PRIMARY KEY (item, label)
+        ) WITHOUT ROWID;
+        CREATE TABLE frames(
+            video INTEGER NOT NULL REFERENCES items(key) ON DELETE CASCADE,
+            timestamp REAL NOT NULL,
+            vector_id INTEGER NOT NULL UNIQUE,
+            PRIMARY KEY (video, timestamp)
+        ) WITHOUT ROWID;
+        CREATE TABLE text_vectors(
+            item INTEGER PRIMARY KEY REFERENCES items(key) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL                     -- little-endian float32
+        );
+        CREATE VIRTUAL TABLE items_fts USING fts5(
+            title, description, tags, auto_tags,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """,
+        // 2: per-term document counts of the full-text index (for pruning near-zero-IDF query terms).
+        """
+        CREATE VIRTUAL TABLE items_fts_terms USING fts5vocab(items_fts, 'row');
+        """,
+    ]
+}

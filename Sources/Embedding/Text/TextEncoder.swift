@@ -1,0 +1,153 @@
+import Foundation
+import Tensor
+
+/// Sentence embeddings with all-MiniLM-L6-v2 (sentence-transformers): WordPiece tokens → 6-layer BERT
+/// encoder → attention-masked mean pooling → L2 normalisation. Output: 384 floats of unit length.
+///
+/// Batches are packed (each sequence's real tokens only, no padding): the dense layers run as one GEMM
+/// over all tokens of the batch, attention runs per sequence. That is exactly what BERT computes with
+/// an attention mask, without the wasted work on padding.
+///
+/// Thread safety: the encoder is immutable and `Sendable`; concurrent calls each use their own
+/// ``TextEncoderWorkspace``. BLAS parallelism is set process-wide with `BLAS.threadCount`.
+public final class TextEncoder: Sendable {
+    /// Embedding width (384).
+    public let dimension: Int
+    public let configuration: MiniLMConfiguration
+    public let tokenizer: WordPieceTokenizer
+    let weights: MiniLMWeights
+
+    /// Loads `model.safetensors` and `vocab.txt` from `directory` (as `scripts/setup` installs them in
+    /// `assets/models/minilm`). Throws ``TextModelError`` or `WeightFileError` naming the file.
+    public convenience init(modelDirectory directory: URL) throws {
+        let vocabulary = try WordPieceVocabulary(contentsOf: directory.appendingPathComponent("vocab.txt"))
+        let file = try SafeTensors(path: directory.appendingPathComponent("model.safetensors").path)
+        try self.init(weights: file, vocabulary: vocabulary)
+    }
+
+    /// Builds the encoder from an opened weight file and a vocabulary.
+    public init(weights file: SafeTensors, vocabulary: WordPieceVocabulary,
+                configuration: MiniLMConfiguration = .allMiniLML6V2) throws {
+        guard vocabulary.count == configuration.vocabularySize else {
+            throw TextModelError(subject: file.path, reason:
+                "vocabulary has \(vocabulary.count) tokens but the model expects \(configuration.vocabularySize)")
+        }
+        self.configuration = configuration
+        self.dimension = configuration.hiddenSize
+        self.tokenizer = WordPieceTokenizer(vocabulary: vocabulary, maximumLength: configuration.maximumSequenceLength)
+        self.weights = try MiniLMWeights(file: file, configuration: configuration)
+    }
+
+    /// The embedding of one text (384 floats, unit length).
+    public func embed(_ text: String) -> [Float] {
+        embed([text])[0]
+    }
+
+    /// The embeddings of `texts`, in order, computed `batchSize` texts at a time.
+    public func embed(_ texts: [String], batchSize: Int = 32, workspace: TextEncoderWorkspace? = nil) -> [[Float]] {
+        let workspace = workspace ?? TextEncoderWorkspace(configuration: configuration)
+        var result: [[Float]] = []
+        result.reserveCapacity(texts.count)
+        var start = 0
+        let step = max(1, batchSize)
+        while start < texts.count {
+            let batch = texts[start..<min(texts.count, start + step)].map(tokenizer.encode)
+            // Token ids from our own tokenizer are always valid.
+            result += try! embed(tokenIDs: batch, workspace: workspace)
+            start += step
+        }
+        return result
+    }
+
+    /// Embeds already-tokenised sequences (each with its `[CLS]`/`[SEP]`), all in one pass.
+    ///
+    /// Throws ``TextModelError`` if a sequence is empty, longer than `maximumPositions`, or holds an id
+    /// outside the vocabulary.
+    public func embed(tokenIDs sequences: [[Int32]], workspace: TextEncoderWorkspace) throws -> [[Float]] {
+        let c = configuration
+        for (n, ids) in sequences.enumerated() {
+            guard !ids.isEmpty, ids.count <= c.maximumPositions else {
+                throw TextModelError(subject: "token sequence \(n)",
+                                     reason: "has \(ids.count) tokens; 1...\(c.maximumPositions) are allowed")
+            }
+            if let bad = ids.first(where: { $0 < 0 || Int($0) >= c.vocabularySize }) {
+                throw TextModelError(subject: "token sequence \(n)", reason: "token id \(bad) is outside the vocabulary")
+            }
+        }
+        guard !sequences.isEmpty else { return [] }
+        let tokens = sequences.reduce(0) { $0 + $1.count }
+        workspace.reserve(tokens: tokens, longest: sequences.map(\.count).max()!)
+        forward(sequences, tokens: tokens, workspace)
+        return pool(sequences, workspace)
+    }
+
+    /// The encoder: embeddings + LayerNorm, then `layerCount` × (attention, residual + LayerNorm,
+    /// feed-forward with GELU, residual + LayerNorm). Leaves the token vectors in `workspace.state`.
+    private func forward(_ sequences: [[Int32]], tokens m: Int, _ w: TextEncoderWorkspace) {
+        let h = configuration.hiddenSize, f = configuration.intermediateSize
+        let eps = configuration.layerNormEpsilon
+        var row = 0
+        for ids in sequences {
+            for (position, id) in ids.enumerated() {
+                let out = w.state + row * h
+                out.update(from: weights.wordEmbeddings + Int(id) * h, count: h)
+                TransformerKernels.addBias(rows: 1, width: h, data: out, bias: weights.positionEmbeddings + position * h)
+                row += 1
+            }
+        }
+        TransformerKernels.layerNorm(rows: m, width: h, data: w.state, bias: nil,
+                                     gamma: weights.embeddingNormGamma, beta: weights.embeddingNormBeta, epsilon: eps)
+        for layer in weights.layers {
+            // Self-attention: packed Q|K|V for all tokens, then attention within each sequence.
+            TransformerKernels.linear(rows: m, inFeatures: h, outFeatures: 3 * h, input: w.state,
+                                      weight: layer.qkvWeight, output: w.qkv, accumulate: false)
+            TransformerKernels.addBias(rows: m, width: 3 * h, data: w.qkv, bias: layer.qkvBias)
+            var offset = 0
+            for ids in sequences {
+                TransformerKernels.selfAttention(
+                    length: ids.count, heads: configuration.headCount, headWidth: configuration.headWidth,
+                    qkv: w.qkv + offset * 3 * h, qkvStride: 3 * h,
+                    output: w.context + offset * h, outputStride: h, scores: w.scores)
+                offset += ids.count
+            }
+            // next = LayerNorm(state + context · Woᵀ + bo)
+            w.next.update(from: w.state, count: m * h)
+            TransformerKernels.linear(rows: m, inFeatures: h, outFeatures: h, input: w.context,
+                                      weight: layer.attentionOutputWeight, output: w.next, accumulate: true)
+            TransformerKernels.layerNorm(rows: m, width: h, data: w.next, bias: layer.attentionOutputBias,
+                                         gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta, epsilon: eps)
+            w.swapStateAndNext()
+            // Feed-forward: next = LayerNorm(state + GELU(state · W1ᵀ + b1) · W2ᵀ + b2)
+            TransformerKernels.linear(rows: m, inFeatures: h, outFeatures: f, input: w.state,
+                                      weight: layer.intermediateWeight, output: w.feedForward, accumulate: false)
+            TransformerKernels.biasGELU(rows: m, width: f, data: w.feedForward, bias: layer.intermediateBias)
+            w.next.update(from: w.state, count: m * h)
+            TransformerKernels.linear(rows: m, inFeatures: f, outFeatures: h, input: w.feedForward,
+                                      weight: layer.outputWeight, output: w.next, accumulate: true)
+            TransformerKernels.layerNorm(rows: m, width: h, data: w.next, bias: layer.outputBias,
+                                         gamma: layer.outputNormGamma, beta: layer.outputNormBeta, epsilon: eps)
+            w.swapStateAndNext()
+        }
+    }
+
+    /// Mean of each sequence's token vectors (all are real tokens: the batch is packed), L2-normalised.
+    private func pool(_ sequences: [[Int32]], _ w: TextEncoderWorkspace) -> [[Float]] {
+        let h = configuration.hiddenSize
+        var result: [[Float]] = []
+        result.reserveCapacity(sequences.count)
+        var row = 0
+        for ids in sequences {
+            var sum = [Double](repeating: 0, count: h)
+            for t in 0..<ids.count {
+                let vector = w.state + (row + t) * h
+                for j in 0..<h { sum[j] += Double(vector[j]) }
+            }
+            row += ids.count
+            let norm = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            // Mean pooling then L2 normalisation: the 1/count factor cancels, so divide by the norm only.
+            let scale = norm > 0 ? 1 / norm : 0
+            result.append(sum.map { Float($0 * scale) })
+        }
+        return result
+    }
+}

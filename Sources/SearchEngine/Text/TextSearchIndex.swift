@@ -1,0 +1,112 @@
+import Catalog
+import Embedding
+import Foundation
+import Synchronization
+
+/// Text search over an index directory: lexical (FTS5 BM25) and semantic (MiniLM) retrieval fused
+/// with reciprocal rank fusion, filters applied inside both retrievers.
+///
+/// On disk (`directory`): `catalog.sqlite` (+ its `-wal`/`-shm`) holds the items, the full-text index
+/// and each item's text vector (table `text_vectors`, model ``textModelName``). The vectors are loaded
+/// into a ``FlatVectorStore`` at open and kept in step with every write.
+public final class TextSearchIndex: Sendable {
+    public static let catalogFileName = "catalog.sqlite"
+    public static let textModelName = "all-MiniLM-L6-v2"
+
+    public let directory: URL
+    public let catalog: Catalog
+    public let encoder: TextEncoder
+    private let vectors: Mutex<FlatVectorStore>
+
+    /// Opens (creating if needed) the index in `directory`.
+    public init(directory: URL, encoder: TextEncoder) throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CatalogError(subject: directory.path, reason: "cannot create the index directory (\(error.localizedDescription))")
+        }
+        self.directory = directory
+        self.encoder = encoder
+        self.catalog = try Catalog(path: directory.appendingPathComponent(Self.catalogFileName).path)
+        let stored = try catalog.textVectors(model: Self.textModelName, dimension: encoder.dimension)
+        self.vectors = Mutex(FlatVectorStore(stored))
+    }
+
+    /// The text embedded for semantic search: title, description, tags, then auto-tag labels
+    /// (underscores as spaces). Empty when the item has no text at all (then it gets no vector).
+    public static func semanticText(of item: CatalogItem) -> String {
+        var text = item.descriptiveText
+        let labels = item.autoTags.map { $0.label.replacingOccurrences(of: "_", with: " ") }
+        if !labels.isEmpty { text += (text.isEmpty ? "" : ". ") + labels.joined(separator: ", ") }
+        return text
+    }
+
+    /// Adds or replaces `items`, embedding their texts; one catalog transaction per `batchSize` items.
+    @discardableResult
+    public func add(_ items: [CatalogItem], batchSize: Int = 64) throws -> [ItemKey] {
+        var keys: [ItemKey] = []
+        var start = 0
+        while start < items.count {
+            let batch = Array(items[start..<min(items.count, start + max(1, batchSize))])
+            let texts = batch.map(Self.semanticText)
+            let nonEmpty = texts.indices.filter { !texts[$0].isEmpty }
+            let embedded = encoder.embed(nonEmpty.map { texts[$0] })
+            var batchVectors = [[Float]?](repeating: nil, count: batch.count)
+            for (slot, index) in nonEmpty.enumerated() { batchVectors[index] = embedded[slot] }
+            let batchKeys = try catalog.upsert(batch, textVectors: batchVectors, textModel: Self.textModelName)
+            vectors.withLock { store in
+                for (key, vector) in zip(batchKeys, batchVectors) {
+                    if let vector { store.set(vector, for: key) } else { store.remove(key) }
+                }
+            }
+            keys += batchKeys
+            start += batch.count
+        }
+        return keys
+    }
+
+    /// Removes item `id`. Returns false if it was not there.
+    @discardableResult
+    public func remove(id: String) throws -> Bool {
+        guard let key = try catalog.key(id: id) else { return false }
+        let removed = try catalog.remove(id: id)
+        vectors.withLock { $0.remove(key) }
+        return removed
+    }
+
+    /// Number of items with a text vector.
+    public var vectorCount: Int { vectors.withLock { $0.count } }
+
+    /// The `k` items whose text vectors are most similar to `query` (a unit vector), among `allowed`.
+    public func semanticSearch(_ query: [Float], k: Int, allowed: Set<ItemKey>? = nil) -> [(key: ItemKey, score: Float)] {
+        let snapshot = vectors.withLock { $0 }  // copy-on-write: the scan runs outside the lock
+        return snapshot.search(query, k: k, allowed: allowed)
+    }
+
+    /// Runs `text` through BM25 and semantic retrieval and fuses the two rankings.
+    ///
+    /// Text without any word (empty, punctuation only) gives no BM25 candidates; the semantic side still
+    /// answers unless the text is empty or whitespace, which returns no results.
+    public func search(_ text: String, options: TextSearchOptions = TextSearchOptions()) throws -> [SearchResult] {
+        guard options.k > 0, !text.allSatisfy(\.isWhitespace) else { return [] }
+        let depth = max(options.k, options.candidatesPerSource)
+        let lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
+        let allowed = try catalog.keys(matching: options.filter)
+        let semantic = semanticSearch(encoder.embed(text), k: depth, allowed: allowed)
+
+        let fused = options.fusion.fuse([.bm25: lexical.map(\.key), .semantic: semantic.map(\.key)])
+        let top = Array(fused.prefix(options.k))
+        let items = try catalog.items(keys: top.map(\.key))
+        let lexicalScores = Dictionary(lexical.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
+        let semanticScores = Dictionary(semantic.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
+        var results: [SearchResult] = []
+        for entry in top {
+            // An item removed between retrieval and this read is skipped.
+            guard let item = items[entry.key] else { continue }
+            results.append(SearchResult(rank: results.count + 1, key: entry.key, item: item, score: entry.score,
+                                        sources: entry.sourceRanks, lexicalScore: lexicalScores[entry.key],
+                                        semanticScore: semanticScores[entry.key]))
+        }
+        return results
+    }
+}

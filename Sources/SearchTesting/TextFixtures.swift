@@ -1,0 +1,32 @@
+import Foundation
+
+/// Paths to the text-search fixtures and model files, found from this source file's location so tests
+/// work from any working directory (CI clones the repository with `shared/` beside it).
+public enum TextFixtures {
+    /// The repository root (the directory holding `Package.swift`).
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // SearchTesting
+        .deletingLastPathComponent()  // Sources
+        .deletingLastPathComponent()
+
+    /// `assets/models/minilm`, written by `scripts/setup.d/20-minilm`.
+    public static var miniLMDirectory: URL { repositoryRoot.appendingPathComponent("assets/models/minilm") }
+
+    /// `../shared/reference/minilm/reference.json`: token ids and embeddings from the anchors.
+    public static var miniLMReference: URL {
+        repositoryRoot.appendingPathComponent("../shared/reference/minilm/reference.json").standardizedFileURL
+    }
+
+    /// A committed fixture under `Tests/Fixtures/Text/`.
+    public static func fixture(_ name: String) -> URL {
+        repositoryRoot.appendingPathComponent("Tests/Fixtures/Text").appendingPathComponent(name)
+    }
+
+    /// A fresh empty directory under the system temporary directory.
+    public static func temporaryDirectory(_ label: String = "text") throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vsearch-\(label)-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import Imaging
+
+/// `vsearch inspect FILE... [--json]`: format, size and EXIF orientation of each image (header only).
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show format, width, height and EXIF orientation of image files.",
+        discussion: "Reads headers only. Errors go to stderr naming the file; exit status 1 if any file failed."
+    )
+
+    @Argument(help: "Image files (PNG or JPEG; the format is detected from the bytes).")
+    var files: [String]
+
+    @Flag(help: "One JSON object per line: path, format, width, height, orientation, display size and details.")
+    var json = false
+
+    func run() throws {
+        var failed = false
+        for file in files {
+            do {
+                let info = try ImageDecoder.inspect(path: file)
+                print(json ? Self.jsonLine(file, info) : Self.textLine(file, info))
+            } catch {
+                failed = true
+                printToStandardError("vsearch inspect: \(error)")
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    static func textLine(_ path: String, _ info: ImageInfo) -> String {
+        let details = info.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return "\(path): \(info.format.name) \(info.width)x\(info.height) orientation=\(info.orientation) \(details)"
+    }
+
+    static func jsonLine(_ path: String, _ info: ImageInfo) -> String {
+        var fields = [
+            "\"path\":\(jsonString(path))", "\"format\":\(jsonString(info.format.rawValue))",
+            "\"width\":\(info.width)", "\"height\":\(info.height)", "\"orientation\":\(info.orientation)",
+            "\"display_width\":\(info.displayWidth)", "\"display_height\":\(info.displayHeight)",
+        ]
+        fields += info.details.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+}
+
+/// A JSON string literal (RFC 8259 escaping).
+private func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+/// Writes one line to stderr (errors and diagnostics; stdout is kept for results).
+private func printToStandardError(_ message: String) {
+    let line = Array((message + "\n").utf8)
+    _ = line.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count) }
+}
