@@ -25,6 +25,14 @@ func now() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
+/// CPU seconds used by the calling thread: unlike wall time, not inflated when other processes hold
+/// the cores (the query path runs on one thread: BLAS and the kernels are held to 1 thread).
+func threadCPU() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
 func percentile(_ values: [Double], _ p: Double) -> Double {
     let sorted = values.sorted()
     let position = p / 100 * Double(sorted.count - 1)
@@ -133,36 +141,41 @@ func queryLatency(_ args: [String]) throws {
     guard let directory = TextModelLocator.miniLMDirectory() else { fail("model not found: run scripts/setup") }
     let encoder = try TextEncoder(modelDirectory: directory)
     BLAS.threadCount = threads
-    var start = now()
+    let start = now()
     let index = try TextSearchIndex(directory: URL(fileURLWithPath: args[0]), encoder: encoder)
     print(String(format: "opened %d items, %d text vectors in %.2f s", try index.catalog.count(), index.vectorCount, now() - start))
     let options = TextSearchOptions(k: 10)
     for query in queries.prefix(20) { _ = try index.search(query, options: options) }  // warm caches
-    var total: [Double] = [], lexical: [Double] = [], embed: [Double] = [], scan: [Double] = []
+    var wall: [String: [Double]] = [:], cpu: [String: [Double]] = [:]
+    var slowLexical: [(Double, String)] = []
+    /// Times `body` (wall and thread CPU) under `stage`.
+    func measure<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+        let w = now(), c = threadCPU()
+        let result = try body()
+        wall[stage, default: []].append(now() - w)
+        cpu[stage, default: []].append(threadCPU() - c)
+        return result
+    }
     let monitor = LoadMonitor()
     for query in queries {
-        start = now()
-        _ = try index.search(query, options: options)
-        total.append(now() - start)
-        start = now()
-        _ = try index.catalog.lexicalSearch(query, limit: options.candidatesPerSource)
-        lexical.append(now() - start)
-        start = now()
-        let vector = encoder.embed(query)
-        embed.append(now() - start)
-        start = now()
-        _ = index.semanticSearch(vector, k: options.candidatesPerSource)
-        scan.append(now() - start)
+        _ = try measure("full") { try index.search(query, options: options) }
+        _ = try measure("bm25") { try index.catalog.lexicalSearch(query, limit: options.candidatesPerSource) }
+        slowLexical.append((cpu["bm25"]!.last!, query))
+        let vector = measure("embed") { encoder.embed(query) }
+        _ = measure("scan") { index.semanticSearch(vector, k: options.candidatesPerSource) }
     }
     let bg = monitor.foreignCores()
-    func line(_ name: String, _ t: [Double]) -> String {
-        String(format: "%@ p50 %.2f ms  p99 %.2f ms  max %.2f ms", name, percentile(t, 50) * 1e3, percentile(t, 99) * 1e3, t.max()! * 1e3)
-    }
     print("threads=\(threads) queries=\(queries.count) k=10 candidates/source=\(options.candidatesPerSource) bg=\(String(format: "%.2f", bg))")
-    print(line("  full text query (BM25 + embed + vector scan + fuse + fetch):", total))
-    print(line("  BM25 alone (FTS5, filters none):                           ", lexical))
-    print(line("  query embedding alone (MiniLM):                            ", embed))
-    print(line("  vector search alone (int8 scan + exact rescoring):         ", scan))
+    let names = [("full", "full text query (BM25 + embed + vector scan + fuse + fetch)"), ("bm25", "BM25 alone (FTS5)"),
+                 ("embed", "query embedding alone (MiniLM)"), ("scan", "vector search alone (int8 scan + exact rescoring)")]
+    for (stage, label) in names {
+        let w = wall[stage]!, c = cpu[stage]!
+        print(String(format: "  %@  CPU p50 %6.2f ms  p99 %6.2f ms | wall p50 %6.2f ms  p99 %6.2f ms",
+                     label.padding(toLength: 62, withPad: " ", startingAt: 0),
+                     percentile(c, 50) * 1e3, percentile(c, 99) * 1e3, percentile(w, 50) * 1e3, percentile(w, 99) * 1e3))
+    }
+    print("  slowest BM25 queries (CPU ms): " + slowLexical.sorted { $0.0 > $1.0 }.prefix(5)
+        .map { String(format: "%.1f %@", $0.0 * 1e3, "'\($0.1)'") }.joined(separator: ", "))
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())

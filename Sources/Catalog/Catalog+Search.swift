@@ -52,12 +52,22 @@ extension Catalog {
         }
     }
 
-    /// `query` without plain words that occur in more than half of all items, unless nothing would remain.
+    /// Words in more than this fraction of items (and in more than ``commonWordMinimumItems``) are
+    /// treated as stop words when the query has rarer terms (see `withoutUbiquitousWords`).
+    public static let commonWordFraction = 0.1
+    public static let commonWordMinimumItems = 1000
+
+    /// `query` without plain words that are too common to rank anything, unless nothing would remain:
     ///
-    /// FTS5's BM25 gives such a word an IDF of ~1e-6 (its `log((N − n + 0.5)/(n + 0.5))` is ≤ 0 and is
-    /// clamped), so it adds nothing to any score, yet with OR semantics it makes FTS5 score every item
-    /// containing it ("film", "the"). Dropping it leaves the ranking of the items that match another
-    /// term unchanged and only removes items that matched nothing else (which scored ~0).
+    /// - words in more than half of all items: FTS5's BM25 gives them an IDF of ~1e-6 (its
+    ///   `log((N − n + 0.5)/(n + 0.5))` is ≤ 0 and clamped), so they add nothing to any score, yet with OR
+    ///   semantics FTS5 scores every item containing them ("film"). Dropping them leaves the ranking of
+    ///   items matching another term unchanged.
+    /// - in large catalogs, words in more than ``commonWordFraction`` of the items (and more than
+    ///   ``commonWordMinimumItems``): stop words learned from the corpus ("the", "united", "drama"). Their
+    ///   IDF is small (≤ log 9 against ~7–11 for a rare word) and their posting lists are what makes a
+    ///   query slow (a 100k-item catalog: p99 ~100 ms CPU with them); the semantic side still sees them.
+    /// - a query of common words only keeps them all but requires every one (AND).
     static func withoutUbiquitousWords(_ query: FTSQuery, _ db: SQLiteConnection) throws -> FTSQuery {
         guard query.terms.count > 1 else { return query }
         // max(key) is an upper bound of the item count, found in O(log n): deletions only make the
@@ -67,12 +77,15 @@ extension Catalog {
         for term in query.terms {
             if case .word(let word) = term,
                let documents = try db.scalarInt("SELECT doc FROM items_fts_terms WHERE term = ?", [.text(FTSQuery.folded(word))]),
-               documents * 2 > bound {
+               documents * 2 > bound
+                || (Double(documents) > commonWordFraction * Double(bound) && documents > commonWordMinimumItems) {
                 continue
             }
             kept.append(term)
         }
-        return kept.isEmpty ? query : FTSQuery(terms: kept)
+        // Only common words: all of them must match (scoring every item that has any one of them is
+        // what makes such queries slow, and with OR their ranking is close to arbitrary anyway).
+        return kept.isEmpty ? FTSQuery(terms: query.terms, requiresAllTerms: true) : FTSQuery(terms: kept)
     }
 
     /// Keys of all items that pass `filter` (for restricting vector search), or nil when the filter is empty.

@@ -23,9 +23,14 @@ public struct FTSQuery: Sendable, Equatable {
     }
 
     public let terms: [Term]
+    /// When true the terms are joined with AND (every term must match) instead of OR.
+    public let requiresAllTerms: Bool
 
     /// A query of exactly these terms.
-    public init(terms: [Term]) { self.terms = terms }
+    public init(terms: [Term], requiresAllTerms: Bool = false) {
+        self.terms = terms
+        self.requiresAllTerms = requiresAllTerms
+    }
 
     public static let maximumWordLength = 64
     public static let maximumPhraseWords = 16
@@ -73,6 +78,7 @@ public struct FTSQuery: Sendable, Equatable {
         finishWord()
         finishPhrase()
         self.terms = terms
+        self.requiresAllTerms = false
     }
 
     /// The FTS5 `MATCH` expression, or nil when the text holds no searchable word (then search
@@ -85,7 +91,7 @@ public struct FTSQuery: Sendable, Equatable {
             case .prefix(let w): Self.quote(w) + "*"
             case .phrase(let words): Self.quote(words.joined(separator: " "))
             }
-        }.joined(separator: " OR ")
+        }.joined(separator: requiresAllTerms ? " AND " : " OR ")
     }
 
     /// `word` as FTS5's `unicode61 remove_diacritics 2` tokenizer stores it: lower-cased, accents removed.

@@ -14,6 +14,10 @@ import Testing
         #expect(FTSQuery("title:avatar").expression == "\"title\" OR \"avatar\"")
     }
 
+    @Test func conjunctiveQueriesJoinWithAnd() {
+        #expect(FTSQuery(terms: [.word("a"), .prefix("bc")], requiresAllTerms: true).expression == "\"a\" AND \"bc\"*")
+    }
+
     @Test func phrasesAndPrefixes() {
         #expect(FTSQuery("\"new york\" taxi*").terms == [.phrase(["new", "york"]), .prefix("taxi")])
         #expect(FTSQuery("\"new york\" taxi*").expression == "\"new york\" OR \"taxi\"*")

@@ -27,6 +27,10 @@ import Testing
         let focused = try catalog.lexicalSearch("skyfall film", limit: 10_000)
         #expect(try titles(catalog, focused) == ["Skyfall"])
         #expect(try catalog.lexicalSearch("film FILM Film", limit: 10_000).count == items.count)
+        // Only common words: every one must match.
+        let both = try catalog.lexicalSearch("film starring", limit: 10_000)
+        #expect(both.count == items.filter { $0.description.contains("Starring") }.count)
+        #expect(both.count < items.count)
     }
 
     @Test func diacriticsAreFoldedBothWays() throws {

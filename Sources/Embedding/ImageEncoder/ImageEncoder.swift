@@ -8,7 +8,8 @@ import Tensor
 /// Load once, share everywhere: the weights are immutable and each call checks scratch arenas out
 /// of a pool, so concurrent callers are safe. A batch is spread over ``threadCount`` threads: whole
 /// images per thread when the batch has at least as many images, otherwise each layer of one image
-/// is split by rows. BLAS is pinned to one thread at init (the encoder parallelises itself).
+/// is split by rows. The encoder makes no BLAS calls (its kernels are the project's own), so it leaves
+/// the process-wide OpenBLAS thread count alone.
 public final class ImageEncoder: Sendable {
     /// Side of the square input image.
     public static let inputSize = EfficientNetLite0.inputSize
@@ -38,7 +39,6 @@ public final class ImageEncoder: Sendable {
         weights = try EncoderWeights(file: file)
         classNames = try Self.readClassNames(classNamesPath)
         threadCount = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        BLAS.threadCount = 1
     }
 
     /// Loads the model from `files` (default: ``ModelFiles/locate(environment:)``).

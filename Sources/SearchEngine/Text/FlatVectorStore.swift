@@ -133,16 +133,20 @@ public struct FlatVectorStore: Sendable {
         // The query's own scale is common to every row, so it cannot change the order: dropped.
         let (queryCodes, _) = Self.quantize(query)
         let d = dimension
-        var candidates = TopK(capacity: Self.rescoreDepth(k))
+        var integerScores = [Int32](repeating: 0, count: keys.count)
         codes.withUnsafeBufferPointer { allCodes in
             queryCodes.withUnsafeBufferPointer { q in
-                for row in 0..<keys.count {
-                    let key = keys[row]
-                    if let allowed, !allowed.contains(key) { continue }
-                    let dot = Self.dotInt8(allCodes.baseAddress! + row * d, q.baseAddress!, count: d)
-                    candidates.offer(key: key, score: Float(dot) * scales[row])
+                integerScores.withUnsafeMutableBufferPointer { out in
+                    QuantizedKernels.int8Scores(rows: keys.count, dimension: d, codes: allCodes.baseAddress!,
+                                                query: q.baseAddress!, scores: out.baseAddress!)
                 }
             }
+        }
+        var candidates = TopK(capacity: Self.rescoreDepth(k))
+        for row in 0..<keys.count {
+            let key = keys[row]
+            if let allowed, !allowed.contains(key) { continue }
+            candidates.offer(key: key, score: Float(integerScores[row]) * scales[row])
         }
         var exact = TopK(capacity: k)
         values.withUnsafeBufferPointer { all in
@@ -156,15 +160,6 @@ public struct FlatVectorStore: Sendable {
             }
         }
         return exact.sortedDescending()
-    }
-
-    /// Σ a[j]·b[j] in exact integer arithmetic. A plain loop on purpose: LLVM vectorises integer
-    /// reductions (widening multiply-add) freely, unlike float ones.
-    @inline(__always)
-    static func dotInt8(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, count: Int) -> Int32 {
-        var sum: Int32 = 0
-        for j in 0..<count { sum &+= Int32(a[j]) &* Int32(b[j]) }
-        return sum
     }
 }
 
