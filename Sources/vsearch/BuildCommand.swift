@@ -46,6 +46,9 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Vector encoding: flat or sq8.")
     var encoding: String = "flat"
 
+    @Option(help: "Published versions kept for rollback.")
+    var keepVersions: Int = 3
+
     @Flag(help: "Discard an unfinished build of other inputs.")
     var restart = false
 
@@ -71,6 +74,7 @@ struct BuildCommand: ParsableCommand {
         guard (1...VisualVectorID.maxFramesPerItem).contains(maxFrames) else {
             throw TextCommandSupport.usage(name, "--max-frames must be 1…\(VisualVectorID.maxFramesPerItem)")
         }
+        guard keepVersions >= 1 else { throw TextCommandSupport.usage(name, "--keep-versions must be at least 1") }
         guard EncodingKind(name: encoding) != nil else { throw TextCommandSupport.usage(name, "--encoding must be flat or sq8") }
     }
 
@@ -107,7 +111,7 @@ struct BuildCommand: ParsableCommand {
         sampling.interval = frameInterval
         sampling.maxFrames = maxFrames
         let options = BuildOptions(batchSize: batch, threads: threadCount, sampling: sampling, nlist: nlist,
-                                   encoding: EncodingKind(name: encoding)!, restart: restart, stopAfterItems: stopAfter)
+                                   encoding: EncodingKind(name: encoding)!, keepVersions: keepVersions, restart: restart, stopAfterItems: stopAfter)
         let builder = IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder, options: options)
         let renderer = BuildProgressRenderer(quiet: quiet || json)
         let description = URL(fileURLWithPath: input).standardizedFileURL.path + (root.map { " root=" + URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "")

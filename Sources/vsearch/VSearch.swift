@@ -7,6 +7,6 @@ struct VSearch: AsyncParsableCommand {
         commandName: "vsearch",
         abstract: "Visual and video search: inspect, embed, index and search images and videos.",
         subcommands: [InspectCommand.self, ResizeCommand.self, EmbedCommand.self, EmbedTextCommand.self, SearchCommand.self, VectorsCommand.self,
-                      BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self, RollbackCommand.self]
+                      BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self, RollbackCommand.self, FrameCommand.self]
     )
 }

@@ -134,6 +134,14 @@ import VideoFrames
         // Rollback serves version 1 again.
         #expect(try IndexMaintenance.rollback(index) == 1)
         #expect(try IndexSearcher(index: index, textEncoder: try BuildFixtures.models.get().text).text.catalog.count() == 2)
+
+        // Only the newest `keepVersions` versions stay (never the serving one).
+        let builder = IndexBuilder(index: index, imageEncoder: try BuildFixtures.models.get().image,
+                                   textEncoder: try BuildFixtures.models.get().text,
+                                   options: BuildOptions(batchSize: 4, keepVersions: 1))
+        let third = try builder.build(entries: try BuildInput.entries(input: first).entries, inputDescription: first)
+        #expect(third.version == 3)
+        #expect(try index.versions() == [3])
     }
 
     /// `add` and `remove` change the serving version in place, visible to the next search, no rebuild.

@@ -13,6 +13,8 @@ public struct BuildOptions: Sendable {
     /// IVF lists (nil: about 4·√N) and encoding of the visual index.
     public var nlist: Int?
     public var encoding: EncodingKind
+    /// Published versions kept on disk for rollback (older ones are deleted after a publish).
+    public var keepVersions: Int
     /// Discard a staged build of different inputs instead of refusing to start.
     public var restart: Bool
     /// Test hook: stop with an `.interrupted` error once this many inputs were embedded by this run
@@ -21,13 +23,14 @@ public struct BuildOptions: Sendable {
 
     public init(batchSize: Int = 32, threads: Int = 2, sampling: SamplingPolicy = SamplingPolicy(),
                 videoLimits: VideoLimits = VideoLimits(), nlist: Int? = nil, encoding: EncodingKind = .flat,
-                restart: Bool = false, stopAfterItems: Int? = nil) {
+                keepVersions: Int = 3, restart: Bool = false, stopAfterItems: Int? = nil) {
         self.batchSize = batchSize
         self.threads = threads
         self.sampling = sampling
         self.videoLimits = videoLimits
         self.nlist = nlist
         self.encoding = encoding
+        self.keepVersions = keepVersions
         self.restart = restart
         self.stopAfterItems = stopAfterItems
     }

@@ -94,6 +94,7 @@ public final class IndexBuilder {
         let report = summary.jsonData()
         try? DurableFile.writeAtomically([UInt8](report), to: index.versionDirectory(summary.version!) + "/" + IndexDirectory.reportFileName)
         try? DurableFile.writeAtomically([UInt8](report), to: index.path + "/" + IndexDirectory.reportFileName)
+        try index.prune(keep: options.keepVersions)
         return summary
     }
 

@@ -95,6 +95,18 @@ public struct IndexDirectory: Sendable {
         return next
     }
 
+    /// Deletes all but the newest `keep` versions (never the serving one). Searches that still have an
+    /// older version open keep working: its files stay readable until they close them.
+    @discardableResult
+    func prune(keep: Int) throws -> [UInt64] {
+        let current = try currentVersion()
+        let all = try versions()
+        let doomed = all.dropLast(max(1, keep)).filter { $0 != current }
+        for version in doomed { try? FileManager.default.removeItem(atPath: versionDirectory(version)) }
+        if !doomed.isEmpty { try DurableFile.syncDirectory(versionsDirectory) }
+        return Array(doomed)
+    }
+
     /// Makes `version` (which must exist) the serving one.
     func setCurrent(_ version: UInt64) throws {
         guard FileManager.default.fileExists(atPath: versionDirectory(version)) else {

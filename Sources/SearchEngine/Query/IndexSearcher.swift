@@ -88,13 +88,22 @@ public final class IndexSearcher: Sendable {
         guard let visual, options.k > 0 else { return [] }
         let allowed = try text.catalog.keys(matching: options.filter)
         let filter = allowed.map { keys in IDFilter { keys.contains(VisualVectorID.key(of: $0)) } }
-        let fetch = options.k * max(1, options.overFetch)
-        let neighbors = try visual.search(embedding, k: fetch, options: SearchOptions(nprobe: options.nprobe, filter: filter))
-        let frames = try text.catalog.frames(vectorIDs: neighbors.map(\.id))
-        let hits = neighbors.map { n in
-            VisualHit(item: VisualVectorID.key(of: n.id), timestamp: frames[n.id]?.timestamp, score: n.score)
+        // Over-fetch vectors (several frames of one video can match), and fetch more while the vectors
+        // fold into fewer than k items and the index holds more.
+        var fetch = options.k * max(1, options.overFetch)
+        while true {
+            let neighbors = try visual.search(embedding, k: min(fetch, max(1, visual.count)),
+                                              options: SearchOptions(nprobe: options.nprobe, filter: filter))
+            let frames = try text.catalog.frames(vectorIDs: neighbors.map(\.id))
+            let hits = neighbors.map { n in
+                VisualHit(item: VisualVectorID.key(of: n.id), timestamp: frames[n.id]?.timestamp, score: n.score)
+            }
+            let grouped = FrameHitGrouping.group(hits)
+            if grouped.count >= options.k || neighbors.count < fetch || fetch >= visual.count {
+                return Array(grouped.prefix(options.k))
+            }
+            fetch *= 4
         }
-        return Array(FrameHitGrouping.group(hits).prefix(options.k))
     }
 
     /// Runs the query: by image (`embedding`), by text, or both fused.
