@@ -149,6 +149,7 @@ struct BuildCommand: ParsableCommand {
         ]
         for d in s.duplicates { lines.append("  duplicate: \(d.input): \(d.reason)") }
         for d in s.skipped { lines.append("  skipped: \(d.input): \(d.reason)") }
+        for d in s.warnings { lines.append("  indexed in part: \(d.input): \(d.reason)") }
         return lines.joined(separator: "\n")
     }
 }

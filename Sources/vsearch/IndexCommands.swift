@@ -53,6 +53,7 @@ struct AddCommand: ParsableCommand {
         for f in allFailures { TextCommandSupport.error("add", "\(f.input): \(f.reason)") }
         for d in summary.duplicates { TextCommandSupport.error("add", "\(d.input): skipped, \(d.reason)") }
         for s in summary.skipped { TextCommandSupport.error("add", "\(s.input): skipped, \(s.reason)") }
+        for w in summary.warnings { TextCommandSupport.error("add", "\(w.input): indexed in part, \(w.reason)") }
         if json {
             print(String(decoding: BuildCommand.compactJSON(summary), as: UTF8.self))
         } else {

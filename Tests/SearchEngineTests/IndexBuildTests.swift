@@ -18,6 +18,9 @@ import VideoFrames
         try Data("plain text, not media\n".utf8).write(to: URL(fileURLWithPath: folder + "/notes.txt"))
         let jpeg = try Data(contentsOf: URL(fileURLWithPath: BuildFixtures.sample("baboon.jpg")))
         try jpeg.prefix(2000).write(to: URL(fileURLWithPath: folder + "/broken.jpg"))
+        // An MP4 cut before its index (moov) atom: a video container nothing can be decoded from.
+        let mp4 = try Data(contentsOf: URL(fileURLWithPath: BuildFixtures.video("bbb-4s.mp4")))
+        try mp4.prefix(mp4.count / 2).write(to: URL(fileURLWithPath: folder + "/cut.mp4"))
 
         let index = IndexDirectory(path: scratch.file("index"))
         let input = try BuildInput.entries(input: folder)
@@ -31,9 +34,9 @@ import VideoFrames
         #expect(summary.frames == summary.embeddedFrames && summary.frames >= 2)
         #expect(summary.duplicates.map { ($0.input as NSString).lastPathComponent } == ["copy-of-apple.jpg"])
         #expect(summary.skipped.map { ($0.input as NSString).lastPathComponent } == ["notes.txt"])
-        #expect(summary.failures.count == 1)
-        #expect(summary.failures.first?.input.hasSuffix("broken.jpg") == true)
+        #expect(summary.failures.map { ($0.input as NSString).lastPathComponent } == ["broken.jpg", "cut.mp4"])
         #expect(summary.failures.first?.reason.contains("truncated") == true)
+        #expect(summary.failures.last?.reason.contains("MP4") == true)
         #expect(try index.currentVersion() == 1)
         #expect(FileManager.default.fileExists(atPath: index.path + "/" + IndexDirectory.reportFileName))
         #expect(!FileManager.default.fileExists(atPath: index.stagingDirectory))

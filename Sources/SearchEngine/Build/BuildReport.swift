@@ -61,6 +61,8 @@ public struct BuildSummary: Sendable, Codable, Equatable {
     public var duplicates: [BuildFailure]
     public var skipped: [BuildFailure]
     public var failures: [BuildFailure]
+    /// Inputs indexed only in part, and why (a truncated video, a frame cap reached, a time limit).
+    public var warnings: [BuildFailure]
     public var seconds: Double
     public var itemsPerSecond: Double
     /// Bytes of the published version (catalog and visual index).
@@ -69,7 +71,7 @@ public struct BuildSummary: Sendable, Codable, Equatable {
     public init(version: UInt64? = nil, items: Int = 0, images: Int = 0, videos: Int = 0, frames: Int = 0, vectors: Int = 0,
                 indexed: Int = 0, embeddedImages: Int = 0, embeddedFrames: Int = 0, resumed: Int = 0,
                 duplicates: [BuildFailure] = [], skipped: [BuildFailure] = [], failures: [BuildFailure] = [],
-                seconds: Double = 0, itemsPerSecond: Double = 0, indexBytes: Int = 0) {
+                warnings: [BuildFailure] = [], seconds: Double = 0, itemsPerSecond: Double = 0, indexBytes: Int = 0) {
         self.version = version
         self.items = items
         self.images = images
@@ -83,6 +85,7 @@ public struct BuildSummary: Sendable, Codable, Equatable {
         self.duplicates = duplicates
         self.skipped = skipped
         self.failures = failures
+        self.warnings = warnings
         self.seconds = seconds
         self.itemsPerSecond = itemsPerSecond
         self.indexBytes = indexBytes

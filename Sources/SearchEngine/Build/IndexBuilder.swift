@@ -83,6 +83,7 @@ public final class IndexBuilder {
         summary.duplicates = state.duplicates
         summary.skipped = state.skipped
         summary.failures = state.failures
+        summary.warnings = state.warnings
         let seconds = (clock.now - start).seconds
         summary.seconds = seconds
         summary.itemsPerSecond = seconds > 0 ? Double(state.progress.processed - state.progress.resumed) / seconds : 0
@@ -103,6 +104,7 @@ public final class IndexBuilder {
         var failures: [BuildFailure] = []
         var skipped: [BuildFailure] = []
         var duplicates: [BuildFailure] = []
+        var warnings: [BuildFailure] = []
         var embeddedImages = 0
         var embeddedFrames = 0
 
@@ -168,7 +170,7 @@ public final class IndexBuilder {
         while let chunk = queue.take() {
             var seenInChunk: [String: String] = [:]  // hash → item id, for duplicates within the chunk
             var images: [(entry: BuildEntry, hash: String, input: Image, width: Int, height: Int)] = []
-            var videos: [(BuildEntry, String)] = []
+            var videos: [(BuildEntry, String, String?)] = []
             for media in chunk {
                 if case .video = media {} else { state.progress.processed += 1 }  // videos count when done
                 switch media {
@@ -206,7 +208,7 @@ public final class IndexBuilder {
                 seenInChunk[hash] = entry.id ?? String(hash.prefix(16))
                 switch media {
                 case let .image(entry, hash, input, width, height): images.append((entry, hash, input, width, height))
-                case let .video(entry, hash): videos.append((entry, hash))
+                case let .video(entry, hash, container): videos.append((entry, hash, container))
                 default: break
                 }
             }
@@ -218,7 +220,7 @@ public final class IndexBuilder {
             state.progress.vectors += embeddedImages.count
             indexedThisRun += embeddedImages.count
             // Videos one at a time (frames streamed through the encoder).
-            for (entry, hash) in videos {
+            for (entry, hash, container) in videos {
                 var warnings: [String] = []
                 state.progress.processed += 1
                 do {
@@ -228,18 +230,19 @@ public final class IndexBuilder {
                     state.progress.indexed += 1
                     state.progress.vectors += embedded.vectorCount
                     indexedThisRun += 1
-                } catch let error as VideoError where error.code == .notAVideo {
+                } catch let error as VideoError where error.code == .notAVideo && container == nil {
                     state.skipped.append(BuildFailure(input: entry.path, reason: "not an image or a video (\(error.reason))"))
                     state.progress.skipped += 1
                 } catch let error as VideoError {
-                    state.failures.append(BuildFailure(input: entry.path, reason: error.reason))
+                    let prefix = error.code == .notAVideo ? "looks like \(container ?? "a video") but cannot be read, corrupt or truncated? (" : ""
+                    state.failures.append(BuildFailure(input: entry.path, reason: prefix + error.reason + (prefix.isEmpty ? "" : ")")))
                     state.progress.failed += 1
                 } catch let error as IndexBuildError where error.kind == .badInput {
                     state.failures.append(BuildFailure(input: entry.path, reason: error.reason))
                     state.progress.failed += 1
                 }
                 if !warnings.isEmpty {
-                    state.failures.append(BuildFailure(input: entry.path, reason: "indexed with warnings: " + warnings.joined(separator: "; ")))
+                    state.warnings.append(BuildFailure(input: entry.path, reason: warnings.joined(separator: "; ")))
                 }
                 state.progress.elapsedSeconds = (clock.now - start).seconds
                 progress(state.progress)

@@ -112,7 +112,10 @@ public enum IndexMaintenance {
                     var warnings: [String] = []
                     do {
                         embedded = try embedder.embedVideo(entry, hash: media.hash!, warnings: &warnings)
-                    } catch let error as VideoError where error.code == .notAVideo {
+                        if !warnings.isEmpty {
+                            summary.warnings.append(BuildFailure(input: entry.path, reason: warnings.joined(separator: "; ")))
+                        }
+                    } catch let error as VideoError where error.code == .notAVideo && media.videoContainer == nil {
                         summary.skipped.append(BuildFailure(input: entry.path, reason: "not an image or a video (\(error.reason))"))
                     } catch {
                         summary.failures.append(BuildFailure(input: entry.path, reason: "\(error)"))

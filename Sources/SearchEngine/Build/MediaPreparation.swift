@@ -10,22 +10,29 @@ import VideoFrames
 /// Videos are only recognised here; their frames are decoded in the embedding stage, streamed.
 enum PreparedMedia: Sendable {
     case image(BuildEntry, hash: String, input: Image, width: Int, height: Int)
-    case video(BuildEntry, hash: String)
+    /// Not an image: FFmpeg decides in the embedding stage. `container` is set when the first bytes look
+    /// like a video container (then a file FFmpeg cannot open is a failure, not "not media").
+    case video(BuildEntry, hash: String, container: String?)
     /// Neither an image nor a video (reported as skipped, not as a failure).
     case notMedia(BuildEntry, reason: String)
     case failed(BuildEntry, reason: String)
 
     var entry: BuildEntry {
         switch self {
-        case .image(let e, _, _, _, _), .video(let e, _), .notMedia(let e, _), .failed(let e, _): e
+        case .image(let e, _, _, _, _), .video(let e, _, _), .notMedia(let e, _), .failed(let e, _): e
         }
     }
 
     var hash: String? {
         switch self {
-        case .image(_, let h, _, _, _), .video(_, let h): h
+        case .image(_, let h, _, _, _), .video(_, let h, _): h
         default: nil
         }
+    }
+
+    var videoContainer: String? {
+        if case .video(_, _, let container) = self { return container }
+        return nil
     }
 
     /// Largest image file read whole (the Imaging decoders refuse larger ones anyway).
@@ -37,7 +44,7 @@ enum PreparedMedia: Sendable {
             return .failed(entry, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
         }
         defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 64)) ?? Data())
+        let head = [UInt8]((try? handle.read(upToCount: 256)) ?? Data())
         if let format = ImageFormat.sniff(head), entry.kind != .video {
             guard format.isDecodable else {
                 return .notMedia(entry, reason: "unsupported image format \(format.name) (only PNG and JPEG are decoded)")
@@ -58,7 +65,7 @@ enum PreparedMedia: Sendable {
         }
         if head.isEmpty { return .notMedia(entry, reason: "empty file") }
         do {
-            return .video(entry, hash: try ContentHash.sha256(path: path))
+            return .video(entry, hash: try ContentHash.sha256(path: path), container: ContainerSignature.videoContainer(head))
         } catch {
             return .failed(entry, reason: "\(error)")
         }
