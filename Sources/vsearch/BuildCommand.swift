@@ -2,6 +2,7 @@ import ArgumentParser
 import Embedding
 import Foundation
 import SearchEngine
+import Tensor
 import VectorIndex
 import VideoFrames
 
@@ -107,6 +108,9 @@ struct BuildCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil)
+        // MiniLM runs on small batches between CNN batches: one BLAS thread, so OpenBLAS's spinning
+        // workers do not compete with the image encoder's threads for the cores.
+        BLAS.threadCount = 1
         var sampling = SamplingPolicy()
         sampling.interval = frameInterval
         sampling.maxFrames = maxFrames

@@ -69,8 +69,15 @@ import Testing
         defer { scratch.remove() }
         try FileManager.default.createDirectory(atPath: scratch.file("b/c"), withIntermediateDirectories: true)
         for name in ["z.jpg", "b/c/y.png", "a.bin", ".hidden"] { try Data([0]).write(to: URL(fileURLWithPath: scratch.file(name))) }
+        let outside = try TemporaryDirectory("vs-walk-outside")
+        defer { outside.remove() }
+        try Data([0]).write(to: URL(fileURLWithPath: outside.file("secret.jpg")))
+        try FileManager.default.createSymbolicLink(atPath: scratch.file("b/out.jpg"), withDestinationPath: outside.file("secret.jpg"))
+        try FileManager.default.createSymbolicLink(atPath: scratch.file("b/in.jpg"), withDestinationPath: scratch.file("z.jpg"))
         let listed = try BuildInput.entries(input: scratch.path)
         #expect(listed.entries.map { ($0.path as NSString).lastPathComponent } == ["a.bin", "y.png", "z.jpg"])
+        #expect(listed.rejected.count == 1)
+        #expect(listed.rejected.first?.reason.contains("outside the folder") == true)
         #expect(throws: IndexBuildError.self) { _ = try BuildInput.entries(input: scratch.file("missing")) }
     }
 }

@@ -147,6 +147,30 @@ import VideoFrames
         #expect(try index.versions() == [3])
     }
 
+    /// Killed after the staging directory moved into `versions/` but before `CURRENT` switched: the
+    /// same build takes it back and finishes without embedding anything again.
+    @Test func aBuildKilledMidPublishIsTakenBack() throws {
+        let scratch = try TemporaryDirectory("vs-midpublish")
+        defer { scratch.remove() }
+        let index = IndexDirectory(path: scratch.file("index"))
+        let folder = scratch.file("media")
+        for name in ["apple.jpg", "orange.jpg", "fruits.jpg"] { try BuildFixtures.copy(BuildFixtures.sample(name), to: folder) }
+        let entries = try BuildInput.entries(input: folder).entries
+        #expect(throws: IndexBuildError.self) {
+            _ = try BuildFixtures.builder(index, batchSize: 2, stopAfter: 2).build(entries: entries, inputDescription: folder)
+        }
+        // The first step of a publish, as a crash right after it leaves things.
+        try FileManager.default.createDirectory(atPath: index.versionsDirectory, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: index.stagingDirectory, toPath: index.versionDirectory(1))
+        #expect(try index.currentVersion() == nil)
+
+        let summary = try BuildFixtures.builder(index, batchSize: 2).build(entries: entries, inputDescription: folder)
+        #expect(summary.version == 1)
+        #expect(summary.resumed == 2 && summary.embeddedImages == 1)
+        #expect(summary.items == 3 && summary.vectors == 3)
+        #expect(!FileManager.default.fileExists(atPath: index.versionDirectory(1) + "/vectors.spill"))
+    }
+
     /// `add` and `remove` change the serving version in place, visible to the next search, no rebuild.
     @Test func addAndRemoveOnALiveIndex() throws {
         let scratch = try TemporaryDirectory("vs-live")

@@ -37,7 +37,7 @@ public enum BuildInput {
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
             throw IndexBuildError(.badInput, input, "no such file or folder")
         }
-        if isDirectory.boolValue { return (try folder(input), []) }
+        if isDirectory.boolValue { return try folder(input) }
         let manifestRoot = root ?? (absolute(input) as NSString).deletingLastPathComponent
         let lower = input.lowercased()
         if lower.hasSuffix(".csv") { return try csvManifest(input, root: manifestRoot) }
@@ -49,8 +49,8 @@ public enum BuildInput {
     }
 
     /// Every regular file under `directory`, sorted by path; symlinks are followed only when they
-    /// stay inside the folder.
-    static func folder(_ directory: String) throws -> [BuildEntry] {
+    /// stay inside the folder (others are returned as rejections).
+    static func folder(_ directory: String) throws -> (entries: [BuildEntry], rejected: [BuildFailure]) {
         let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         guard let walker = FileManager.default.enumerator(
             at: URL(fileURLWithPath: root), includingPropertiesForKeys: [.isRegularFileKey],
@@ -58,15 +58,19 @@ public enum BuildInput {
             throw IndexBuildError(.badInput, directory, "cannot list the folder")
         }
         var paths: [String] = []
+        var rejected: [BuildFailure] = []
         for case let url as URL in walker {
             let resolved = url.resolvingSymlinksInPath().path
-            guard isInside(resolved, root: root) else { continue }
+            guard isInside(resolved, root: root) else {
+                rejected.append(BuildFailure(input: url.path, reason: "a symlink to \(resolved), outside the folder; not followed"))
+                continue
+            }
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue {
                 paths.append(resolved)
             }
         }
-        return paths.sorted().map { BuildEntry(path: $0) }
+        return (Set(paths).sorted().map { BuildEntry(path: $0) }, rejected)  // a symlink to a file inside: once
     }
 
     static func isInside(_ path: String, root: String) -> Bool {

@@ -87,11 +87,15 @@ public final class IndexBuilder {
         let seconds = (clock.now - start).seconds
         summary.seconds = seconds
         summary.itemsPerSecond = seconds > 0 ? Double(state.progress.processed - state.progress.resumed) / seconds : 0
+        summary.indexBytes = Self.directoryBytes(staging) - spill.byteCount
         try DurableFile.writeAtomically([UInt8](summary.jsonData()), to: staging + "/" + IndexDirectory.reportFileName)
-        try FileManager.default.removeItem(atPath: staging + "/" + Self.spillFileName)
-        try FileManager.default.removeItem(atPath: staging + "/" + Self.inputFileName)
-        summary.indexBytes = Self.directoryBytes(staging)
+        // Publish with the spill and input marker still inside, so a crash at any point before the
+        // `CURRENT` switch leaves a staging directory the same command resumes (only the IVF is rebuilt);
+        // they are deleted from the published version afterwards.
         summary.version = try index.publish(staged: staging)
+        let published = index.versionDirectory(summary.version!)
+        try? FileManager.default.removeItem(atPath: published + "/" + Self.spillFileName)
+        try? FileManager.default.removeItem(atPath: published + "/" + Self.inputFileName)
         let report = summary.jsonData()
         try? DurableFile.writeAtomically([UInt8](report), to: index.versionDirectory(summary.version!) + "/" + IndexDirectory.reportFileName)
         try? DurableFile.writeAtomically([UInt8](report), to: index.path + "/" + IndexDirectory.reportFileName)
@@ -118,6 +122,15 @@ public final class IndexBuilder {
     private func prepareStaging(_ staging: String, description: String, count: Int) throws {
         let marker = staging + "/" + Self.inputFileName
         let expected = "{\"input\":\(Self.jsonString(description)),\"entries\":\(count)}"
+        // Killed between moving the staging directory into `versions/` and switching `CURRENT`: the
+        // newest version is not serving and still holds this build's marker and spill. Take it back.
+        if !FileManager.default.fileExists(atPath: staging), let newest = try index.versions().last,
+           try index.currentVersion() != newest {
+            let orphan = index.versionDirectory(newest)
+            if (try? String(contentsOfFile: orphan + "/" + Self.inputFileName, encoding: .utf8)) == expected {
+                try DurableFile.move(orphan, to: staging)
+            }
+        }
         if FileManager.default.fileExists(atPath: staging) {
             let found = (try? String(contentsOfFile: marker, encoding: .utf8)) ?? ""
             if found == expected { return }

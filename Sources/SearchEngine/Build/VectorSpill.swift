@@ -28,6 +28,8 @@ final class VectorSpill {
     private(set) var finishedKeys: Set<Int64> = []
 
     var recordSize: Int { 8 + 4 * dimension + 8 }
+    /// Bytes of the file (header and records).
+    var byteCount: Int { Self.headerSize + count * recordSize }
 
     /// Opens (creating if needed) the spill at `path`, verifying every record and dropping a torn tail.
     init(path: String, dimension: Int) throws {
