@@ -40,6 +40,8 @@ public final class IndexBuilder {
     }
 
     static let spillFileName = "vectors.spill"
+    /// Most vectors copied into memory to train the coarse quantizer.
+    static let trainingSampleLimit = 32_768
     static let inputFileName = "build-input.json"
 
     /// Builds from `entries` (see ``BuildInput``); `inputDescription` identifies the build for resume
@@ -70,9 +72,13 @@ public final class IndexBuilder {
         try? FileManager.default.removeItem(atPath: visual)  // a half-built index from an interrupted run
         do {
             let writer = try IVFIndexWriter(directory: visual)
+            // The k-means sample is copied into memory: at most `trainingSampleLimit` vectors (about
+            // 160 MB at 1280-d), however many vectors there are, so peak memory stays bounded.
+            let nlist = min(source.count, options.nlist ?? IVFBuildOptions.defaultNlist(count: source.count))
+            let perList = max(8, min(64, Self.trainingSampleLimit / max(1, nlist)))
             try writer.build(from: source, ids: source.ids,
-                             options: IVFBuildOptions(nlist: options.nlist, metric: .innerProduct, encoding: options.encoding,
-                                                      threads: max(1, options.threads)))
+                             options: IVFBuildOptions(nlist: nlist, metric: .innerProduct, encoding: options.encoding,
+                                                      trainingPointsPerList: perList, threads: max(1, options.threads)))
         }
         var summary = try Self.counts(versionDirectory: staging)
         summary.vectors = source.count
@@ -162,13 +168,16 @@ public final class IndexBuilder {
         let chunks = stride(from: 0, to: entries.count, by: chunkSize).map { $0..<min(entries.count, $0 + chunkSize) }
         let queue = ChunkQueue()
         let threads = max(1, options.threads)
+        // Content finished by an earlier run: the producer hashes such files but does not decode them.
+        let finishedItems = try textIndex.catalog.items(keys: Array(spill.finishedKeys))
+        let finishedHashes = Set(finishedItems.values.compactMap(\.contentHash))
         let producer = Thread {
             for range in chunks {
                 let slice = Array(entries[range])
                 var prepared = [PreparedMedia?](repeating: nil, count: slice.count)
                 let box = PreparedSlots(count: slice.count)
                 DispatchQueue.concurrentPerform(iterations: min(threads, slice.count)) { worker in
-                    for i in stride(from: worker, to: slice.count, by: threads) { box.set(i, PreparedMedia.prepare(slice[i])) }
+                    for i in stride(from: worker, to: slice.count, by: threads) { box.set(i, PreparedMedia.prepare(slice[i], finishedHashes: finishedHashes)) }
                 }
                 prepared = box.values
                 if !queue.put(prepared.map { $0! }) { return }
@@ -200,6 +209,7 @@ public final class IndexBuilder {
                 let hash = media.hash!
                 let entry = media.entry
                 let countLater: Bool = { if case .video = media { return true } else { return false } }()
+                // `.finished` content always passes the check below (its key is in the spill).
                 func settle() { if countLater { state.progress.processed += 1 } }
                 if let earlier = seenInChunk[hash] {
                     state.duplicates.append(BuildFailure(input: entry.path, reason: "same content as item \(earlier)"))

@@ -101,6 +101,7 @@ public enum IndexMaintenance {
             switch media {
             case .failed(_, let reason): summary.failures.append(BuildFailure(input: entry.path, reason: reason))
             case .notMedia(_, let reason): summary.skipped.append(BuildFailure(input: entry.path, reason: reason))
+            case .finished: break  // only builds pass finished hashes
             case .image, .video:
                 if let existing = try textIndex.catalog.item(contentHash: media.hash!) {
                     summary.duplicates.append(BuildFailure(input: entry.path, reason: "same content as item \(existing.id) (\(existing.source))"))

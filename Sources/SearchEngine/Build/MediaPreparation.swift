@@ -13,19 +13,21 @@ enum PreparedMedia: Sendable {
     /// Not an image: FFmpeg decides in the embedding stage. `container` is set when the first bytes look
     /// like a video container (then a file FFmpeg cannot open is a failure, not "not media").
     case video(BuildEntry, hash: String, container: String?)
+    /// Content an earlier run of this build already finished (not decoded again).
+    case finished(BuildEntry, hash: String)
     /// Neither an image nor a video (reported as skipped, not as a failure).
     case notMedia(BuildEntry, reason: String)
     case failed(BuildEntry, reason: String)
 
     var entry: BuildEntry {
         switch self {
-        case .image(let e, _, _, _, _), .video(let e, _, _), .notMedia(let e, _), .failed(let e, _): e
+        case .image(let e, _, _, _, _), .video(let e, _, _), .finished(let e, _), .notMedia(let e, _), .failed(let e, _): e
         }
     }
 
     var hash: String? {
         switch self {
-        case .image(_, let h, _, _, _), .video(_, let h, _): h
+        case .image(_, let h, _, _, _), .video(_, let h, _), .finished(_, let h): h
         default: nil
         }
     }
@@ -38,7 +40,9 @@ enum PreparedMedia: Sendable {
     /// Largest image file read whole (the Imaging decoders refuse larger ones anyway).
     static let maxImageBytes = DecodeOptions().maxFileBytes
 
-    static func prepare(_ entry: BuildEntry) -> PreparedMedia {
+    /// - Parameter finishedHashes: content already finished by an earlier run; such files are hashed but
+    ///   not decoded.
+    static func prepare(_ entry: BuildEntry, finishedHashes: Set<String> = []) -> PreparedMedia {
         let path = entry.path
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return .failed(entry, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
@@ -53,6 +57,7 @@ enum PreparedMedia: Sendable {
             let bytes = head + [UInt8](rest)
             guard bytes.count <= maxImageBytes else { return .failed(entry, reason: "image file is larger than \(maxImageBytes) bytes") }
             let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            if finishedHashes.contains(hash) { return .finished(entry, hash: hash) }
             do {
                 let info = try ImageDecoder.inspect(data: bytes, name: path)
                 let decoded = try ImageDecoder.decode(data: bytes, name: path,
@@ -65,7 +70,9 @@ enum PreparedMedia: Sendable {
         }
         if head.isEmpty { return .notMedia(entry, reason: "empty file") }
         do {
-            return .video(entry, hash: try ContentHash.sha256(path: path), container: ContainerSignature.videoContainer(head))
+            let hash = try ContentHash.sha256(path: path)
+            if finishedHashes.contains(hash) { return .finished(entry, hash: hash) }
+            return .video(entry, hash: hash, container: ContainerSignature.videoContainer(head))
         } catch {
             return .failed(entry, reason: "\(error)")
         }
