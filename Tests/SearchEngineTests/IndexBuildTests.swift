@@ -197,6 +197,15 @@ import VideoFrames
         let after = try IndexSearcher(index: index, textEncoder: textEncoder)
         #expect(after.visual?.count == 3)
         #expect(try after.search(embedding: query, text: nil, options: QueryOptions(k: 4)).allSatisfy { $0.item.id != "butterfly" })
+
+        // Refresh: retrain the coarse quantizer on the live vectors and compact away the tombstone.
+        let refreshed = try IndexMaintenance.refresh(index, nlist: 2, threads: 1)
+        #expect(refreshed.vectors == 3 && refreshed.nlist == 2)
+        let info = try IndexMaintenance.info(index, textEncoder: textEncoder)
+        #expect(info.items == 3 && info.vectors == 3 && info.nlist == 2 && info.version == 1)
+        let apple = try IndexSearcher.embed(imageAt: BuildFixtures.sample("apple.jpg"), encoder: imageEncoder)
+        #expect(try IndexSearcher(index: index, textEncoder: textEncoder)
+            .search(embedding: apple, text: nil, options: QueryOptions(k: 1)).first?.item.title == "apple")
     }
 
     /// The `CURRENT` manifest is verified: a damaged one is an error naming the file.
