@@ -147,6 +147,26 @@ import VideoFrames
         #expect(try index.versions() == [3])
     }
 
+    /// A manifest giving two different files the same id: the second is refused, not merged.
+    @Test func aManifestIdUsedTwiceIsRefused() throws {
+        let scratch = try TemporaryDirectory("vs-ids")
+        defer { scratch.remove() }
+        let folder = scratch.file("media")
+        for name in ["apple.jpg", "orange.jpg", "fruits.jpg"] { try BuildFixtures.copy(BuildFixtures.sample(name), to: folder) }
+        try """
+            {"id":"a","source":"apple.jpg","title":"Apple"}
+            {"id":"a","source":"orange.jpg","title":"Orange"}
+            {"id":"f","source":"fruits.jpg"}
+            """.write(toFile: folder + "/items.jsonl", atomically: true, encoding: .utf8)
+        let index = IndexDirectory(path: scratch.file("index"))
+        let listed = try BuildInput.entries(input: folder + "/items.jsonl")
+        let summary = try BuildFixtures.builder(index, batchSize: 1).build(entries: listed.entries, inputDescription: "ids")
+        #expect(summary.items == 2 && summary.vectors == 2)
+        #expect(summary.failures.map { ($0.input as NSString).lastPathComponent } == ["orange.jpg"])
+        let searcher = try IndexSearcher(index: index, textEncoder: try BuildFixtures.models.get().text)
+        #expect(try searcher.text.catalog.item(id: "a")?.title == "Apple")
+    }
+
     /// Killed after the staging directory moved into `versions/` but before `CURRENT` switched: the
     /// same build takes it back and finishes without embedding anything again.
     @Test func aBuildKilledMidPublishIsTakenBack() throws {
@@ -187,6 +207,10 @@ import VideoFrames
         let again = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.sample("butterfly.jpg"))], to: index,
                                              imageEncoder: imageEncoder, textEncoder: textEncoder)
         #expect(again.indexed == 0 && again.duplicates.count == 1)
+        // Another file under an id already taken is refused (it would share the item's vector ids).
+        let taken = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.sample("orange.jpg"), id: "butterfly")], to: index,
+                                             imageEncoder: imageEncoder, textEncoder: textEncoder)
+        #expect(taken.indexed == 0 && taken.failures.first?.reason.contains("already used") == true)
 
         let query = try IndexSearcher.embed(imageAt: BuildFixtures.sample("butterfly.jpg"), encoder: imageEncoder)
         let found = try IndexSearcher(index: index, textEncoder: textEncoder).search(embedding: query, text: nil, options: QueryOptions(k: 2))

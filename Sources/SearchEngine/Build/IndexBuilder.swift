@@ -191,6 +191,7 @@ public final class IndexBuilder {
         var indexedThisRun = 0
         while let chunk = queue.take() {
             var seenInChunk: [String: String] = [:]  // hash → item id, for duplicates within the chunk
+            var idsInChunk: Set<String> = []
             var images: [(entry: BuildEntry, hash: String, input: Image, width: Int, height: Int)] = []
             var videos: [(BuildEntry, String, String?)] = []
             for media in chunk {
@@ -228,7 +229,22 @@ public final class IndexBuilder {
                     settle()
                     continue
                 }
-                seenInChunk[hash] = entry.id ?? String(hash.prefix(16))
+                // Two different contents under one manifest id would share vector ids: refuse the second.
+                let id = entry.id ?? String(hash.prefix(16))
+                if idsInChunk.contains(id) {
+                    state.failures.append(BuildFailure(input: entry.path, reason: "id '\(id)' is already used by another input of this build"))
+                    state.progress.failed += 1
+                    settle()
+                    continue
+                }
+                if let owner = try textIndex.catalog.item(id: id), owner.contentHash != hash {
+                    state.failures.append(BuildFailure(input: entry.path, reason: "id '\(id)' is already used by \(owner.source)"))
+                    state.progress.failed += 1
+                    settle()
+                    continue
+                }
+                idsInChunk.insert(id)
+                seenInChunk[hash] = id
                 switch media {
                 case let .image(entry, hash, input, width, height): images.append((entry, hash, input, width, height))
                 case let .video(entry, hash, container): videos.append((entry, hash, container))

@@ -107,6 +107,11 @@ public enum IndexMaintenance {
                     summary.duplicates.append(BuildFailure(input: entry.path, reason: "same content as item \(existing.id) (\(existing.source))"))
                     continue
                 }
+                let id = entry.id ?? String(media.hash!.prefix(16))
+                if let owner = try textIndex.catalog.item(id: id) {
+                    summary.failures.append(BuildFailure(input: entry.path, reason: "id '\(id)' is already used by \(owner.source)"))
+                    continue
+                }
                 if case let .image(entry, hash, input, width, height) = media {
                     embedded = embedder.embedImages([(entry, hash, input, width, height)]).first
                 } else {
