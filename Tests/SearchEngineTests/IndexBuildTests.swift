@@ -89,6 +89,13 @@ import VideoFrames
             let timestamp = try #require(top.timestamp)
             #expect(abs(timestamp - frame.timestamp) <= 1.0, "\(video): moment \(timestamp) for a frame at \(frame.timestamp)")
             #expect(top.sources[.visual] == 1)
+            // Filters apply inside the visual search: images only, or videos only.
+            let imagesOnly = try searcher.search(embedding: query, text: nil,
+                                                 options: QueryOptions(k: 5, filter: CatalogFilter(kinds: [.image])))
+            #expect(imagesOnly.count == 3 && imagesOnly.allSatisfy { $0.item.kind == .image && $0.moments.isEmpty })
+            let videosOnly = try searcher.search(embedding: query, text: nil,
+                                                 options: QueryOptions(k: 5, filter: CatalogFilter(kinds: [.video])))
+            #expect(videosOnly.map(\.item.kind) == [.video, .video])
         }
     }
 
