@@ -4,25 +4,33 @@ import Foundation
 import VectorIndex
 import VideoFrames
 
-/// What `vsearch info` reports about an index directory.
+/// What `vsearch info` reports about an index directory (the serving version).
 public struct IndexInfo: Sendable, Codable, Equatable {
     public var path: String
+    /// The serving version (nil for a flat, unversioned catalog directory).
     public var version: UInt64?
+    /// Published versions on disk, oldest first.
     public var versions: [UInt64]
+    /// Catalog items, and of them images and videos.
     public var items: Int
     public var images: Int
     public var videos: Int
+    /// Sampled video frames recorded in the catalog.
     public var frames: Int
+    /// Live vectors in the visual IVF index (images + frames).
     public var vectors: Int
+    /// Items with a MiniLM text vector.
     public var textVectors: Int
+    /// IVF lists and encoding (`flat`/`sq8`) of the visual index; nil without one.
     public var nlist: Int?
     public var encoding: String?
     public var imageModel: String
     public var textModel: String
+    /// Bytes of the serving version's files.
     public var bytes: Int
 }
 
-/// A finished `build --refresh`.
+/// A finished `build --refresh`: the serving version, its live vectors and its new number of lists.
 public struct RefreshReport: Sendable {
     public var version: UInt64
     public var vectors: Int
