@@ -35,6 +35,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", .upToNextMajor(from: "3.12.3")),
     ],
     targets: [
         // MARK: System libraries (Debian packages; scripts/setup installs them)
@@ -54,7 +55,9 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
-        .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex"], swiftSettings: optimisedInDebug),
+        .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex", "VideoFrames",
+                                                   .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: optimisedInDebug),
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: vectorIndexSettings),
         .target(name: "VideoFrames", dependencies: ["CFFmpeg", "Imaging"]),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
@@ -82,7 +85,7 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
-        .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting"]),
+        .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting", "VideoFrames", "Imaging", "vsearch"]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "SearchTesting"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -12,7 +12,7 @@ extension FFmpegVideo {
     ///   a skipped stretch are then not seen (the report counts the seeks).
     /// - Sampling stops at `VideoLimits.maxDuration`, at `SamplingPolicy.maxFrames`, or when the per-file
     ///   time limit passes, each with a warning.
-    public func sampleFrames(policy: SamplingPolicy, _ body: (VideoFrame) throws -> Void) throws -> SamplingReport {
+    public func sampleFrames(policy: SamplingPolicy, _ body: (SampledFrame) throws -> Void) throws -> SamplingReport {
         var report = SamplingReport()
         var sampler = FrameSampler(policy: policy)
         let converter = FrameConverter()
@@ -64,7 +64,7 @@ extension FFmpegVideo {
                 guard let image = converter.image(of: frame, shorterSide: policy.outputShorterSide, rotation: info.rotation)
                 else { report.decodeErrors += 1; continue }
                 report.framesKept += 1
-                try body(VideoFrame(timestamp: max(0, time), image: image, reason: reason))
+                try body(SampledFrame(timestamp: max(0, time), image: image, reason: reason))
                 if sampler.isFull {
                     report.warnings.append("kept the maximum of \(policy.maxFrames) frames; the rest of the video was not sampled")
                     return false

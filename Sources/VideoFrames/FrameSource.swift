@@ -1,7 +1,7 @@
 import Imaging
 
 /// One sampled frame: its presentation time and its pixels, scaled for the image model.
-public struct VideoFrame: Sendable {
+public struct SampledFrame: Sendable {
     /// Seconds from the start of the video.
     public let timestamp: Double
     /// RGB pixels, display rotation applied, shorter side at most `SamplingPolicy.outputShorterSide`.
@@ -30,5 +30,5 @@ public protocol FrameSource {
     var info: VideoInfo { get }
     /// Decodes the video in order and hands every frame the policy keeps to `body`, one at a time,
     /// so memory stays flat however long the video. Errors thrown by `body` stop sampling.
-    func sampleFrames(policy: SamplingPolicy, _ body: (VideoFrame) throws -> Void) throws -> SamplingReport
+    func sampleFrames(policy: SamplingPolicy, _ body: (SampledFrame) throws -> Void) throws -> SamplingReport
 }

@@ -3,26 +3,38 @@ import Catalog
 import Embedding
 import Foundation
 import SearchEngine
+import Imaging
 import Tensor
 
-/// `vsearch search --index DIR --text "QUERY" [--k 10] [--filter …] [--json]`: BM25 + MiniLM text search
-/// over an index directory's catalog, fused with reciprocal rank fusion.
+/// `vsearch search --index DIR (--image FILE | --text "QUERY") [--k 10] [--filter …] [--json]`: visual
+/// search (frames folded into videos with moments) and/or BM25 + MiniLM text search over the serving
+/// version of an index directory, fused with reciprocal rank fusion.
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Search an index by text: BM25 and semantic retrieval fused (reciprocal rank fusion).",
+        abstract: "Search an index by image and/or text: visual, BM25 and semantic retrieval fused (reciprocal rank fusion).",
         discussion: """
             --filter takes comma-separated conditions, all of which must hold:
               kind=image|video, tag=NAME (repeatable), duration=MIN..MAX (seconds), added=FROM..TO (ISO dates).
             With --json each result prints one line:
-              {"rank","id","kind","score","path","title","timestamp","moments","sources":{"bm25"|"semantic": rank}}
+              {"rank","id","kind","score","path","title","timestamp","moments","sources":{"visual"|"bm25"|"semantic": rank}}
+            score: an image-only query gives the cosine similarity (a video's best frame), otherwise the RRF score.
             """)
 
-    @Option(help: "Index directory (holding catalog.sqlite).")
+    @Option(help: "Index directory (built by vsearch build; or a flat one holding catalog.sqlite).")
     var index: String
 
     @Option(help: "Query text.")
-    var text: String
+    var text: String?
+
+    @Option(help: "Query image (JPEG or PNG).")
+    var image: String?
+
+    @Option(help: "RRF weight of the visual ranking.")
+    var visualWeight: Double = 1
+
+    @Option(help: "IVF lists probed (image queries).")
+    var nprobe: Int = 32
 
     @Option(help: "Number of results.")
     var k: Int = 10
@@ -51,6 +63,9 @@ struct SearchCommand: ParsableCommand {
     private var name: String { Self.configuration.commandName! }
 
     func validate() throws {
+        guard text != nil || image != nil else { throw TextCommandSupport.usage(name, "give --image FILE, --text QUERY, or both") }
+        guard nprobe >= 1 else { throw TextCommandSupport.usage(name, "--nprobe must be at least 1") }
+        guard visualWeight >= 0, visualWeight.isFinite else { throw TextCommandSupport.usage(name, "weights must be finite and ≥ 0") }
         guard (1...1000).contains(k) else { throw TextCommandSupport.usage(name, "--k must be 1…1000") }
         guard (1...64).contains(threads) else { throw TextCommandSupport.usage(name, "--threads must be 1…64") }
         guard bm25Weight >= 0, semanticWeight >= 0, bm25Weight.isFinite, semanticWeight.isFinite else {
@@ -63,28 +78,53 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = URL(fileURLWithPath: index)
-        let catalogPath = directory.appendingPathComponent(TextSearchIndex.catalogFileName).path
-        guard FileManager.default.fileExists(atPath: catalogPath) else {
-            TextCommandSupport.error(name, "\(index): no \(TextSearchIndex.catalogFileName) in this directory (build the index first)")
-            throw ExitCode(1)
-        }
-        let encoder = try TextCommandSupport.loadTextEncoder(name, model: model)
-        BLAS.threadCount = threads
-        let options = TextSearchOptions(
-            k: k, filter: try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter(),
-            fusion: ReciprocalRankFusion(k: rrfK, weights: [.bm25: bm25Weight, .semantic: semanticWeight]))
-        let results: [SearchResult]
+        let directory = IndexDirectory(path: index)
         do {
-            let searchIndex = try TextSearchIndex(directory: directory, encoder: encoder)
-            results = try searchIndex.search(text, options: options)
+            _ = try IndexSearcher.resolve(directory)
         } catch {
             TextCommandSupport.error(name, "\(error)")
             throw ExitCode(1)
         }
-        for result in results {
-            print(json ? Self.jsonLine(result) : Self.textLine(result))
+        let encoder = try TextCommandSupport.loadTextEncoder(name, model: model)
+        BLAS.threadCount = threads
+        let filter = try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter()
+        let fusion = ReciprocalRankFusion(k: rrfK, weights: [.bm25: bm25Weight, .semantic: semanticWeight, .visual: visualWeight])
+        do {
+            let searcher = try IndexSearcher(index: directory, textEncoder: encoder)
+            guard let image else {
+                // Text only: the text index's own ranking (BM25 + semantic).
+                let results = try searcher.text.search(text!, options: TextSearchOptions(k: k, filter: filter, fusion: fusion))
+                for result in results { print(json ? Self.jsonLine(result) : Self.textLine(result)) }
+                return
+            }
+            let imageEncoder = try ImageEncoder(threads: threads)
+            let embedding: [Float]
+            do {
+                embedding = try IndexSearcher.embed(imageAt: image, encoder: imageEncoder)
+            }
+            let results = try searcher.search(embedding: embedding, text: text,
+                                              options: QueryOptions(k: k, filter: filter, fusion: fusion, nprobe: nprobe))
+            for result in results { print(json ? Self.jsonLine(result) : Self.textLine(result)) }
+        } catch {
+            TextCommandSupport.error(name, "\(error)")
+            throw ExitCode(1)
         }
+    }
+
+    static func jsonLine(_ r: QueryResult) -> String {
+        let sources = r.sources.sorted { $0.key < $1.key }.map { "\"\($0.key.rawValue)\":\($0.value)" }.joined(separator: ",")
+        let moments = r.moments.map { "{\"timestamp\":\($0.timestamp),\"score\":\($0.score)}" }.joined(separator: ",")
+        return "{\"rank\":\(r.rank),\"id\":\(TextCommandSupport.jsonString(r.item.id)),\"kind\":\"\(r.item.kind.rawValue)\","
+            + "\"score\":\(r.score),\"path\":\(TextCommandSupport.jsonString(r.item.source)),"
+            + "\"title\":\(TextCommandSupport.jsonString(r.item.title)),\"timestamp\":\(r.timestamp.map { "\($0)" } ?? "null"),"
+            + "\"moments\":[\(moments)],\"sources\":{\(sources)}}"
+    }
+
+    static func textLine(_ r: QueryResult) -> String {
+        let sources = r.sources.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) #\($0.value)" }.joined(separator: ", ")
+        let moment = r.timestamp.map { String(format: " at %.1f s", $0) } ?? ""
+        return "\(r.rank). \(r.item.title)\(moment)  [\(r.item.kind.rawValue) \(r.item.id)]  score "
+            + String(format: "%.4f", r.score) + "  (\(sources))  \(r.item.source)"
     }
 
     static func jsonLine(_ r: SearchResult) -> String {

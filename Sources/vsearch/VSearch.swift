@@ -7,7 +7,8 @@ struct VSearch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vsearch",
         abstract: "Visual and video search: inspect, embed, index and search images and videos.",
-        subcommands: [InspectCommand.self, ResizeCommand.self, EmbedCommand.self, EmbedTextCommand.self, SearchCommand.self, VectorsCommand.self]
+        subcommands: []
+                      BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self, RollbackCommand.self, FrameCommand.self]
     )
 
     /// Runs the chosen subcommand. Differs from swift-argument-parser's default only in the exit status of

@@ -50,7 +50,7 @@ import VideoFrames
 @Suite struct FFmpegSamplingTests {
     @Test func samplesOneFramePerSecondAtModelSize() throws {
         let video = try FFmpegVideo(path: VideoFixtures.path("bbb-4s.mp4"))
-        var frames: [VideoFrame] = []
+        var frames: [SampledFrame] = []
         let report = try video.sampleFrames(policy: SamplingPolicy()) { frames.append($0) }
         #expect(report.framesDecoded == 100)
         #expect(report.decodeErrors == 0)
@@ -72,7 +72,7 @@ import VideoFrames
 
     @Test func hardCutIsFoundBetweenSparseSamples() throws {
         let video = try FFmpegVideo(path: VideoFixtures.path("two-shots.webm"))
-        var frames: [VideoFrame] = []
+        var frames: [SampledFrame] = []
         _ = try video.sampleFrames(policy: SamplingPolicy(interval: 60)) { frames.append($0) }
         let cuts = frames.filter { $0.reason == .sceneCut }
         #expect(cuts.count == 1)
@@ -82,7 +82,7 @@ import VideoFrames
     @Test func realFramesLookLikeTheirSource() throws {
         // The first frame of Big Buck Bunny is not blank: a decode or stride bug would give flat or noisy pixels.
         let video = try FFmpegVideo(path: VideoFixtures.path("bbb-4s.mp4"))
-        var first: VideoFrame?
+        var first: SampledFrame?
         _ = try video.sampleFrames(policy: SamplingPolicy(maxFrames: 1)) { first = first ?? $0 }
         let pixels = try #require(first).image.pixels
         let mean = Double(pixels.reduce(0) { $0 + Int($1) }) / Double(pixels.count)

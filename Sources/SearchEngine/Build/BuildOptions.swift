@@ -1,0 +1,37 @@
+import VectorIndex
+import VideoFrames
+
+/// How an index build runs.
+public struct BuildOptions: Sendable {
+    /// Images per forward pass, and inputs per checkpoint.
+    public var batchSize: Int
+    /// Threads for decoding (the encoder has its own thread count).
+    public var threads: Int
+    /// Which frames of each video are embedded (default 1 per second, at most 600).
+    public var sampling: SamplingPolicy
+    public var videoLimits: VideoLimits
+    /// IVF lists (nil: about 4·√N) and encoding of the visual index.
+    public var nlist: Int?
+    public var encoding: EncodingKind
+    /// Published versions kept on disk for rollback (older ones are deleted after a publish).
+    public var keepVersions: Int
+    /// Discard a staged build of different inputs instead of refusing to start.
+    public var restart: Bool
+    /// Test hook: stop with an `.interrupted` error once this many inputs were embedded by this run
+    /// (after their checkpoint), as if the process had been killed there.
+    public var stopAfterItems: Int?
+
+    public init(batchSize: Int = 32, threads: Int = 2, sampling: SamplingPolicy = SamplingPolicy(),
+                videoLimits: VideoLimits = VideoLimits(), nlist: Int? = nil, encoding: EncodingKind = .flat,
+                keepVersions: Int = 3, restart: Bool = false, stopAfterItems: Int? = nil) {
+        self.batchSize = batchSize
+        self.threads = threads
+        self.sampling = sampling
+        self.videoLimits = videoLimits
+        self.nlist = nlist
+        self.encoding = encoding
+        self.keepVersions = keepVersions
+        self.restart = restart
+        self.stopAfterItems = stopAfterItems
+    }
+}

@@ -1,0 +1,25 @@
+import Crypto
+import Foundation
+
+/// SHA-256 of a file's bytes (hex), read in 1 MiB chunks so memory stays flat for large videos.
+/// Items are identified by it: a renamed or copied file hashes the same and is not embedded twice.
+public enum ContentHash {
+    public static func sha256(path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw IndexBuildError(.badInput, path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            } catch {
+                throw IndexBuildError(.badInput, path, "read failed (\(error.localizedDescription))")
+            }
+            if chunk.isEmpty { break }
+            hasher.update(data: chunk)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,171 @@
+import Catalog
+import Crypto
+import Embedding
+import Foundation
+import Imaging
+import VideoFrames
+
+/// The first, parallel stage of ingest: read a file once, hash it, recognise it by content and, for
+/// an image, decode it straight to the model's 224×224 input (JPEGs DCT-scaled on the way).
+/// Videos are only recognised here; their frames are decoded in the embedding stage, streamed.
+enum PreparedMedia: Sendable {
+    case image(BuildEntry, hash: String, input: Image, width: Int, height: Int)
+    /// Not an image: FFmpeg decides in the embedding stage. `container` is set when the first bytes look
+    /// like a video container (then a file FFmpeg cannot open is a failure, not "not media").
+    case video(BuildEntry, hash: String, container: String?)
+    /// Content an earlier run of this build already finished (not decoded again).
+    case finished(BuildEntry, hash: String)
+    /// Neither an image nor a video (reported as skipped, not as a failure).
+    case notMedia(BuildEntry, reason: String)
+    case failed(BuildEntry, reason: String)
+
+    var entry: BuildEntry {
+        switch self {
+        case .image(let e, _, _, _, _), .video(let e, _, _), .finished(let e, _), .notMedia(let e, _), .failed(let e, _): e
+        }
+    }
+
+    var hash: String? {
+        switch self {
+        case .image(_, let h, _, _, _), .video(_, let h, _), .finished(_, let h): h
+        default: nil
+        }
+    }
+
+    var videoContainer: String? {
+        if case .video(_, _, let container) = self { return container }
+        return nil
+    }
+
+    /// Largest image file read whole (the Imaging decoders refuse larger ones anyway).
+    static let maxImageBytes = DecodeOptions().maxFileBytes
+
+    /// - Parameter finishedHashes: content already finished by an earlier run; such files are hashed but
+    ///   not decoded.
+    static func prepare(_ entry: BuildEntry, finishedHashes: Set<String> = []) -> PreparedMedia {
+        let path = entry.path
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failed(entry, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+        }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 256)) ?? Data())
+        if let format = ImageFormat.sniff(head), entry.kind != .video {
+            guard format.isDecodable else {
+                return .notMedia(entry, reason: "unsupported image format \(format.name) (only PNG and JPEG are decoded)")
+            }
+            let rest = (try? handle.read(upToCount: maxImageBytes + 1 - head.count)) ?? Data()
+            let bytes = head + [UInt8](rest)
+            guard bytes.count <= maxImageBytes else { return .failed(entry, reason: "image file is larger than \(maxImageBytes) bytes") }
+            let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            if finishedHashes.contains(hash) { return .finished(entry, hash: hash) }
+            do {
+                let info = try ImageDecoder.inspect(data: bytes, name: path)
+                let decoded = try ImageDecoder.decode(data: bytes, name: path,
+                                                      options: DecodeOptions(minimumShorterSide: ImageEncoder.resizeShorterSide))
+                return .image(entry, hash: hash, input: ImageEncoder.modelInput(decoded), width: info.displayWidth,
+                              height: info.displayHeight)
+            } catch {
+                return .failed(entry, reason: "\(error)")
+            }
+        }
+        if head.isEmpty { return .notMedia(entry, reason: "empty file") }
+        do {
+            let hash = try ContentHash.sha256(path: path)
+            if finishedHashes.contains(hash) { return .finished(entry, hash: hash) }
+            return .video(entry, hash: hash, container: ContainerSignature.videoContainer(head))
+        } catch {
+            return .failed(entry, reason: "\(error)")
+        }
+    }
+}
+
+/// An item with its embeddings, ready to be written: one vector for an image, one per kept frame of a
+/// video (`timestamps[i]` seconds for vector `i`).
+struct EmbeddedItem: Sendable {
+    var item: CatalogItem
+    /// `count × 1280` floats.
+    var vectors: [Float]
+    var timestamps: [Double]?
+    var vectorCount: Int { vectors.count / ImageEncoder.embeddingDimension }
+}
+
+/// Vector ids of the visual index: the item's catalog key in the high bits, the frame number in the
+/// low 16 (0 for an image), so a hit maps back to its item without a lookup table.
+public enum VisualVectorID {
+    public static let frameBits = 16
+    public static let maxFramesPerItem = 1 << frameBits
+
+    public static func make(key: ItemKey, frame: Int) -> Int64 { (key << Int64(frameBits)) | Int64(frame) }
+    public static func key(of id: Int64) -> ItemKey { id >> Int64(frameBits) }
+    public static func frame(of id: Int64) -> Int { Int(id & Int64(maxFramesPerItem - 1)) }
+}
+
+/// The embedding stage shared by builds and `add`.
+struct MediaEmbedder: Sendable {
+    let encoder: ImageEncoder
+    let sampling: SamplingPolicy
+    let videoLimits: VideoLimits
+    let batchSize: Int
+
+    /// The catalog item for `entry`: manifest metadata, else the file name as the title.
+    static func item(for entry: BuildEntry, hash: String, kind: ItemKind) -> CatalogItem {
+        let name = ((entry.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return CatalogItem(id: entry.id ?? String(hash.prefix(16)), kind: kind, source: entry.path,
+                           title: entry.title.isEmpty ? name : entry.title, description: entry.description,
+                           tags: entry.tags, contentHash: hash)
+    }
+
+    /// Embeds a batch of prepared images in one forward pass.
+    func embedImages(_ images: [(entry: BuildEntry, hash: String, input: Image, width: Int, height: Int)]) -> [EmbeddedItem] {
+        guard !images.isEmpty else { return [] }
+        let encodings = encoder.encode(modelInputs: images.map(\.input))
+        return zip(images, encodings).map { image, encoding in
+            var item = Self.item(for: image.entry, hash: image.hash, kind: .image)
+            item.width = image.width
+            item.height = image.height
+            item.autoTags = AutoTagging.tags(labels: encoder.labels(for: encoding, top: 5).map { ($0.name, $0.score) })
+            return EmbeddedItem(item: item, vectors: encoding.embedding, timestamps: nil)
+        }
+    }
+
+    /// Samples, embeds (in batches) and tags a video. Only the embeddings are kept in memory (frames are
+    /// dropped once encoded), so a long video costs at most `maxFrames × 5 KiB`.
+    func embedVideo(_ entry: BuildEntry, hash: String, warnings: inout [String]) throws -> EmbeddedItem {
+        let video = try FFmpegVideo(path: entry.path, limits: videoLimits)
+        var policy = sampling
+        policy.maxFrames = min(policy.maxFrames, VisualVectorID.maxFramesPerItem)
+        var inputs: [Image] = []
+        var pendingTimes: [Double] = []
+        var vectors: [Float] = []
+        var timestamps: [Double] = []
+        var frameLabels: [[(name: String, score: Float)]] = []
+        func flush() {
+            guard !inputs.isEmpty else { return }
+            for (encoding, time) in zip(encoder.encode(modelInputs: inputs), pendingTimes) {
+                vectors += encoding.embedding
+                timestamps.append(time)
+                frameLabels.append(encoder.labels(for: encoding, top: 5).map { ($0.name, $0.score) })
+            }
+            inputs.removeAll(keepingCapacity: true)
+            pendingTimes.removeAll(keepingCapacity: true)
+        }
+        let report = try video.sampleFrames(policy: policy) { frame in
+            inputs.append(ImageEncoder.modelInput(frame.image))
+            pendingTimes.append(frame.timestamp)
+            if inputs.count >= batchSize { flush() }
+        }
+        flush()
+        warnings += report.warnings
+        guard !timestamps.isEmpty else {
+            throw IndexBuildError(.badInput, entry.path, "no frame of the video could be decoded")
+        }
+        var item = Self.item(for: entry, hash: hash, kind: .video)
+        if entry.title.isEmpty, let title = video.info.title, !title.isEmpty { item.title = title }
+        let size = video.info.displaySize
+        item.width = size.width
+        item.height = size.height
+        item.duration = video.info.duration.isFinite && video.info.duration >= 0 ? video.info.duration : nil
+        item.autoTags = AutoTagging.aggregate(frames: frameLabels)
+        return EmbeddedItem(item: item, vectors: vectors, timestamps: timestamps)
+    }
+}

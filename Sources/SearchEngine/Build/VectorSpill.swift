@@ -1,0 +1,217 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Crypto
+import Foundation
+import VectorIndex
+
+/// The vectors of a build in progress, appended to disk as they are embedded (memory stays flat) and
+/// later read back, memory-mapped, as the IVF build's `VectorSource`.
+///
+/// Layout (little-endian): a 32-byte header — magic `VSSPILL1`, format version `UInt32` (1), dimension
+/// `UInt32`, 8 reserved bytes, the first 8 bytes of the SHA-256 of the 24 before — then fixed-size records:
+/// vector id `Int64`, `dimension` × `Float32`, flags `UInt32` (bit 0: last vector of its item), then a
+/// checksum `UInt32` (the first 4 bytes of the SHA-256 of the record before it). Records are a whole
+/// number of floats long, so the mapped file is one strided matrix (stride `dimension + 4` floats).
+///
+/// Checkpoints: records are appended per batch, then `fsync`ed. On reopen the file is cut after the last
+/// record that ends an item and whose checksums verify, so a torn or partial batch is simply redone.
+final class VectorSpill {
+    static let magic = Array("VSSPILL1".utf8)
+    static let headerSize = 32
+
+    let path: String
+    let dimension: Int
+    private let fd: Int32
+    private(set) var count: Int
+    /// Keys (vector id >> 16) whose last vector is in the file: the items that are finished.
+    private(set) var finishedKeys: Set<Int64> = []
+
+    var recordSize: Int { 8 + 4 * dimension + 8 }
+    /// Bytes of the file (header and records).
+    var byteCount: Int { Self.headerSize + count * recordSize }
+
+    /// Opens (creating if needed) the spill at `path`, verifying every record and dropping a torn tail.
+    init(path: String, dimension: Int) throws {
+        self.path = path
+        self.dimension = dimension
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IndexBuildError(.io, path, "cannot open the vector spill (\(String(cString: strerror(errno))))") }
+        count = 0
+        do {
+            try recover()
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    deinit { close(fd) }
+
+    private func header() -> [UInt8] {
+        var bytes = Self.magic
+        appendLittleEndian(UInt32(1), to: &bytes)
+        appendLittleEndian(UInt32(dimension), to: &bytes)
+        bytes += [UInt8](repeating: 0, count: 8)
+        bytes += SHA256.hash(data: bytes).prefix(8)
+        return bytes
+    }
+
+    private func recover() throws {
+        let size = Int(lseek(fd, 0, SEEK_END))
+        if size < Self.headerSize {
+            guard ftruncate(fd, 0) == 0 else { throw IndexBuildError(.io, path, "truncate failed") }
+            try pwriteAll(header(), at: 0)
+            guard fsync(fd) == 0 else { throw IndexBuildError(.io, path, "fsync failed") }
+            return
+        }
+        var head = [UInt8](repeating: 0, count: Self.headerSize)
+        try preadAll(&head, at: 0)
+        guard head == header() else {
+            throw IndexBuildError(.corruptIndex, path, "is not a vector spill of dimension \(dimension) (bad header)")
+        }
+        // Verify records in chunks; keep everything up to the last verified end-of-item record.
+        let record = recordSize
+        let total = (size - Self.headerSize) / record
+        var keep = 0
+        var pendingKeys: [Int64] = []
+        var buffer = [UInt8](repeating: 0, count: record * 256)
+        var index = 0
+        scan: while index < total {
+            let n = min(256, total - index)
+            try preadAll(&buffer, count: n * record, at: Self.headerSize + index * record)
+            for r in 0..<n {
+                let base = r * record
+                let body = buffer[base..<(base + record - 4)]
+                let stored = readLittleEndian(UInt32.self, buffer, at: base + record - 4)
+                guard Self.checksum(body) == stored else { break scan }
+                let id = Int64(bitPattern: readLittleEndian(UInt64.self, buffer, at: base))
+                let flags = readLittleEndian(UInt32.self, buffer, at: base + record - 8)
+                pendingKeys.append(id >> 16)
+                if flags & 1 != 0 {
+                    finishedKeys.formUnion(pendingKeys)
+                    pendingKeys.removeAll()
+                    keep = index + r + 1
+                }
+            }
+            index += n
+        }
+        count = keep
+        let end = Self.headerSize + keep * record
+        if end != size {
+            guard ftruncate(fd, off_t(end)) == 0, fsync(fd) == 0 else { throw IndexBuildError(.io, path, "cannot cut the torn tail") }
+        }
+    }
+
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        let digest = Array(SHA256.hash(data: bytes).prefix(4))
+        return readLittleEndian(UInt32.self, digest, at: 0)
+    }
+
+    /// Appends the vectors of whole items (`vectors`: `ids.count × dimension`; `lastOfItem[i]` marks the
+    /// last vector of each item) and makes them durable.
+    func append(ids: [Int64], vectors: [Float], lastOfItem: [Bool]) throws {
+        precondition(vectors.count == ids.count * dimension && lastOfItem.count == ids.count)
+        guard !ids.isEmpty else { return }
+        let record = recordSize
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(ids.count * record)
+        for i in ids.indices {
+            let start = bytes.count
+            appendLittleEndian(UInt64(bitPattern: ids[i]), to: &bytes)
+            for j in 0..<dimension { appendLittleEndian(vectors[i * dimension + j].bitPattern, to: &bytes) }
+            appendLittleEndian(UInt32(lastOfItem[i] ? 1 : 0), to: &bytes)
+            appendLittleEndian(Self.checksum(bytes[start...]), to: &bytes)
+        }
+        try pwriteAll(bytes, at: Self.headerSize + count * record)
+        guard fsync(fd) == 0 else { throw IndexBuildError(.io, path, "fsync failed (\(String(cString: strerror(errno))))") }
+        count += ids.count
+        var pending: [Int64] = []
+        for i in ids.indices {
+            pending.append(ids[i] >> 16)
+            if lastOfItem[i] { finishedKeys.formUnion(pending); pending.removeAll() }
+        }
+    }
+
+    private func pwriteAll(_ bytes: [UInt8], at offset: Int) throws {
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw IndexBuildError(.io, path, "write failed (\(String(cString: strerror(errno))))")
+                }
+                done += n
+            }
+        }
+    }
+
+    private func preadAll(_ buffer: inout [UInt8], count: Int? = nil, at offset: Int) throws {
+        let want = count ?? buffer.count
+        try buffer.withUnsafeMutableBytes { raw in
+            var done = 0
+            while done < want {
+                let n = pread(fd, raw.baseAddress! + done, want - done, off_t(offset + done))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw IndexBuildError(.io, path, "read failed") }
+                done += n
+            }
+        }
+    }
+
+    /// The spilled vectors, memory-mapped, and their ids (in file order).
+    func mapped() throws -> SpilledVectors {
+        try SpilledVectors(path: path, dimension: dimension, count: count)
+    }
+}
+
+/// A spill file mapped read-only as a `VectorSource` (rows `dimension + 4` floats apart).
+final class SpilledVectors: VectorSource, @unchecked Sendable {
+    // @unchecked: the mapping is read-only and lives as long as this object; nothing mutates it.
+    let count: Int
+    let dimension: Int
+    let ids: [Int64]
+    private let base: UnsafeMutableRawPointer?
+    private let length: Int
+
+    init(path: String, dimension: Int, count: Int) throws {
+        self.dimension = dimension
+        self.count = count
+        let record = 8 + 4 * dimension + 8
+        length = VectorSpill.headerSize + count * record
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IndexBuildError(.io, path, "cannot open the vector spill") }
+        defer { close(fd) }
+        if count == 0 {
+            base = nil
+            ids = []
+            return
+        }
+        guard let p = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else {
+            throw IndexBuildError(.io, path, "mmap failed (\(String(cString: strerror(errno))))")
+        }
+        base = p
+        ids = (0..<count).map { Int64(littleEndian: p.loadUnaligned(fromByteOffset: VectorSpill.headerSize + $0 * record, as: Int64.self)) }
+    }
+
+    deinit { if let base { munmap(base, length) } }
+
+    func withRows<R>(_ range: Range<Int>, _ body: (UnsafePointer<Float>, Int) throws -> R) rethrows -> R {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "row range out of bounds")
+        let stride = dimension + 4
+        let start = VectorSpill.headerSize + range.lowerBound * stride * 4
+        defer { release(from: start, to: VectorSpill.headerSize + range.upperBound * stride * 4) }
+        return try body((base! + start + 8).assumingMemoryBound(to: Float.self), stride)
+    }
+
+    /// Drops the pages of a row range from this process's resident set once read (they stay in the page
+    /// cache): a pass over a 100k × 1280 spill then does not add its 500 MB to the peak RSS. Safe with
+    /// concurrent readers: a read-only shared file mapping refaults dropped pages from the file.
+    private func release(from start: Int, to end: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = start / page * page
+        guard end > first, let base else { return }
+        _ = madvise(base + first, min(end, length) - first, MADV_DONTNEED)
+    }
+}

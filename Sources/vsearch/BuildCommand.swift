@@ -1,0 +1,159 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import SearchEngine
+import Tensor
+import VectorIndex
+import VideoFrames
+
+/// `vsearch build --input DIR|MANIFEST --index DIR`: embeds a folder or manifest of images and videos
+/// into a new index version (resumable; published atomically). `--refresh` instead retrains and compacts
+/// the serving version's visual index.
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build a new index version from a folder or a manifest (JSONL/CSV) of images and videos.",
+        discussion: """
+            Files are recognised by content. Manifest paths are resolved under --root (default: the manifest's
+            folder); paths leaving it are refused. A killed build resumes when the same command runs again.
+            At the end a summary is printed (with --json: one JSON object) and written to DIR/build-report.json.
+            --refresh retrains the IVF coarse quantizer of the serving version and compacts it.
+            """)
+
+    @Option(help: "A folder (recursive) or a manifest (.jsonl/.ndjson or .csv).")
+    var input: String?
+
+    @Option(help: "Index directory.")
+    var index: String
+
+    @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).")
+    var root: String?
+
+    @Option(help: "Images per forward pass and per checkpoint.")
+    var batch: Int = 32
+
+    @Option(help: "Threads (default: the number of cores).")
+    var threads: Int?
+
+    @Option(help: "Seconds between sampled video frames.")
+    var frameInterval: Double = 1
+
+    @Option(help: "Most frames kept per video.")
+    var maxFrames: Int = 600
+
+    @Option(help: "IVF lists (default about 4·√vectors).")
+    var nlist: Int?
+
+    @Option(help: "Vector encoding: flat or sq8.")
+    var encoding: String = "flat"
+
+    @Option(help: "Published versions kept for rollback.")
+    var keepVersions: Int = 3
+
+    @Flag(help: "Discard an unfinished build of other inputs.")
+    var restart = false
+
+    @Flag(help: "Retrain and compact the serving version's visual index instead of building.")
+    var refresh = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    @Flag(help: "Print the summary as one JSON object on stdout.")
+    var json = false
+
+    @Option(help: .hidden)
+    var stopAfter: Int?
+
+    private var name: String { "build" }
+
+    func validate() throws {
+        guard refresh || input != nil else { throw TextCommandSupport.usage(name, "--input is required (or --refresh)") }
+        guard batch >= 1 else { throw TextCommandSupport.usage(name, "--batch must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--threads must be at least 1") }
+        guard frameInterval > 0, frameInterval.isFinite else { throw TextCommandSupport.usage(name, "--frame-interval must be > 0") }
+        guard (1...VisualVectorID.maxFramesPerItem).contains(maxFrames) else {
+            throw TextCommandSupport.usage(name, "--max-frames must be 1…\(VisualVectorID.maxFramesPerItem)")
+        }
+        guard keepVersions >= 1 else { throw TextCommandSupport.usage(name, "--keep-versions must be at least 1") }
+        guard EncodingKind(name: encoding) != nil else { throw TextCommandSupport.usage(name, "--encoding must be flat or sq8") }
+    }
+
+    func run() throws {
+        let directory = IndexDirectory(path: index)
+        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        if refresh {
+            do {
+                let report = try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount)
+                print(json ? report.jsonLine : report.text)
+            } catch {
+                TextCommandSupport.error(name, "\(error)")
+                throw ExitCode(1)
+            }
+            return
+        }
+        let input = input!
+        let listed: (entries: [BuildEntry], rejected: [BuildFailure])
+        do {
+            listed = try BuildInput.entries(input: input, root: root)
+        } catch {
+            TextCommandSupport.error(name, "\(error)")
+            throw ExitCode(1)
+        }
+        let imageEncoder: ImageEncoder
+        do {
+            imageEncoder = try ImageEncoder(threads: threadCount)
+        } catch {
+            TextCommandSupport.error(name, "\(error)")
+            throw ExitCode(1)
+        }
+        let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil)
+        // MiniLM runs on small batches between CNN batches: one BLAS thread, so OpenBLAS's spinning
+        // workers do not compete with the image encoder's threads for the cores.
+        BLAS.threadCount = 1
+        var sampling = SamplingPolicy()
+        sampling.interval = frameInterval
+        sampling.maxFrames = maxFrames
+        let options = BuildOptions(batchSize: batch, threads: threadCount, sampling: sampling, nlist: nlist,
+                                   encoding: EncodingKind(name: encoding)!, keepVersions: keepVersions, restart: restart, stopAfterItems: stopAfter)
+        let builder = IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder, options: options)
+        let renderer = BuildProgressRenderer(quiet: quiet || json)
+        let description = URL(fileURLWithPath: input).standardizedFileURL.path + (root.map { " root=" + URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "")
+        let summary: BuildSummary
+        do {
+            summary = try builder.build(entries: listed.entries, rejected: listed.rejected, inputDescription: description,
+                                        progress: renderer.update)
+            renderer.finish()
+        } catch {
+            renderer.finish()
+            TextCommandSupport.error(name, "\(error)")
+            throw ExitCode(1)
+        }
+        for failure in summary.failures { TextCommandSupport.error(name, "\(failure.input): \(failure.reason)") }
+        if json {
+            print(String(decoding: Self.compactJSON(summary), as: UTF8.self))
+        } else if !quiet {
+            print(Self.text(summary, index: index))
+        }
+        if !summary.failures.isEmpty { throw ExitCode(1) }
+    }
+
+    static func compactJSON(_ summary: BuildSummary) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(summary)) ?? Data("{}".utf8)
+    }
+
+    static func text(_ s: BuildSummary, index: String) -> String {
+        var lines = [
+            "published version \(s.version.map(String.init) ?? "-") in \(index): \(s.items) items (\(s.images) images, \(s.videos) videos, \(s.frames) frames), \(s.vectors) vectors",
+            "this run: \(s.indexed) indexed (\(s.embeddedImages) images + \(s.embeddedFrames) frames embedded), \(s.resumed) resumed, \(s.duplicates.count) duplicates, \(s.skipped.count) skipped, \(s.failures.count) failed",
+            String(format: "%.1f s, %.1f items/s, index %.1f MB; report: %@/%@", s.seconds, s.itemsPerSecond,
+                   Double(s.indexBytes) / 1e6, index, IndexDirectory.reportFileName),
+        ]
+        for d in s.duplicates { lines.append("  duplicate: \(d.input): \(d.reason)") }
+        for d in s.skipped { lines.append("  skipped: \(d.input): \(d.reason)") }
+        for d in s.warnings { lines.append("  indexed in part: \(d.input): \(d.reason)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,180 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import SearchEngine
+
+/// `vsearch add --index DIR FILE|MANIFEST...`: adds files (or a manifest's entries) to the serving
+/// version; durable on return, visible to searches without a rebuild.
+struct AddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add images, videos or a manifest's entries to the serving index version.")
+
+    @Option(help: "Index directory.")
+    var index: String
+
+    @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).")
+    var root: String?
+
+    @Argument(help: "Image or video files, folders, or manifests (.jsonl/.ndjson/.csv).")
+    var inputs: [String]
+
+    @Flag(help: "Print the summary as one JSON object.")
+    var json = false
+
+    func run() throws {
+        var entries: [BuildEntry] = []
+        var failures: [BuildFailure] = []
+        for input in inputs {
+            let lower = input.lowercased()
+            do {
+                if [".jsonl", ".ndjson", ".csv"].contains(where: lower.hasSuffix) || FileManager.default.isDirectory(input) {
+                    let listed = try BuildInput.entries(input: input, root: root)
+                    entries += listed.entries
+                    failures += listed.rejected
+                } else {
+                    guard FileManager.default.fileExists(atPath: input) else { throw IndexBuildError(.badInput, input, "no such file") }
+                    entries.append(BuildEntry(path: URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path))
+                }
+            } catch {
+                failures.append(BuildFailure(input: input, reason: "\(error)"))
+            }
+        }
+        let summary: BuildSummary
+        do {
+            summary = try IndexMaintenance.add(entries, to: IndexDirectory(path: index), imageEncoder: try ImageEncoder(),
+                                               textEncoder: try TextCommandSupport.loadTextEncoder("add", model: nil))
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            TextCommandSupport.error("add", "\(error)")
+            throw ExitCode(1)
+        }
+        let allFailures = failures + summary.failures
+        for f in allFailures { TextCommandSupport.error("add", "\(f.input): \(f.reason)") }
+        for d in summary.duplicates { TextCommandSupport.error("add", "\(d.input): skipped, \(d.reason)") }
+        for s in summary.skipped { TextCommandSupport.error("add", "\(s.input): skipped, \(s.reason)") }
+        for w in summary.warnings { TextCommandSupport.error("add", "\(w.input): indexed in part, \(w.reason)") }
+        if json {
+            print(String(decoding: BuildCommand.compactJSON(summary), as: UTF8.self))
+        } else {
+            print("added \(summary.indexed) items (\(summary.embeddedImages) images, \(summary.embeddedFrames) frames); index now \(summary.items) items, \(summary.vectors) vectors")
+        }
+        if !allFailures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// `vsearch remove --index DIR --id ID`.
+struct RemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove an item (and its vectors and frames) from the serving index version.")
+
+    @Option(help: "Index directory.")
+    var index: String
+
+    @Option(help: "Item id (as printed by search).")
+    var id: [String]
+
+    func run() throws {
+        let encoder = try TextCommandSupport.loadTextEncoder("remove", model: nil)
+        var failed = false
+        for id in id {
+            do {
+                if try IndexMaintenance.remove(id: id, from: IndexDirectory(path: index), textEncoder: encoder) {
+                    print("removed \(id)")
+                } else {
+                    TextCommandSupport.error("remove", "\(id): no such item in \(index)")
+                    failed = true
+                }
+            } catch {
+                TextCommandSupport.error("remove", "\(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// `vsearch info --index DIR [--json]`.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Counts, serving version, IVF lists, encoding and models of an index.")
+
+    @Option(help: "Index directory.")
+    var index: String
+
+    @Flag(help: "One JSON object.")
+    var json = false
+
+    func run() throws {
+        let encoder = try TextCommandSupport.loadTextEncoder("info", model: nil)
+        let info: IndexInfo
+        do {
+            info = try IndexMaintenance.info(IndexDirectory(path: index), textEncoder: encoder)
+        } catch {
+            TextCommandSupport.error("info", "\(error)")
+            throw ExitCode(1)
+        }
+        if json {
+            let e = JSONEncoder()
+            e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try e.encode(info), as: UTF8.self))
+        } else {
+            print("""
+                index \(info.path): version \(info.version.map(String.init) ?? "-") (versions on disk: \(info.versions.map(String.init).joined(separator: ", ")))
+                items \(info.items) (images \(info.images), videos \(info.videos)), frames \(info.frames), vectors \(info.vectors), text vectors \(info.textVectors)
+                visual index: nlist \(info.nlist.map(String.init) ?? "-"), encoding \(info.encoding ?? "-"); models: \(info.imageModel), \(info.textModel); \(String(format: "%.1f", Double(info.bytes) / 1e6)) MB
+                """)
+        }
+    }
+}
+
+/// `vsearch versions --index DIR`.
+struct VersionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "versions", abstract: "List the published versions of an index.")
+
+    @Option(help: "Index directory.")
+    var index: String
+
+    func run() throws {
+        let directory = IndexDirectory(path: index)
+        do {
+            let current = try directory.currentVersion()
+            for version in try directory.versions() {
+                let mark = version == current ? "*" : " "
+                print("\(mark) \(version)  \(directory.versionDirectory(version))")
+            }
+        } catch {
+            TextCommandSupport.error("versions", "\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `vsearch rollback --index DIR [--to N]`.
+struct RollbackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback", abstract: "Make an earlier version serve again (default: the one before the serving one).")
+
+    @Option(help: "Index directory.")
+    var index: String
+
+    @Option(help: "Version to serve.")
+    var to: UInt64?
+
+    func run() throws {
+        do {
+            let version = try IndexMaintenance.rollback(IndexDirectory(path: index), to: to)
+            print("serving version \(version)")
+        } catch {
+            TextCommandSupport.error("rollback", "\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension FileManager {
+    func isDirectory(_ path: String) -> Bool {
+        var flag: ObjCBool = false
+        return fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
+    }
+}
