@@ -72,9 +72,8 @@ let package = Package(
             ]
         ),
 
-        // Benchmark driver for scripts/bench-imaging (not a product).
+        // MARK: Benchmarks (drivers run by scripts/bench-*, beside their anchors; not products)
         .executableTarget(name: "imaging-bench", dependencies: ["Imaging"], path: "Benchmarks/ImagingBench"),
-        // MARK: Benchmarks (run by scripts/bench-*, beside their anchors)
         .executableTarget(name: "EmbeddingBenchmark", dependencies: ["Embedding", "Imaging"], path: "Benchmarks/EmbeddingBenchmark"),
         .executableTarget(name: "TextBenchmark", dependencies: ["Embedding", "Catalog", "SearchEngine", "Tensor"],
                           path: "Benchmarks/TextBenchmark"),

@@ -7,8 +7,11 @@ struct VSearch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vsearch",
         abstract: "Visual and video search: inspect, embed, index and search images and videos.",
-        subcommands: []
-                      BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self, RollbackCommand.self, FrameCommand.self]
+        subcommands: [
+            InspectCommand.self, ResizeCommand.self, FrameCommand.self, EmbedCommand.self, EmbedTextCommand.self,
+            BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self,
+            RollbackCommand.self, SearchCommand.self, VectorsCommand.self,
+        ]
     )
 
     /// Runs the chosen subcommand. Differs from swift-argument-parser's default only in the exit status of
