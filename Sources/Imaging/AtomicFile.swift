@@ -8,9 +8,11 @@ private let systemWrite = Darwin.write
 
 /// Crash-safe file replacement: write a temporary file beside the target, `fsync` it, `rename` it over
 /// the target, then `fsync` the directory so the rename itself is durable. A crash at any instant leaves
-/// either the old file or the complete new one. Internal: `PNGEncoder.write(_:to:)` is the public door.
-enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String) throws(ImagingError) {
+/// either the old file or the complete new one. Used by `PNGEncoder.write(_:to:)` and by the CLI for
+/// the images it writes (thumbnails, crops, video frames).
+public enum AtomicFile {
+    /// Replaces the file at `path` with `bytes`, crash-safely. Errors name `path`.
+    public static func write(_ bytes: [UInt8], to path: String) throws(ImagingError) {
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         func fail(_ what: String) -> ImagingError {

@@ -252,7 +252,7 @@ public final class IndexBuilder {
                 }
             }
             // Images of the chunk: one forward pass, one catalog transaction, one spill append.
-            let embeddedImages = embedder.embedImages(images)
+            let embeddedImages = try embedder.embedImages(images)
             try write(embeddedImages, textIndex: textIndex, spill: spill)
             state.embeddedImages += embeddedImages.count
             state.progress.indexed += embeddedImages.count

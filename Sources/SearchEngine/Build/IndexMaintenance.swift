@@ -121,7 +121,7 @@ public enum IndexMaintenance {
                     continue
                 }
                 if case let .image(entry, hash, input, width, height) = media {
-                    embedded = embedder.embedImages([(entry, hash, input, width, height)]).first
+                    embedded = try embedder.embedImages([(entry, hash, input, width, height)]).first
                 } else {
                     var warnings: [String] = []
                     do {

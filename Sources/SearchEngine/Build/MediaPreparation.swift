@@ -116,9 +116,9 @@ struct MediaEmbedder: Sendable {
     }
 
     /// Embeds a batch of prepared images in one forward pass.
-    func embedImages(_ images: [(entry: BuildEntry, hash: String, input: Image, width: Int, height: Int)]) -> [EmbeddedItem] {
+    func embedImages(_ images: [(entry: BuildEntry, hash: String, input: Image, width: Int, height: Int)]) throws -> [EmbeddedItem] {
         guard !images.isEmpty else { return [] }
-        let encodings = encoder.encode(modelInputs: images.map(\.input))
+        let encodings = try encoder.encode(modelInputs: images.map(\.input))
         return zip(images, encodings).map { image, encoding in
             var item = Self.item(for: image.entry, hash: image.hash, kind: .image)
             item.width = image.width
@@ -139,9 +139,9 @@ struct MediaEmbedder: Sendable {
         var vectors: [Float] = []
         var timestamps: [Double] = []
         var frameLabels: [[(name: String, score: Float)]] = []
-        func flush() {
+        func flush() throws {
             guard !inputs.isEmpty else { return }
-            for (encoding, time) in zip(encoder.encode(modelInputs: inputs), pendingTimes) {
+            for (encoding, time) in zip(try encoder.encode(modelInputs: inputs), pendingTimes) {
                 vectors += encoding.embedding
                 timestamps.append(time)
                 frameLabels.append(encoder.labels(for: encoding, top: 5).map { ($0.name, $0.score) })
@@ -152,9 +152,9 @@ struct MediaEmbedder: Sendable {
         let report = try video.sampleFrames(policy: policy) { frame in
             inputs.append(ImageEncoder.modelInput(frame.image))
             pendingTimes.append(frame.timestamp)
-            if inputs.count >= batchSize { flush() }
+            if inputs.count >= batchSize { try flush() }
         }
-        flush()
+        try flush()
         warnings += report.warnings
         guard !timestamps.isEmpty else {
             throw IndexBuildError(.badInput, entry.path, "no frame of the video could be decoded")

@@ -80,7 +80,7 @@ public final class IndexSearcher: Sendable {
     /// The embedding of a query image file, preprocessed exactly as indexed images are.
     public static func embed(imageAt path: String, encoder: ImageEncoder) throws -> [Float] {
         let image = try ImageDecoder.decode(path: path, options: DecodeOptions(minimumShorterSide: ImageEncoder.resizeShorterSide))
-        return encoder.encode(modelInputs: [ImageEncoder.modelInput(image)])[0].embedding
+        return try encoder.encode(modelInputs: [ImageEncoder.modelInput(image)])[0].embedding
     }
 
     /// Items whose vectors are most similar to `embedding`, folded per item (videos with moments).
