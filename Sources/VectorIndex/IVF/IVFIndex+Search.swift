@@ -113,7 +113,7 @@ extension IVFIndex {
                     let id = Int64(littleEndian: ids[entry.firstRow + r])
                     if !tombstones.isEmpty && tombstones.contains(id) { continue }
                     if let filter, !filter.allows(id) { continue }
-                    heaps[qi].push(score: scores[r], id: id, row: entry.firstRow + r)
+                    heaps[qi].push(score: scores[r], id: id, row: entry.firstRow + r, list: Int32(list))
                     threshold = heaps[qi].threshold
                 }
             }
@@ -144,7 +144,7 @@ extension IVFIndex {
                 vectors.removeAll(keepingCapacity: true)
                 for c in candidates {
                     if c.row >= 0 {
-                        let list = list(ofRow: c.row)
+                        let list = Int(c.list)
                         vectors.append(try storedVectors(of: list) + (c.row - lists[list].firstRow) * d)
                     } else {
                         vectors.append(added.baseAddress! + (-1 - c.row) * d)
