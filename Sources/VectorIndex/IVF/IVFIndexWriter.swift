@@ -111,7 +111,10 @@ public final class IVFIndexWriter {
 
     // MARK: Mutations
 
-    /// Adds vectors (`ids.count × dimension` values) to the current version's log; durable on return.
+    /// Adds vectors (`ids.count × dimension` values, row-major) to the current version's log; durable on
+    /// return. Ids are the caller's: `add` does not look them up (that would need an id map of the whole
+    /// base), so adding an id that is already live keeps both copies until one is removed. Every add is
+    /// replayed by each open, so call `compact()` when the log grows large.
     public func add(_ vectors: [Float], ids: [Int64]) throws {
         let index = try self.index()
         let d = index.dimension
@@ -125,7 +128,8 @@ public final class IVFIndexWriter {
     }
 
     /// Removes every vector with one of `ids` (tombstones in the log; space is reclaimed by `compact`).
-    /// Returns how many live vectors were removed. Durable on return.
+    /// Returns how many live vectors were removed. Durable on return. Costs one pass over the base
+    /// file's ids (8 bytes per vector) to count the rows it removes.
     @discardableResult
     public func remove(_ ids: [Int64]) throws -> Int {
         let index = try self.index()
