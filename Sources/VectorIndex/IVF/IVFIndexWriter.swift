@@ -133,19 +133,24 @@ public final class IVFIndexWriter {
     @discardableResult
     public func remove(_ ids: [Int64]) throws -> Int {
         let index = try self.index()
-        let set = Set(ids).subtracting(index.delta.baseTombstones)
-        guard !set.isEmpty else { return 0 }
+        let set = Set(ids)
+        // Base rows are counted only for ids not tombstoned before; an added copy of an id whose base
+        // row is already tombstoned (removed, then added again) is still removed by the record.
+        let newInBase = set.subtracting(index.delta.baseTombstones)
         var baseRows = 0
         let idp = index.idsBase
-        for l in 0..<index.nlist where index.lists[l].count > 0 {
-            _ = try index.codes(of: l)  // verifies the list's ids
-            let e = index.lists[l]
-            for r in e.firstRow..<(e.firstRow + e.count) where set.contains(Int64(littleEndian: idp[r])) { baseRows += 1 }
+        if !newInBase.isEmpty {
+            for l in 0..<index.nlist where index.lists[l].count > 0 {
+                _ = try index.codes(of: l)  // verifies the list's ids
+                let e = index.lists[l]
+                for r in e.firstRow..<(e.firstRow + e.count) where newInBase.contains(Int64(littleEndian: idp[r])) { baseRows += 1 }
+            }
         }
         var deltaRows = 0
         for entries in index.delta.entriesByList {
             for e in entries where set.contains(index.delta.ids[Int(e)]) { deltaRows += 1 }
         }
+        guard baseRows + deltaRows > 0 else { return 0 }
         try append(.remove(ids: Array(set).sorted(), newlyRemovedBaseRows: baseRows), to: index)
         return baseRows + deltaRows
     }
