@@ -49,6 +49,10 @@ import VectorIndex
         let reAdded = try IVFIndex.open(directory: dir.path)
         #expect(reAdded.count == oracle.count)
         #expect(try reAdded.search(Array(extra[0..<Self.d]), k: 1, options: SearchOptions(nprobe: 64))[0].id == 100_000)
+        // Removing it again removes the re-added copy.
+        #expect(try writer.remove([100_000]) == 1)
+        #expect(try IVFIndex.open(directory: dir.path).count == oracle.count - 1)
+        try writer.add(Array(extra[0..<Self.d]), ids: [100_000])
 
         let before = try IVFIndex.open(directory: dir.path)
         try writer.compact(threads: 2)

@@ -160,18 +160,6 @@ public final class IVFIndex: VectorIndex {
         return p.assumingMemoryBound(to: Float.self)
     }
 
-    /// The list holding base row `row` (binary search over the directory).
-    func list(ofRow row: Int) -> Int {
-        var lo = 0, hi = nlist - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if lists[mid].firstRow <= row { lo = mid } else { hi = mid - 1 }
-        }
-        // Skip empty lists that share the same firstRow.
-        while lists[lo].count == 0 || row >= lists[lo].firstRow + lists[lo].count { lo += 1 }
-        return lo
-    }
-
     /// Verifies every list's codes, ids and stored vectors now (reads the whole file once), on `threads`
     /// workers. Throws the first corruption found, naming the file and list.
     public func verify(threads: Int = 1) throws {

@@ -111,7 +111,10 @@ public final class IVFIndexWriter {
 
     // MARK: Mutations
 
-    /// Adds vectors (`ids.count × dimension` values) to the current version's log; durable on return.
+    /// Adds vectors (`ids.count × dimension` values, row-major) to the current version's log; durable on
+    /// return. Ids are the caller's: `add` does not look them up (that would need an id map of the whole
+    /// base), so adding an id that is already live keeps both copies until one is removed. Every add is
+    /// replayed by each open, so call `compact()` when the log grows large.
     public func add(_ vectors: [Float], ids: [Int64]) throws {
         let index = try self.index()
         let d = index.dimension
@@ -125,23 +128,29 @@ public final class IVFIndexWriter {
     }
 
     /// Removes every vector with one of `ids` (tombstones in the log; space is reclaimed by `compact`).
-    /// Returns how many live vectors were removed. Durable on return.
+    /// Returns how many live vectors were removed. Durable on return. Costs one pass over the base
+    /// file's ids (8 bytes per vector) to count the rows it removes.
     @discardableResult
     public func remove(_ ids: [Int64]) throws -> Int {
         let index = try self.index()
-        let set = Set(ids).subtracting(index.delta.baseTombstones)
-        guard !set.isEmpty else { return 0 }
+        let set = Set(ids)
+        // Base rows are counted only for ids not tombstoned before; an added copy of an id whose base
+        // row is already tombstoned (removed, then added again) is still removed by the record.
+        let newInBase = set.subtracting(index.delta.baseTombstones)
         var baseRows = 0
         let idp = index.idsBase
-        for l in 0..<index.nlist where index.lists[l].count > 0 {
-            _ = try index.codes(of: l)  // verifies the list's ids
-            let e = index.lists[l]
-            for r in e.firstRow..<(e.firstRow + e.count) where set.contains(Int64(littleEndian: idp[r])) { baseRows += 1 }
+        if !newInBase.isEmpty {
+            for l in 0..<index.nlist where index.lists[l].count > 0 {
+                _ = try index.codes(of: l)  // verifies the list's ids
+                let e = index.lists[l]
+                for r in e.firstRow..<(e.firstRow + e.count) where newInBase.contains(Int64(littleEndian: idp[r])) { baseRows += 1 }
+            }
         }
         var deltaRows = 0
         for entries in index.delta.entriesByList {
             for e in entries where set.contains(index.delta.ids[Int(e)]) { deltaRows += 1 }
         }
+        guard baseRows + deltaRows > 0 else { return 0 }
         try append(.remove(ids: Array(set).sorted(), newlyRemovedBaseRows: baseRows), to: index)
         return baseRows + deltaRows
     }

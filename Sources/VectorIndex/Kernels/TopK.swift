@@ -4,6 +4,8 @@
 struct TopK {
     struct Entry {
         var score: Float
+        /// Caller's tag (the IVF search stores the inverted list here; fits the padding after `score`).
+        var list: Int32
         var id: Int64
         var row: Int
     }
@@ -20,8 +22,8 @@ struct TopK {
 
     var ids: [Int64] { entries.map(\.id) }
 
-    mutating func push(score: Float, id: Int64, row: Int) {
-        let new = Entry(score: score, id: id, row: row)
+    mutating func push(score: Float, id: Int64, row: Int, list: Int32 = 0) {
+        let new = Entry(score: score, list: list, id: id, row: row)
         if entries.count < k {
             entries.append(new)
             entries.withUnsafeMutableBufferPointer { h in

@@ -34,6 +34,7 @@ public final class FvecsFile: VectorSource {
         dimension = d
     }
 
+    /// Rows of the mapped file: stride `dimension + 1` floats (each row is preceded by its int32 dimension).
     public func withRows<R>(_ range: Range<Int>, _ body: (UnsafePointer<Float>, Int) throws -> R) rethrows -> R {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "row range out of bounds")
         let p = (file.base! + range.lowerBound * (4 + 4 * dimension) + 4).assumingMemoryBound(to: Float.self)
