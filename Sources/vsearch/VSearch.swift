@@ -7,7 +7,7 @@ struct VSearch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vsearch",
         abstract: "Visual and video search: inspect, embed, index and search images and videos.",
-        subcommands: []
+        subcommands: [
             InspectCommand.self, ResizeCommand.self, FrameCommand.self, EmbedCommand.self, EmbedTextCommand.self,
             BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self,
             RollbackCommand.self, SearchCommand.self, VectorsCommand.self,
