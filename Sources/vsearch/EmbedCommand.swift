@@ -73,20 +73,4 @@ struct EmbedCommand: ParsableCommand {
         out += labels.map { "{\"index\":\($0.index),\"name\":\(jsonString($0.name)),\"score\":\($0.score)}" }.joined(separator: ",")
         return out + "]}"
     }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

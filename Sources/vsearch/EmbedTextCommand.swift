@@ -42,7 +42,7 @@ struct EmbedTextCommand: ParsableCommand {
         for (text, embedding) in zip(texts, embeddings) {
             if json {
                 let values = embedding.map { "\($0)" }.joined(separator: ",")
-                print("{\"text\":\(TextCommandSupport.jsonString(text)),\"embedding\":[\(values)]}")
+                print("{\"text\":\(jsonString(text)),\"embedding\":[\(values)]}")
             } else {
                 let head = embedding.prefix(4).map { String(format: "%.5f", $0) }.joined(separator: " ")
                 print("\(text)\t\(embedding.count) floats: \(head) …")

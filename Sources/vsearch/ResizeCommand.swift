@@ -46,9 +46,3 @@ struct ResizeCommand: ParsableCommand {
         }
     }
 }
-
-/// Writes one line to stderr (errors and diagnostics; stdout is kept for results).
-private func printToStandardError(_ message: String) {
-    let line = Array((message + "\n").utf8)
-    _ = line.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count) }
-}

@@ -2,25 +2,17 @@ import ArgumentParser
 import Embedding
 import Foundation
 
-/// Shared bits of the text commands (`embed-text`, `search`): stderr messages, JSON strings, the model.
+/// Shared bits of the text commands (`embed-text`, `search`): stderr messages, usage errors, the model.
 enum TextCommandSupport {
     /// Writes `vsearch COMMAND: message` to stderr.
     static func error(_ command: String, _ message: String) {
-        FileHandle.standardError.write(Data("vsearch \(command): \(message)\n".utf8))
+        printToStandardError("vsearch \(command): \(message)")
     }
 
     /// A usage error: message on stderr, exit status 2 (DESIGN.md), not ArgumentParser's 64.
     static func usage(_ command: String, _ message: String) -> ExitCode {
         error(command, message)
         return ExitCode(2)
-    }
-
-    /// `s` as a JSON string literal.
-    static func jsonString(_ s: String) -> String {
-        // JSONEncoder escapes quotes, backslashes and control characters; a String always encodes.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        return String(decoding: (try? encoder.encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     /// Loads all-MiniLM-L6-v2 from `--model` or the default locations; failures go to stderr, exit 1.
