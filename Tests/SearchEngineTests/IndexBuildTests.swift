@@ -80,7 +80,10 @@ import VideoFrames
             }
             let frame = try #require(grabbed)
             let screenshot = scratch.file("shot-\(video).jpg")
-            try Data(try JPEGEncoder.encode(frame.image, quality: 85)).write(to: URL(fileURLWithPath: screenshot))
+            // A user's screenshot: smaller than the video and JPEG-compressed.
+            let resized = frame.image.fitted(within: max(frame.image.width, frame.image.height) * 3 / 4)
+            #expect(resized.width < frame.image.width)
+            try Data(try JPEGEncoder.encode(resized, quality: 85)).write(to: URL(fileURLWithPath: screenshot))
             let query = try IndexSearcher.embed(imageAt: screenshot, encoder: imageEncoder)
             let results = try searcher.search(embedding: query, text: nil, options: QueryOptions(k: 5))
             let top = try #require(results.first)
