@@ -7,13 +7,7 @@ import Testing
 /// `vsearch build` killed with SIGKILL right after its first checkpoint, then run again: it resumes,
 /// embeds only what was not finished, and publishes every item exactly once.
 @Suite struct BuildCrashTests {
-    static var vsearchPath: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        // On Linux the tests run from `.build/<triple>/<config>/<Package>PackageTests.xctest`.
-        if dir.lastPathComponent.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
-        return dir.appendingPathComponent("vsearch").path
-    }
+    static var vsearchPath: String { CommandLineRunner.vsearchPath }
 
     /// 40 distinct real-photo derivatives (each sample photo at several sizes).
     static func photoFolder(_ path: String) throws -> Int {
