@@ -9,9 +9,9 @@
 ///    unchanged); words in more than ``Catalog/commonWordFraction`` of them (and more than
 ///    ``Catalog/commonWordMinimumItems``) are corpus stop words, dropped when rarer terms exist. A query
 ///    of such words only keeps them all but requires every one (AND).
-/// 2. of the rest, *selective* terms (words with `df ≤ scoringBudget`, and every prefix or phrase term,
-///    whose df is not looked up) find the candidates; *broad* words (`df > scoringBudget`) only
-///    re-score them: `S1 OR S2 OR ((B1 OR B2) AND (S1 OR S2))`. The selective phrases appear twice in
+/// 2. of the rest, *selective* terms find the candidates: the rarest words whose document counts total
+///    at most `scoringBudget`, and every prefix or phrase term (whose df is not looked up); the other,
+///    *broad* words only re-score them: `S1 OR S2 OR ((B1 OR B2) AND (S1 OR S2))`. The selective phrases appear twice in
 ///    the expression, so BM25 counts them twice: broad words weigh half as much as they would in a
 ///    plain OR (their IDF is small anyway; they break ties between candidates of the rare words).
 /// 3. with broad words only, they are matched in the high-weight columns only
@@ -45,8 +45,17 @@ extension FTSQuery {
         }
         let requiresAll = requiresAllTerms || kept.isEmpty
         if kept.isEmpty { kept = terms }
-        let selective = kept.filter { (df($0) ?? 0) <= scoringBudget }
-        let broad = kept.filter { (df($0) ?? 0) > scoringBudget }
+        // Rarest first, terms join the selective set while their posting lists total at most the budget
+        // (the rarest always joins unless it alone exceeds the budget); the others are broad.
+        var isSelective = Set<Int>()
+        var postings = 0
+        for index in kept.indices.sorted(by: { (df(kept[$0]) ?? 0, $0) < (df(kept[$1]) ?? 0, $1) }) {
+            postings += df(kept[index]) ?? 0
+            if postings > scoringBudget { break }
+            isSelective.insert(index)
+        }
+        let selective = kept.indices.filter(isSelective.contains).map { kept[$0] }
+        let broad = kept.indices.filter { !isSelective.contains($0) }.map { kept[$0] }
         let join = requiresAll ? " AND " : " OR "
         if broad.isEmpty { return FTSQuery(terms: kept, requiresAllTerms: requiresAll).expression }
         let broadExpression = FTSQuery(terms: broad, requiresAllTerms: requiresAll).expression!

@@ -23,6 +23,12 @@ struct FTSQueryPlanningTests {
         #expect(plan == "\"wayne\" OR ((\"john\") AND (\"wayne\"))")
     }
 
+    @Test func selectiveWordsTotalAtMostTheBudgetRarestFirst() {
+        let plan = FTSQuery("western film with Jason").plannedExpression(
+            documentFrequency: ["western": 2500, "with": 1500, "jason": 400, "film": 20_000], itemCount: 100_000, scoringBudget: budget)
+        #expect(plan == "\"with\" OR \"Jason\" OR ((\"western\") AND (\"with\" OR \"Jason\"))")
+    }
+
     @Test func broadWordsOnlyAreMatchedInTitlesAndTags() {
         let one = FTSQuery("john").plannedExpression(documentFrequency: ["john": 8000], itemCount: 100_000, scoringBudget: budget)
         #expect(one == "{title tags auto_tags} : (\"john\")")
