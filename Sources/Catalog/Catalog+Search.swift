@@ -29,8 +29,10 @@ extension Catalog {
         try lexicalSearch(FTSQuery(text), filter: filter, limit: limit, weights: weights)
     }
 
+    /// `scoringBudget`: see ``scoringBudget`` (a parameter so tests can exercise the plan on small catalogs).
     public func lexicalSearch(_ query: FTSQuery, filter: CatalogFilter = CatalogFilter(), limit: Int = 100,
-                              weights: LexicalWeights = LexicalWeights()) throws -> [LexicalHit] {
+                              weights: LexicalWeights = LexicalWeights(),
+                              scoringBudget: Int = Catalog.scoringBudget) throws -> [LexicalHit] {
         guard let expression = query.expression, limit > 0 else { return [] }
         let (clause, filterValues) = filter.sql()
         let sql = """
@@ -43,7 +45,7 @@ extension Catalog {
                                      .real(weights.autoTags), .text(expression)] + filterValues + [.int(limit)]
         return try withConnection { db in
             var values = values
-            values[4] = .text(try plannedExpression(query, db) ?? expression)
+            values[4] = .text(try plannedExpression(query, scoringBudget: scoringBudget, db) ?? expression)
             var hits: [LexicalHit] = []
             // bm25() is "lower is better" (negative); flip it so higher means more relevant.
             try db.query(sql, values) { hits.append(LexicalHit(key: $0.int64(0), score: -$0.double(1))) }
@@ -61,7 +63,7 @@ extension Catalog {
 
     /// `query`'s MATCH expression planned from its words' document frequencies (cached; see
     /// ``FTSQuery/plannedExpression(documentFrequency:itemCount:scoringBudget:)``).
-    func plannedExpression(_ query: FTSQuery, _ db: SQLiteConnection) throws -> String? {
+    func plannedExpression(_ query: FTSQuery, scoringBudget: Int, _ db: SQLiteConnection) throws -> String? {
         // max(key) is an upper bound of the item count, found in O(log n): deletions only make the
         // pruning more conservative.
         let bound = Int(try db.scalarInt("SELECT max(key) FROM items") ?? 0)
@@ -70,7 +72,7 @@ extension Catalog {
             let term = FTSQuery.folded(word)
             frequencies[term] = try documentFrequency(of: term, db)
         }
-        return query.plannedExpression(documentFrequency: frequencies, itemCount: bound, scoringBudget: Self.scoringBudget)
+        return query.plannedExpression(documentFrequency: frequencies, itemCount: bound, scoringBudget: scoringBudget)
     }
 
     /// How many items contain `term` (folded). fts5vocab counts it by reading the term's whole posting
