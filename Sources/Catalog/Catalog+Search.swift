@@ -29,8 +29,10 @@ extension Catalog {
         try lexicalSearch(FTSQuery(text), filter: filter, limit: limit, weights: weights)
     }
 
+    /// `scoringBudget`: see ``scoringBudget`` (a parameter so tests can exercise the plan on small catalogs).
     public func lexicalSearch(_ query: FTSQuery, filter: CatalogFilter = CatalogFilter(), limit: Int = 100,
-                              weights: LexicalWeights = LexicalWeights()) throws -> [LexicalHit] {
+                              weights: LexicalWeights = LexicalWeights(),
+                              scoringBudget: Int = Catalog.scoringBudget) throws -> [LexicalHit] {
         guard let expression = query.expression, limit > 0 else { return [] }
         let (clause, filterValues) = filter.sql()
         let sql = """
@@ -42,9 +44,8 @@ extension Catalog {
         let values: [SQLiteValue] = [.real(weights.title), .real(weights.description), .real(weights.tags),
                                      .real(weights.autoTags), .text(expression)] + filterValues + [.int(limit)]
         return try withConnection { db in
-            let pruned = try Self.withoutUbiquitousWords(query, db)
             var values = values
-            values[4] = .text(pruned.expression ?? expression)
+            values[4] = .text(try plannedExpression(query, scoringBudget: scoringBudget, db) ?? expression)
             var hits: [LexicalHit] = []
             // bm25() is "lower is better" (negative); flip it so higher means more relevant.
             try db.query(sql, values) { hits.append(LexicalHit(key: $0.int64(0), score: -$0.double(1))) }
@@ -53,39 +54,45 @@ extension Catalog {
     }
 
     /// Words in more than this fraction of items (and in more than ``commonWordMinimumItems``) are
-    /// treated as stop words when the query has rarer terms (see `withoutUbiquitousWords`).
+    /// treated as stop words when the query has rarer terms (see ``FTSQuery/plannedExpression(documentFrequency:itemCount:scoringBudget:)``).
     public static let commonWordFraction = 0.1
     public static let commonWordMinimumItems = 1000
+    /// Words in more items than this only re-score the candidates of rarer terms (see the planning
+    /// notes on ``FTSQuery``): a bound on the rows FTS5 scores per query term (~0.8 µs each).
+    public static let scoringBudget = 3000
 
-    /// `query` without plain words that are too common to rank anything, unless nothing would remain:
-    ///
-    /// - words in more than half of all items: FTS5's BM25 gives them an IDF of ~1e-6 (its
-    ///   `log((N − n + 0.5)/(n + 0.5))` is ≤ 0 and clamped), so they add nothing to any score, yet with OR
-    ///   semantics FTS5 scores every item containing them ("film"). Dropping them leaves the ranking of
-    ///   items matching another term unchanged.
-    /// - in large catalogs, words in more than ``commonWordFraction`` of the items (and more than
-    ///   ``commonWordMinimumItems``): stop words learned from the corpus ("the", "united", "drama"). Their
-    ///   IDF is small (≤ log 9 against ~7–11 for a rare word) and their posting lists are what makes a
-    ///   query slow (a 100k-item catalog: p99 ~100 ms CPU with them); the semantic side still sees them.
-    /// - a query of common words only keeps them all but requires every one (AND).
-    static func withoutUbiquitousWords(_ query: FTSQuery, _ db: SQLiteConnection) throws -> FTSQuery {
-        guard query.terms.count > 1 else { return query }
+    /// `query`'s MATCH expression planned from its words' document frequencies (cached; see
+    /// ``FTSQuery/plannedExpression(documentFrequency:itemCount:scoringBudget:)``).
+    func plannedExpression(_ query: FTSQuery, scoringBudget: Int, _ db: SQLiteConnection) throws -> String? {
         // max(key) is an upper bound of the item count, found in O(log n): deletions only make the
         // pruning more conservative.
-        guard let bound = try db.scalarInt("SELECT max(key) FROM items"), bound > 0 else { return query }
-        var kept: [FTSQuery.Term] = []
-        for term in query.terms {
-            if case .word(let word) = term,
-               let documents = try db.scalarInt("SELECT doc FROM items_fts_terms WHERE term = ?", [.text(FTSQuery.folded(word))]),
-               documents * 2 > bound
-                || (Double(documents) > commonWordFraction * Double(bound) && documents > commonWordMinimumItems) {
-                continue
-            }
-            kept.append(term)
+        let bound = Int(try db.scalarInt("SELECT max(key) FROM items") ?? 0)
+        var frequencies: [String: Int] = [:]
+        for case .word(let word) in query.terms {
+            let term = FTSQuery.folded(word)
+            frequencies[term] = try documentFrequency(of: term, db)
         }
-        // Only common words: all of them must match (scoring every item that has any one of them is
-        // what makes such queries slow, and with OR their ranking is close to arbitrary anyway).
-        return kept.isEmpty ? FTSQuery(terms: query.terms, requiresAllTerms: true) : FTSQuery(terms: kept)
+        return query.plannedExpression(documentFrequency: frequencies, itemCount: bound, scoringBudget: scoringBudget)
+    }
+
+    /// How many items contain `term` (folded). fts5vocab counts it by reading the term's whole posting
+    /// list (~3 ms for a word in most items of a 100k catalog), so counts are cached until the
+    /// database changes: `PRAGMA data_version` moves on commits of other connections,
+    /// `total_changes()` on this connection's writes.
+    private func documentFrequency(of term: String, _ db: SQLiteConnection) throws -> Int {
+        let version = (try db.scalarInt("PRAGMA data_version") ?? 0, try db.scalarInt("SELECT total_changes()") ?? 0)
+        if let cached = documentFrequencies.withLock({ cache -> Int? in
+            if cache.version != version { cache = DocumentFrequencyCache(version: version) }
+            return cache.counts[term]
+        }) {
+            return cached
+        }
+        let count = Int(try db.scalarInt("SELECT doc FROM items_fts_terms WHERE term = ?", [.text(term)]) ?? 0)
+        documentFrequencies.withLock { cache in
+            if cache.counts.count >= DocumentFrequencyCache.capacity { cache.counts.removeAll(keepingCapacity: true) }
+            cache.counts[term] = count
+        }
+        return count
     }
 
     /// Keys of all items that pass `filter` (for restricting vector search), or nil when the filter is empty.

@@ -16,6 +16,8 @@ public final class Catalog: Sendable {
 
     public let path: String
     let connection: Mutex<SQLiteConnection>
+    /// Per-term document counts for query planning (see `Catalog+Search.swift`).
+    let documentFrequencies = Mutex(DocumentFrequencyCache(version: (0, 0)))
 
     /// Opens the catalog at `path`, creating it if missing and upgrading an older schema.
     /// Throws ``CatalogError`` for a file from a newer build, `SQLiteError` for anything SQLite rejects

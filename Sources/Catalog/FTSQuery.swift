@@ -95,7 +95,7 @@ public struct FTSQuery: Sendable, Equatable {
     }
 
     /// `word` as FTS5's `unicode61 remove_diacritics 2` tokenizer stores it: lower-cased, accents removed.
-    static func folded(_ word: String) -> String {
+    public static func folded(_ word: String) -> String {
         if word.unicodeScalars.allSatisfy(\.isASCII) { return word.lowercased() }
         var scalars = String.UnicodeScalarView()
         for scalar in word.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars

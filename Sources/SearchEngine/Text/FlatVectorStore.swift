@@ -143,10 +143,22 @@ public struct FlatVectorStore: Sendable {
             }
         }
         var candidates = TopK(capacity: Self.rescoreDepth(k))
-        for row in 0..<keys.count {
-            let key = keys[row]
-            if let allowed, !allowed.contains(key) { continue }
-            candidates.offer(key: key, score: Float(integerScores[row]) * scales[row])
+        // Once the heap is full, a row scoring below its worst entry cannot enter it: skipped before
+        // the key lookup, the filter and the heap (most of the 100k rows of a large store).
+        var threshold = -Float.infinity
+        keys.withUnsafeBufferPointer { keys in
+            scales.withUnsafeBufferPointer { scales in
+                integerScores.withUnsafeBufferPointer { integerScores in
+                    for row in 0..<keys.count {
+                        let score = Float(integerScores[row]) * scales[row]
+                        if score < threshold { continue }
+                        let key = keys[row]
+                        if let allowed, !allowed.contains(key) { continue }
+                        candidates.offer(key: key, score: score)
+                        if let worst = candidates.worstScore { threshold = worst }
+                    }
+                }
+            }
         }
         var exact = TopK(capacity: k)
         values.withUnsafeBufferPointer { all in
@@ -203,6 +215,9 @@ struct TopK {
             }
         }
     }
+
+    /// The lowest score kept once the heap is full (an offer scoring below it is rejected), else nil.
+    var worstScore: Float? { items.count == capacity ? items.first?.score : nil }
 
     func sortedDescending() -> [(key: ItemKey, score: Float)] {
         items.sorted { Self.worse($1, $0) }

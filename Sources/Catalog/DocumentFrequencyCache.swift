@@ -1,0 +1,13 @@
+/// Cached per-term document counts of the full-text index, valid for one database state:
+/// `version` is (`PRAGMA data_version`, `total_changes()`) when the counts were read.
+struct DocumentFrequencyCache: Sendable {
+    /// At most this many terms are kept; the cache is emptied when full (bounded memory).
+    static let capacity = 50_000
+
+    var version: (Int64, Int64)
+    var counts: [String: Int] = [:]
+
+    init(version: (Int64, Int64)) {
+        self.version = version
+    }
+}
