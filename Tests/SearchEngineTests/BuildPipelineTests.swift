@@ -36,4 +36,21 @@ import Testing
             #expect(best.score > 0.99)
         }
     }
+
+    /// A write-only text index (as a build opens it) keeps no vectors in memory; they are in the catalog
+    /// and a searchable index opened on it finds them.
+    @Test func aWriteOnlyTextIndexStoresVectorsWithoutKeepingThem() throws {
+        let scratch = try TemporaryDirectory("vs-writeonly")
+        defer { scratch.remove() }
+        let text = try BuildFixtures.models.get().text
+        let items = [CatalogItem(id: "a", kind: .image, source: "a.jpg", title: "a red apple on a table"),
+                     CatalogItem(id: "b", kind: .image, source: "b.jpg", title: "a mandrill's face")]
+        let writer = try TextSearchIndex(directory: URL(fileURLWithPath: scratch.path), encoder: text, searchable: false)
+        try writer.add(items)
+        #expect(writer.vectorCount == 0)
+        let reader = try TextSearchIndex(directory: URL(fileURLWithPath: scratch.path), encoder: text)
+        #expect(reader.vectorCount == 2)
+        let best = try #require(reader.semanticSearch(text.embed("an apple"), k: 1).first)
+        #expect(best.key == (try reader.catalog.key(id: "a")))
+    }
 }

@@ -160,7 +160,8 @@ public final class IndexBuilder {
     /// Stage 1 on a producer thread, stage 2 here, with a one-chunk queue between them.
     private func ingest(_ entries: [BuildEntry], into staging: String, state: inout RunState, clock: ContinuousClock,
                         start: ContinuousClock.Instant, progress: (BuildProgress) -> Void) throws {
-        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder)
+        // Write-only: the build never searches text, so its text vectors are not also kept in memory.
+        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false)
         let spill = try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension)
         let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
                                      batchSize: max(1, options.batchSize))

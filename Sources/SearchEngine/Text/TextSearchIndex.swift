@@ -17,9 +17,14 @@ public final class TextSearchIndex: Sendable {
     public let catalog: Catalog
     public let encoder: TextEncoder
     private let vectors: Mutex<FlatVectorStore>
+    /// False for a write-only index (see `init`): text vectors go to the catalog only.
+    public let searchable: Bool
 
     /// Opens (creating if needed) the index in `directory`.
-    public init(directory: URL, encoder: TextEncoder) throws {
+    /// - Parameter searchable: false for a writer that never searches (an index build): the stored text
+    ///   vectors are not loaded and new ones are not kept in memory (384 floats an item, 1.5 GB for a
+    ///   million items), so ``semanticSearch(_:k:allowed:)`` finds nothing and ``vectorCount`` is 0.
+    public init(directory: URL, encoder: TextEncoder, searchable: Bool = true) throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -28,8 +33,10 @@ public final class TextSearchIndex: Sendable {
         self.directory = directory
         self.encoder = encoder
         self.catalog = try Catalog(path: directory.appendingPathComponent(Self.catalogFileName).path)
-        let stored = try catalog.textVectors(model: Self.textModelName, dimension: encoder.dimension)
-        self.vectors = Mutex(FlatVectorStore(stored))
+        self.searchable = searchable
+        var store = FlatVectorStore(dimension: encoder.dimension)
+        if searchable { store = FlatVectorStore(try catalog.textVectors(model: Self.textModelName, dimension: encoder.dimension)) }
+        self.vectors = Mutex(store)
     }
 
     /// The text embedded for semantic search: title, description, tags, then auto-tag labels
@@ -72,6 +79,7 @@ public final class TextSearchIndex: Sendable {
     public func add(_ items: [CatalogItem], textVectors: [[Float]?]) throws -> [ItemKey] {
         precondition(items.count == textVectors.count, "one text vector slot per item")
         let keys = try catalog.upsert(items, textVectors: textVectors, textModel: Self.textModelName)
+        guard searchable else { return keys }
         vectors.withLock { store in
             for (key, vector) in zip(keys, textVectors) {
                 if let vector { store.set(vector, for: key) } else { store.remove(key) }
