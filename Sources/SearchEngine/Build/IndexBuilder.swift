@@ -160,7 +160,8 @@ public final class IndexBuilder {
     /// Stage 1 on a producer thread, stage 2 here, with a one-chunk queue between them.
     private func ingest(_ entries: [BuildEntry], into staging: String, state: inout RunState, clock: ContinuousClock,
                         start: ContinuousClock.Instant, progress: (BuildProgress) -> Void) throws {
-        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder)
+        // Write-only: the build never searches text, so its text vectors are not also kept in memory.
+        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false)
         let spill = try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension)
         let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
                                      batchSize: max(1, options.batchSize))
@@ -189,9 +190,22 @@ public final class IndexBuilder {
         defer { queue.cancel() }
 
         var indexedThisRun = 0
+        // The images of the previous chunk, embedded but not yet written: their MiniLM text vectors are
+        // computed on a helper thread while the image encoder runs on this chunk (the CNN and the text
+        // encoder then share the cores instead of taking turns); the rows are written, the vectors
+        // spilled and fsynced (the checkpoint) right after this chunk's forward pass.
+        var pending: PendingImages?
+        func flushPending() throws {
+            guard let batch = pending else { return }
+            pending = nil
+            try write(batch.items, textVectors: batch.textVectors.wait(), textIndex: textIndex, spill: spill)
+            state.progress.indexed += batch.items.count
+            indexedThisRun += batch.items.count
+        }
         while let chunk = queue.take() {
-            var seenInChunk: [String: String] = [:]  // hash → item id, for duplicates within the chunk
-            var idsInChunk: Set<String> = []
+            // hash → item id and the ids of this chunk and of the pending one (not in the catalog yet).
+            var seenInChunk: [String: String] = pending?.idsByHash ?? [:]
+            var idsInChunk = Set(pending.map { Array($0.idsByHash.values) } ?? [])
             var images: [(entry: BuildEntry, hash: String, input: Image, width: Int, height: Int)] = []
             var videos: [(BuildEntry, String, String?)] = []
             for media in chunk {
@@ -251,13 +265,16 @@ public final class IndexBuilder {
                 default: break
                 }
             }
-            // Images of the chunk: one forward pass, one catalog transaction, one spill append.
+            // Images of the chunk: one forward pass (meanwhile the previous chunk's text vectors are
+            // computed), then the previous chunk is written; this chunk's text vectors start.
             let embeddedImages = try embedder.embedImages(images)
-            try write(embeddedImages, textIndex: textIndex, spill: spill)
+            try flushPending()
             state.embeddedImages += embeddedImages.count
-            state.progress.indexed += embeddedImages.count
             state.progress.vectors += embeddedImages.count
-            indexedThisRun += embeddedImages.count
+            if !embeddedImages.isEmpty {
+                pending = PendingImages(items: embeddedImages, textEncoder: textEncoder)
+            }
+            if !videos.isEmpty { try flushPending() }  // keep the spill in input order
             // Videos one at a time (frames streamed through the encoder).
             for (entry, hash, container) in videos {
                 var warnings: [String] = []
@@ -288,16 +305,27 @@ public final class IndexBuilder {
             }
             state.progress.elapsedSeconds = (clock.now - start).seconds
             progress(state.progress)
-            if let stop = options.stopAfterItems, indexedThisRun >= stop {
+            if let stop = options.stopAfterItems, indexedThisRun + (pending?.items.count ?? 0) >= stop {
+                try flushPending()
                 throw IndexBuildError(.interrupted, index.path, "stopped after \(indexedThisRun) items as requested; run the same build again to resume")
             }
         }
+        try flushPending()
+        state.progress.elapsedSeconds = (clock.now - start).seconds
+        progress(state.progress)
     }
 
     /// Catalog rows (items with text vectors, then frames) and then the vectors, durable on return.
     func write(_ items: [EmbeddedItem], textIndex: TextSearchIndex, spill: VectorSpill) throws {
         guard !items.isEmpty else { return }
-        let keys = try textIndex.add(items.map(\.item), batchSize: items.count)
+        try write(items, textVectors: TextSearchIndex.textVectors(of: items.map(\.item), encoder: textIndex.encoder),
+                  textIndex: textIndex, spill: spill)
+    }
+
+    /// As ``write(_:textIndex:spill:)`` with the items' text vectors already computed.
+    func write(_ items: [EmbeddedItem], textVectors: [[Float]?], textIndex: TextSearchIndex, spill: VectorSpill) throws {
+        guard !items.isEmpty else { return }
+        let keys = try textIndex.add(items.map(\.item), textVectors: textVectors)
         var ids: [Int64] = []
         var vectors: [Float] = []
         var last: [Bool] = []

@@ -17,9 +17,14 @@ public final class TextSearchIndex: Sendable {
     public let catalog: Catalog
     public let encoder: TextEncoder
     private let vectors: Mutex<FlatVectorStore>
+    /// False for a write-only index (see `init`): text vectors go to the catalog only.
+    public let searchable: Bool
 
     /// Opens (creating if needed) the index in `directory`.
-    public init(directory: URL, encoder: TextEncoder) throws {
+    /// - Parameter searchable: false for a writer that never searches (an index build): the stored text
+    ///   vectors are not loaded and new ones are not kept in memory (384 floats an item, 1.5 GB for a
+    ///   million items), so ``semanticSearch(_:k:allowed:)`` finds nothing and ``vectorCount`` is 0.
+    public init(directory: URL, encoder: TextEncoder, searchable: Bool = true) throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -28,8 +33,10 @@ public final class TextSearchIndex: Sendable {
         self.directory = directory
         self.encoder = encoder
         self.catalog = try Catalog(path: directory.appendingPathComponent(Self.catalogFileName).path)
-        let stored = try catalog.textVectors(model: Self.textModelName, dimension: encoder.dimension)
-        self.vectors = Mutex(FlatVectorStore(stored))
+        self.searchable = searchable
+        var store = FlatVectorStore(dimension: encoder.dimension)
+        if searchable { store = FlatVectorStore(try catalog.textVectors(model: Self.textModelName, dimension: encoder.dimension)) }
+        self.vectors = Mutex(store)
     }
 
     /// The text embedded for semantic search: title, description, tags, then auto-tag labels
@@ -48,19 +55,35 @@ public final class TextSearchIndex: Sendable {
         var start = 0
         while start < items.count {
             let batch = Array(items[start..<min(items.count, start + max(1, batchSize))])
-            let texts = batch.map(Self.semanticText)
-            let nonEmpty = texts.indices.filter { !texts[$0].isEmpty }
-            let embedded = encoder.embed(nonEmpty.map { texts[$0] })
-            var batchVectors = [[Float]?](repeating: nil, count: batch.count)
-            for (slot, index) in nonEmpty.enumerated() { batchVectors[index] = embedded[slot] }
-            let batchKeys = try catalog.upsert(batch, textVectors: batchVectors, textModel: Self.textModelName)
-            vectors.withLock { store in
-                for (key, vector) in zip(batchKeys, batchVectors) {
-                    if let vector { store.set(vector, for: key) } else { store.remove(key) }
-                }
-            }
-            keys += batchKeys
+            keys += try add(batch, textVectors: Self.textVectors(of: batch, encoder: encoder))
             start += batch.count
+        }
+        return keys
+    }
+
+    /// The MiniLM text vector of each item's ``semanticText(of:)`` (nil for an item with no text), in
+    /// one batched forward pass. Pure computation: callers may run it on another thread (builds overlap
+    /// it with the image encoder) and hand the result to ``add(_:textVectors:)``.
+    public static func textVectors(of items: [CatalogItem], encoder: TextEncoder) -> [[Float]?] {
+        let texts = items.map(Self.semanticText)
+        let nonEmpty = texts.indices.filter { !texts[$0].isEmpty }
+        let embedded = encoder.embed(nonEmpty.map { texts[$0] })
+        var vectors = [[Float]?](repeating: nil, count: items.count)
+        for (slot, index) in nonEmpty.enumerated() { vectors[index] = embedded[slot] }
+        return vectors
+    }
+
+    /// Adds or replaces `items` with text vectors already computed by ``textVectors(of:encoder:)``
+    /// (`textVectors[i]` for `items[i]`), in one catalog transaction.
+    @discardableResult
+    public func add(_ items: [CatalogItem], textVectors: [[Float]?]) throws -> [ItemKey] {
+        precondition(items.count == textVectors.count, "one text vector slot per item")
+        let keys = try catalog.upsert(items, textVectors: textVectors, textModel: Self.textModelName)
+        guard searchable else { return keys }
+        vectors.withLock { store in
+            for (key, vector) in zip(keys, textVectors) {
+                if let vector { store.set(vector, for: key) } else { store.remove(key) }
+            }
         }
         return keys
     }
