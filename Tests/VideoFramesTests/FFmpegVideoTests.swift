@@ -137,32 +137,35 @@ import VideoFrames
 
     @Test(arguments: ["empty.mp4", "text.mp4", "noise.avi"])
     func nonVideosAreRefused(name: String) throws {
-        let path = try VideoFixtures.scratch(name, Self.nonVideos[name]!)
-        do {
-            _ = try FFmpegVideo(path: path)
-            Issue.record("\(name) was accepted")
-        } catch let error as VideoError {
-            #expect(error.code == .notAVideo)
-            #expect(error.description.hasPrefix(path))
+        try VideoFixtures.withScratch(name, Self.nonVideos[name]!) { path in
+            do {
+                _ = try FFmpegVideo(path: path)
+                Issue.record("\(name) was accepted")
+            } catch let error as VideoError {
+                #expect(error.code == .notAVideo)
+                #expect(error.description.hasPrefix(path))
+            }
         }
     }
 
     @Test func stillImageIsNotAVideo() throws {
         // A PNG signature + IHDR of a tiny image: FFmpeg would read it as a one-frame "video".
         let png = try FFmpegVideoTestImages.tinyPNG()
-        let path = try VideoFixtures.scratch("still.png", png)
-        #expect(throws: VideoError.self) { try FFmpegVideo(path: path) }
+        try VideoFixtures.withScratch("still.png", png) { path in
+            #expect(throws: VideoError.self) { try FFmpegVideo(path: path) }
+        }
     }
 
     @Test func truncatedVideoKeepsWhatDecodes() throws {
         let bytes = try VideoFixtures.bytes("two-shots.webm")
         for fraction in [0.5, 0.8] {
-            let path = try VideoFixtures.scratch("cut.webm", Array(bytes.prefix(Int(Double(bytes.count) * fraction))))
-            let video = try FFmpegVideo(path: path)
-            var count = 0
-            let report = try video.sampleFrames(policy: SamplingPolicy()) { _ in count += 1 }
-            #expect(count >= 1)
-            #expect(report.framesDecoded < 60)
+            try VideoFixtures.withScratch("cut.webm", Array(bytes.prefix(Int(Double(bytes.count) * fraction)))) { path in
+                let video = try FFmpegVideo(path: path)
+                var count = 0
+                let report = try video.sampleFrames(policy: SamplingPolicy()) { _ in count += 1 }
+                #expect(count >= 1)
+                #expect(report.framesDecoded < 60)
+            }
         }
     }
 
@@ -176,12 +179,13 @@ import VideoFrames
                 let offset = 2048 + Int(state >> 33) % (damaged.count - 2048)
                 damaged[offset] ^= UInt8(truncatingIfNeeded: state >> 13) | 1
             }
-            let path = try VideoFixtures.scratch("damaged-\(round).mp4", damaged)
             // Either a clear error at open/decoding, or frames with a report: never a crash or hang.
-            do {
-                let video = try FFmpegVideo(path: path, limits: VideoLimits(timeLimit: 20))
-                _ = try video.sampleFrames(policy: SamplingPolicy()) { _ in }
-            } catch is VideoError {}
+            try VideoFixtures.withScratch("damaged-\(round).mp4", damaged) { path in
+                do {
+                    let video = try FFmpegVideo(path: path, limits: VideoLimits(timeLimit: 20))
+                    _ = try video.sampleFrames(policy: SamplingPolicy()) { _ in }
+                } catch is VideoError {}
+            }
         }
     }
 

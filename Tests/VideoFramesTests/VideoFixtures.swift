@@ -6,13 +6,15 @@ enum VideoFixtures {
 
     static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    /// Writes `bytes` to a fresh temporary file and returns its path.
-    static func scratch(_ name: String, _ bytes: [UInt8]) throws -> String {
+    /// Writes `bytes` to a file named `name` in a fresh temporary folder, runs `body` with its path, and
+    /// removes the folder afterwards (also when `body` throws).
+    static func withScratch<T>(_ name: String, _ bytes: [UInt8], _ body: (String) throws -> T) throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vsearch-video-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent(name)
         try Data(bytes).write(to: url)
-        return url.path
+        return try body(url.path)
     }
 
     static func bytes(_ name: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: directory.appendingPathComponent(name))) }
