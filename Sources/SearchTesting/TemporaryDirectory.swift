@@ -1,12 +1,12 @@
 import Foundation
 
-/// A fresh directory under the system temp dir, removed by `remove()` (call it in a `defer`).
+/// A fresh directory under ``TestScratchRoot``, removed by `remove()` (call it in a `defer`); left-overs
+/// are swept by a later test run once this process has exited.
 public struct TemporaryDirectory: Sendable {
     public let path: String
 
     public init(_ label: String = "vsearch-test") throws {
-        let base = FileManager.default.temporaryDirectory.path
-        path = "\(base)/\(label)-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
+        path = "\(TestScratchRoot.path)/\(label)-\(UInt64.random(in: 0..<UInt64.max))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

@@ -22,10 +22,10 @@ public enum TextFixtures {
         repositoryRoot.appendingPathComponent("Tests/Fixtures/Text").appendingPathComponent(name)
     }
 
-    /// A fresh empty directory under the system temporary directory.
+    /// A fresh empty directory under ``TestScratchRoot`` (swept once its test process has exited).
     public static func temporaryDirectory(_ label: String = "text") throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("vsearch-\(label)-\(UUID().uuidString)", isDirectory: true)
+        let url = URL(fileURLWithPath: TestScratchRoot.path)
+            .appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

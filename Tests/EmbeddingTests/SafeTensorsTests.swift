@@ -1,4 +1,5 @@
 import Foundation
+import SearchTesting
 import Testing
 import Embedding
 
@@ -30,9 +31,7 @@ private func writeSafeTensors(
 private func bytes(_ values: [Float]) -> [UInt8] { values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian) { Array($0) } } }
 
 private func tempDir() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try TextFixtures.temporaryDirectory("safetensors")
 }
 
 /// zlib CRC-32, bit by bit: the oracle for the reader's table-driven checksum.

@@ -1,4 +1,5 @@
 import Foundation
+import SearchTesting
 
 /// Paths of the committed video fixtures (see Fixtures/README.md) and scratch files.
 enum VideoFixtures {
@@ -9,7 +10,7 @@ enum VideoFixtures {
     /// Writes `bytes` to a file named `name` in a fresh temporary folder, runs `body` with its path, and
     /// removes the folder afterwards (also when `body` throws).
     static func withScratch<T>(_ name: String, _ bytes: [UInt8], _ body: (String) throws -> T) throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vsearch-video-\(UUID().uuidString)")
+        let folder = URL(fileURLWithPath: TestScratchRoot.path).appendingPathComponent("video-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent(name)
