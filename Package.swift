@@ -51,14 +51,15 @@ let package = Package(
         .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Libraries
-        .target(name: "Imaging", dependencies: ["CCodecShims"], swiftSettings: optimisedInDebug),
+        .target(name: "DurableFiles"),
+        .target(name: "Imaging", dependencies: ["CCodecShims", "DurableFiles"], swiftSettings: optimisedInDebug),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
-        .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
+        .target(name: "Embedding", dependencies: ["Tensor", "Imaging", "DurableFiles"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
-        .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex", "VideoFrames",
+        .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex", "VideoFrames", "DurableFiles",
                                                    .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: optimisedInDebug),
-        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: vectorIndexSettings),
+        .target(name: "VectorIndex", dependencies: ["CBLAS", "DurableFiles"], swiftSettings: vectorIndexSettings),
         .target(name: "VideoFrames", dependencies: ["CFFmpeg", "Imaging"]),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
         .executableTarget(name: "vindex-crash-helper", dependencies: ["VectorIndex"], path: "Tests/VectorIndexCrashHelper"),
@@ -80,6 +81,7 @@ let package = Package(
                           path: "Benchmarks/TextBenchmark"),
 
         // MARK: Tests (one target per library, Swift Testing)
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "SearchTesting"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),

@@ -1,68 +1,26 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import DurableFiles
 import Foundation
 
-/// The crash-safe file operations index builds rely on (POSIX calls fenced in this one file):
-/// write-to-temp + `fsync` + `rename` + `fsync` of the directory, appends with `fsync`, and an exclusive
-/// `flock` so one writer at a time works on an index directory.
+/// The crash-safe file operations index builds rely on — `DurableFiles`' atomic replace, durable rename,
+/// directory `fsync` and `flock` — with failures reported as `IndexBuildError` naming the file.
 enum DurableFile {
-    private static func failure(_ path: String, _ what: String) -> IndexBuildError {
-        IndexBuildError(.io, path, "\(what) failed (\(String(cString: strerror(errno))))")
+    private static func wrapped<T>(_ body: () throws(FileSystemError) -> T) throws -> T {
+        do { return try body() } catch { throw IndexBuildError(.io, error.path, "\(error.operation) failed (\(error.reason))") }
     }
 
     /// Replaces `path` with `bytes` so a crash at any instant leaves either the old or the new content.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temp = path + ".tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(temp, "open") }
-        do {
-            try writeAll(fd, bytes, path: temp)
-            guard fsync(fd) == 0 else { throw failure(temp, "fsync") }
-        } catch {
-            close(fd)
-            unlink(temp)
-            throw error
-        }
-        close(fd)
-        guard rename(temp, path) == 0 else {
-            unlink(temp)
-            throw failure(path, "rename")
-        }
-        try syncDirectory(containing: path)
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw failure(path, "write")
-                }
-                offset += n
-            }
-        }
+        try wrapped { () throws(FileSystemError) in try AtomicFileWriter.replace(path, with: bytes) }
     }
 
     /// `fsync` of a directory, so a rename or a new entry inside it survives a crash.
     static func syncDirectory(_ directory: String) throws {
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure(directory, "open directory") }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw failure(directory, "fsync directory") }
-    }
-
-    static func syncDirectory(containing path: String) throws {
-        try syncDirectory((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        try wrapped { () throws(FileSystemError) in try DirectorySync.sync(directory) }
     }
 
     /// Renames a file or directory and makes the rename durable.
     static func move(_ from: String, to: String) throws {
-        guard rename(from, to) == 0 else { throw failure(from, "rename to \(to)") }
-        try syncDirectory(containing: to)
-        try syncDirectory(containing: from)
+        try wrapped { () throws(FileSystemError) in try DirectorySync.move(from, to: to) }
     }
 
     static func readAll(_ path: String, limit: Int) throws -> [UInt8] {
@@ -76,21 +34,19 @@ enum DurableFile {
     }
 }
 
-/// An exclusive advisory lock on a file (`flock`), held until this object is released or the process exits — so a build
-/// killed with SIGKILL never leaves a stale lock behind.
+/// The lock one writer of an index directory holds (`DurableFiles.ExclusiveFileLock`), until this object is
+/// released or the process exits — so a build killed with SIGKILL never leaves a stale lock behind.
 final class DirectoryLock {
-    private let fd: Int32
-    let path: String
+    private let lock: ExclusiveFileLock
 
     init(path: String) throws {
-        self.path = path
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw IndexBuildError(.io, path, "cannot open the lock file (\(String(cString: strerror(errno))))") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw IndexBuildError(.conflict, path, "another vsearch process is writing this index (lock held)")
+        do {
+            lock = try ExclusiveFileLock(path: path)
+        } catch {
+            switch error {
+            case .held: throw IndexBuildError(.conflict, path, "another vsearch process is writing this index (lock held)")
+            case .system(let failure): throw IndexBuildError(.io, path, failure.message)
+            }
         }
     }
-
-    deinit { close(fd) }
 }

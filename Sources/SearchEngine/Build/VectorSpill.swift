@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Crypto
+import DurableFiles
 import Foundation
 import VectorIndex
 
@@ -172,46 +173,42 @@ final class SpilledVectors: VectorSource, @unchecked Sendable {
     let count: Int
     let dimension: Int
     let ids: [Int64]
-    private let base: UnsafeMutableRawPointer?
-    private let length: Int
+    private let mapping: ReadOnlyMapping?
 
     init(path: String, dimension: Int, count: Int) throws {
         self.dimension = dimension
         self.count = count
         let record = 8 + 4 * dimension + 8
-        length = VectorSpill.headerSize + count * record
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw IndexBuildError(.io, path, "cannot open the vector spill") }
-        defer { close(fd) }
+        let length = VectorSpill.headerSize + count * record
         if count == 0 {
-            base = nil
+            mapping = nil
             ids = []
             return
         }
-        guard let p = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else {
-            throw IndexBuildError(.io, path, "mmap failed (\(String(cString: strerror(errno))))")
+        let mapping: ReadOnlyMapping
+        do { mapping = try ReadOnlyMapping(path: path) } catch {
+            throw IndexBuildError(.io, path, "cannot map the vector spill (\(error.message))")
         }
-        base = p
-        ids = (0..<count).map { Int64(littleEndian: p.loadUnaligned(fromByteOffset: VectorSpill.headerSize + $0 * record, as: Int64.self)) }
+        guard mapping.count >= length, let base = mapping.base else {
+            throw IndexBuildError(.corruptIndex, path, "the vector spill has \(mapping.count) bytes, fewer than its \(count) records need")
+        }
+        self.mapping = mapping
+        ids = (0..<count).map { Int64(littleEndian: base.loadUnaligned(fromByteOffset: VectorSpill.headerSize + $0 * record, as: Int64.self)) }
     }
-
-    deinit { if let base { munmap(base, length) } }
 
     func withRows<R>(_ range: Range<Int>, _ body: (UnsafePointer<Float>, Int) throws -> R) rethrows -> R {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "row range out of bounds")
         let stride = dimension + 4
         let start = VectorSpill.headerSize + range.lowerBound * stride * 4
         defer { release(from: start, to: VectorSpill.headerSize + range.upperBound * stride * 4) }
-        return try body((base! + start + 8).assumingMemoryBound(to: Float.self), stride)
+        return try body((mapping!.base! + start + 8).assumingMemoryBound(to: Float.self), stride)
     }
 
     /// Drops the pages of a row range from this process's resident set once read (they stay in the page
     /// cache): a pass over a 100k × 1280 spill then does not add its 500 MB to the peak RSS. Safe with
     /// concurrent readers: a read-only shared file mapping refaults dropped pages from the file.
     private func release(from start: Int, to end: Int) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = start / page * page
-        guard end > first, let base else { return }
-        _ = madvise(base + first, min(end, length) - first, MADV_DONTNEED)
+        guard end > start else { return }
+        mapping?.advise(willNeed: false, offset: start, length: end - start)
     }
 }

@@ -1,3 +1,4 @@
+import DurableFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -53,10 +54,7 @@ enum FileIO {
     }
 
     static func fsyncDirectory(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw VectorIndexError.io(path, "cannot open directory: \(errorText())") }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw VectorIndexError.io(path, "cannot fsync directory: \(errorText())") }
+        do { try DirectorySync.sync(path) } catch { throw VectorIndexError.io(path, error.message) }
     }
 
     static func rename(_ from: String, _ to: String) throws {
@@ -65,21 +63,10 @@ enum FileIO {
 
     static func remove(_ path: String) { unlink(path) }
 
-    /// Writes `bytes` to `path` atomically: temp file in the same directory, fsync, rename, fsync dir.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, directory: String) throws {
-        let tmp = path + ".tmp-\(getpid())"
-        let file = try WritableFile(creating: tmp)
-        do {
-            try bytes.withUnsafeBytes { try file.write($0, at: 0) }
-            try file.sync()
-            file.close()
-            try rename(tmp, path)
-            try fsyncDirectory(directory)
-        } catch {
-            file.close()
-            remove(tmp)
-            throw error
-        }
+    /// Writes `bytes` to `path` atomically (`DurableFiles.AtomicFileWriter`: temp file, fsync, rename,
+    /// fsync of the directory holding `path`).
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        do { try AtomicFileWriter.replace(path, with: bytes) } catch { throw VectorIndexError.io(path, error.message) }
     }
 }
 
@@ -133,29 +120,21 @@ final class WritableFile {
     deinit { close() }
 }
 
-/// An exclusive advisory lock (`flock`) on `DIR/LOCK`, held by the one writer of an index directory.
-/// Released on `unlock()`, on deinit, or by the kernel when the process dies (so kill -9 never wedges it).
+/// The one writer's lock on an index directory: `DurableFiles.ExclusiveFileLock` on `DIR/LOCK`, with
+/// failures reported as `VectorIndexError` (`.locked` when another writer holds it).
 final class DirectoryLock {
-    private var fd: Int32
-    let path: String
+    private let lock: ExclusiveFileLock
 
     init(directory: String, wait: Bool) throws {
-        path = directory + "/LOCK"
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw VectorIndexError.io(path, "cannot open lock file: \(FileIO.errorText())") }
-        while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
-            if errno == EINTR { continue }
-            let e = errno
-            Glibc.close(fd)
-            fd = -1
-            if e == EWOULDBLOCK { throw VectorIndexError(.locked, directory, "another writer holds the index lock") }
-            throw VectorIndexError.io(path, "cannot lock: \(String(cString: strerror(e)))")
+        do {
+            lock = try ExclusiveFileLock(path: directory + "/LOCK", wait: wait)
+        } catch {
+            switch error {
+            case .held: throw VectorIndexError(.locked, directory, "another writer holds the index lock")
+            case .system(let failure): throw VectorIndexError.io(failure.path, failure.message)
+            }
         }
     }
 
-    func unlock() {
-        if fd >= 0 { flock(fd, LOCK_UN); Glibc.close(fd); fd = -1 }
-    }
-
-    deinit { unlock() }
+    func unlock() { lock.unlock() }
 }

@@ -1,48 +1,23 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import DurableFiles
 
-/// A read-only `mmap` of a whole file. The mapping lives as long as this object.
+/// A read-only `mmap` of a whole index file (`DurableFiles.ReadOnlyMapping`), with failures reported as
+/// `VectorIndexError` naming the file.
 ///
-/// `@unchecked Sendable`: the mapping is immutable (PROT_READ) and never remapped after `init`; index
-/// files are never modified in place (new versions are new files), so concurrent readers are safe.
+/// `@unchecked Sendable`: it only holds the immutable, thread-safe mapping.
 final class MappedFile: @unchecked Sendable {
-    let path: String
-    let base: UnsafeRawPointer?
-    let size: Int
+    private let mapping: ReadOnlyMapping
 
     init(path: String) throws {
-        self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw VectorIndexError.io(path, "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw VectorIndexError.io(path, "cannot stat: \(String(cString: strerror(errno)))") }
-        size = Int(st.st_size)
-        if size == 0 {
-            base = nil
-            return
-        }
-        let p = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0)
-        guard let p, p != MAP_FAILED else { throw VectorIndexError.io(path, "cannot mmap: \(String(cString: strerror(errno)))") }
-        base = UnsafeRawPointer(p)
+        do { mapping = try ReadOnlyMapping(path: path) } catch { throw VectorIndexError.io(path, error.message) }
     }
 
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: size) }
+    var path: String { mapping.path }
+    var base: UnsafeRawPointer? { mapping.base }
+    var size: Int { mapping.count }
+    var bytes: UnsafeRawBufferPointer { mapping.bytes }
 
     /// Tells the kernel a range will be read soon (sequentially), or is no longer needed.
     func advise(willNeed: Bool, offset: Int = 0, length: Int? = nil) {
-        guard let base else { return }
-        let page = 4096
-        let start = offset / page * page
-        let len = min(size - start, (length ?? size) + (offset - start))
-        guard len > 0 else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), len, willNeed ? MADV_WILLNEED : MADV_DONTNEED)
-    }
-
-    deinit {
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+        mapping.advise(willNeed: willNeed, offset: offset, length: length)
     }
 }

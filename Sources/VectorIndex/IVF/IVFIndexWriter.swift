@@ -94,7 +94,7 @@ public final class IVFIndexWriter {
                              source: source, to: tmp)
             try FileIO.rename(tmp, final)
             try FileIO.fsyncDirectory(directory)
-            try FileIO.writeAtomically(Manifest(version: version).bytes(), to: paths.manifest, directory: directory)
+            try FileIO.writeAtomically(Manifest(version: version).bytes(), to: paths.manifest)
         } catch {
             FileIO.remove(tmp)
             throw error
@@ -158,8 +158,7 @@ public final class IVFIndexWriter {
     private func append(_ record: DeltaLog.Record, to index: IVFIndex) throws {
         let logPath = paths.log(index.version)
         if !FileIO.exists(logPath) {
-            try FileIO.writeAtomically(DeltaLog.header(baseVersion: index.version, dimension: index.dimension), to: logPath,
-                                       directory: directory)
+            try FileIO.writeAtomically(DeltaLog.header(baseVersion: index.version, dimension: index.dimension), to: logPath)
         }
         let file = try WritableFile(appending: logPath)
         defer { file.close() }

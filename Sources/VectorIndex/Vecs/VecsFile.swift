@@ -75,8 +75,7 @@ public enum VecsFormat {
             w.u32(UInt32(dimension))
             for j in 0..<dimension { w.u32(words[r * dimension + j]) }
         }
-        let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        try FileIO.writeAtomically(w.bytes, to: path, directory: dir.isEmpty ? "/" : dir)
+        try FileIO.writeAtomically(w.bytes, to: path)
     }
 
     /// Reads an ivecs file into rows of int32.
