@@ -138,9 +138,10 @@ struct EvalCommand: ParsableCommand {
         defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         if try directory.currentVersion() == nil {
             if !json { printToStandardError("vsearch eval: indexing \(photos.count) photos of \(folder) into \(directory.path)") }
-            let entries = try BuildInput.entries(input: folder)
+            // Only the photos: videos or other files in the folder are not part of this benchmark.
+            let entries = photos.map { BuildEntry(path: URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path) }
             _ = try IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder,
-                                 options: BuildOptions(threads: threads)).build(entries: entries.entries, inputDescription: folder)
+                                 options: BuildOptions(threads: threads)).build(entries: entries, inputDescription: folder)
         }
         let searcher = try IndexSearcher(index: directory, textEncoder: textEncoder)
         let report = try NearDuplicateCheck.run(photos: photos, searcher: searcher, encoder: imageEncoder, k: k, nprobe: try nprobes()?.first)

@@ -9,6 +9,8 @@ enum EvalOutput {
     }
     /// A JSON number (finite values only; others become null).
     static func n(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+    /// Like `n`, but whole numbers (counts) without a fraction.
+    static func count(_ x: Double) -> String { x.isFinite && x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : n(x) }
 
     static func printRelevance(_ report: RelevanceReport, json: Bool) {
         let k = report.k
@@ -87,7 +89,7 @@ enum EvalOutput {
 
     static func printDrift(_ report: DriftReport, json: Bool) {
         if json {
-            let metrics = report.metrics.map { "\"\($0.0)\":\(n($0.1))" }.joined(separator: ",")
+            let metrics = report.metrics.map { "\"\($0.0)\":\(count($0.1))" }.joined(separator: ",")
             print("{\(metrics),\"retrain\":\(report.retrain),\"reasons\":[\(report.reasons.map(jsonString).joined(separator: ","))]}")
             return
         }

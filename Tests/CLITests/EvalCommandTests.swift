@@ -91,5 +91,18 @@ import Testing
         let metrics = try #require(saved["metrics"] as? [String: Any])
         #expect(metrics["current_vectors"] as? Int == 0 && metrics["reference_vectors"] as? Int == 6)
         #expect(metrics.keys.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "_" } })
+
+        // Two photos added after training are the current set; a forced retrain folds them into the
+        // trained-on base, and the report written afterwards shows nothing new.
+        let added = try CommandLineRunner.vsearch(["add", "--index", index, "\(Self.samples)/messi5.jpg", "\(Self.samples)/starry_night.jpg"])
+        #expect(added.status == 0, "\(added.stderr)")
+        let before = try json(try CommandLineRunner.vsearch(["drift", "--index", index, "--json"]).lines.last ?? "")
+        #expect(before["current_vectors"] as? Int == 2 && before["reference_vectors"] as? Int == 6)
+        let retrained = try CommandLineRunner.vsearch(["drift", "--index", index, "--retrain", "--force"])
+        #expect(retrained.status == 0 && retrained.stdout.contains("retrained"), "\(retrained.stderr)")
+        let after = try json(String(contentsOfFile: "\(index)/drift.json", encoding: .utf8).trimmingCharacters(in: .newlines))
+        let afterMetrics = try #require(after["metrics"] as? [String: Any])
+        #expect(afterMetrics["current_vectors"] as? Int == 0 && afterMetrics["reference_vectors"] as? Int == 8)
+        #expect(try CommandLineRunner.vsearch(["drift", "--index", index, "--force"]).status == 2)
     }
 }
