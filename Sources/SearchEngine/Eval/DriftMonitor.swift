@@ -93,7 +93,8 @@ public struct DriftReport: Sendable {
 /// - **KS** on `projections` random unit-direction marginals, Bonferroni at `ksAlpha` for the decision.
 /// - **List size skew** of the whole index (largest/mean, Gini): reported; a trigger only with `maxListSkew`.
 ///
-/// Retrain is called for when a PSI exceeds both `psiThreshold` and its sampling-noise bound, when any
+/// Retrain is called for when a PSI exceeds both `psiThreshold` and its sampling-noise bound (for the
+/// distance PSI only when the current vectors are farther from the centroids on average), when any
 /// projection's KS test rejects at `ksAlpha / projections`, or when the skew passes `maxListSkew`.
 public enum DriftMonitor {
     /// Compares the index's reference with `current` (`n × dimension` values), or with the vectors added
@@ -198,7 +199,10 @@ public enum DriftMonitor {
             report.ksRejectedBonferroni = pValues.filter { $0 < options.ksAlpha / Double(pValues.count) }.count
             report.ksRejectedBH = DriftStatistics.benjaminiHochbergRejections(pValues, q: options.ksAlpha)
         }
-        if report.distancePSI > options.psiThreshold && report.distancePSI > report.distanceNoiseBound {
+        // One-sided: new vectors sitting *closer* to the centroids (for example copies of trained-on
+        // items) change the distribution but do not make the quantizer fit worse.
+        if report.distancePSI > options.psiThreshold && report.distancePSI > report.distanceNoiseBound
+            && report.currentMeanDistance > report.referenceMeanDistance {
             report.reasons.append(String(format: "distance-to-centroid PSI %.3f > %.3f (noise bound %.3f)", report.distancePSI,
                                          options.psiThreshold, report.distanceNoiseBound))
         }
