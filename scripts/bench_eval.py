@@ -7,7 +7,7 @@
   3. drift of real photo folders and of synthetic textures against the opencv-doc index
   4. ANN check on a large synthetic index (../shared/tools/synth_vectors.py) beside FAISS IVF-Flat
 """
-import argparse, json, os, random, shutil, struct, subprocess, sys, zlib
+import argparse, json, os, random, shutil, struct, subprocess, sys, time, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -20,9 +20,12 @@ OPENCV = "/usr/share/doc/opencv-doc/examples/data"
 
 
 def run(args, check=True):
-    mon = Monitor()
+    """Runs vsearch; bg = cores used by other processes meanwhile (the child's own CPU time excluded)."""
+    c0, t0, mon = os.times(), time.perf_counter(), Monitor()
     p = subprocess.run([BIN] + args, capture_output=True, text=True)
-    bg = mon.foreign_cores()
+    c1, wall = os.times(), time.perf_counter() - t0
+    child = (c1.children_user + c1.children_system - c0.children_user - c0.children_system) / max(wall, 1e-9)
+    bg = max(0.0, mon.foreign_cores() - child)
     if check and p.returncode != 0:
         sys.exit(f"vsearch {' '.join(args)} failed ({p.returncode}):\n{p.stderr}")
     return p.stdout, bg
@@ -136,12 +139,16 @@ def main():
         print(f"\n## ANN check: {s['vectors']} × {a.d} synthetic vectors, nlist {s['nlist']}, {s['queries']} stored vectors as queries, k=10 (ours bg={bg:.2f})")
         faiss_out = subprocess.run([sys.executable, os.path.join(HERE, "bench_eval_faiss.py"), "--base", os.path.join(data, "base.fvecs"),
                                     "--nlist", str(s["nlist"]), "--nprobe", a.nprobe, "--sample", str(a.sample)],
-                                   capture_output=True, text=True, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"), check=True).stdout
+                                   capture_output=True, text=True, check=True,
+                                   # the PyPI AVX2 build of FAISS 1.7.3, as scripts/bench-vectors uses
+                                   env=dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH="/tmp/vs-anchors/.cache/faiss-cpu-1.7.3",
+                                            ANCHORS_DIR=os.path.join(SHARED, "anchors"))).stdout
         faiss = {}
         for line in faiss_out.splitlines():
-            if line.startswith("faiss "):
+            if line.startswith("faiss nprobe="):
                 f = dict(kv.split("=") for kv in line.split()[1:])
                 faiss[int(f["nprobe"])] = f
+        print(faiss_out.splitlines()[0] if faiss_out.startswith("faiss 1") else "")
         print("| nprobe | recall@10 (ours) | QPS (ours, 1 thread) | recall@10 (FAISS) | QPS (FAISS, 1 thread) | QPS ratio | FAISS bg |\n|---|---|---|---|---|---|---|")
         for r in rows[:-1]:
             f = faiss.get(r["nprobe"], {})

@@ -27,6 +27,7 @@ def main():
     import faiss
     sys.path.insert(0, os.environ.get("ANCHORS_DIR", os.path.join(os.path.dirname(__file__), "../../shared/anchors")))
     from loadmon import Monitor, wait_quiet
+    print(f"faiss {faiss.__version__} compile={faiss.get_compile_options()} file={faiss.__file__}", flush=True)
     xb = np.ascontiguousarray(fvecs(a.base))
     n, d = xb.shape
     rows = np.sort(np.random.default_rng(a.seed).choice(n, size=min(a.sample, n), replace=False))
