@@ -93,6 +93,8 @@ public struct DriftReport: Sendable {
 /// - **KS** on `projections` random unit-direction marginals, Bonferroni at `ksAlpha` for the decision.
 /// - **List size skew** of the whole index (largest/mean, Gini): reported; a trigger only with `maxListSkew`.
 ///
+/// Memory: every live vector is read out once (`count × dimension × 4` bytes) to form the list means.
+///
 /// Retrain is called for when a PSI exceeds both `psiThreshold` and its sampling-noise bound (for the
 /// distance PSI only when the current vectors are farther from the centroids on average), when any
 /// projection's KS test rejects at `ksAlpha / projections`, or when the skew passes `maxListSkew`.
