@@ -3,7 +3,7 @@
 exact search (IndexFlat) for sampled *stored* vectors used as queries, each query removed from both answers,
 ties counted as ann-benchmarks does (a hit when its exact score reaches the exact k-th score). The sample
 rows differ from ours (numpy's generator, not SplitMix64): same data and rule, not the same rows.
-Prints: faiss nprobe=N recall=R qps=Q bg=B   (1 search thread, whole batch)
+Prints: faiss nprobe=N recall=R qps=Q bg=B   (1 search thread, whole batch, fastest of 3)
 """
 import argparse, os, sys, time
 import numpy as np
@@ -48,9 +48,11 @@ def main():
         ivf.nprobe = min(nprobe, a.nlist)
         wait_quiet(float(os.environ.get("BENCH_WAIT_QUIET", "20")))
         mon = Monitor()
-        t = time.perf_counter()
-        _, J = ivf.search(xq, a.k + 1)
-        seconds = time.perf_counter() - t
+        seconds = float("inf")
+        for _ in range(3):  # the fastest of 3, as our side does
+            t = time.perf_counter()
+            _, J = ivf.search(xq, a.k + 1)
+            seconds = min(seconds, time.perf_counter() - t)
         bg = mon.foreign_cores()
         total = 0.0
         for qi, r in enumerate(rows):
