@@ -81,6 +81,8 @@ import Testing
         let rows = try ann.lines.dropLast().map(json)
         #expect(rows.last?["recall"] as? Double == 1.0)
         #expect(FileManager.default.fileExists(atPath: "\(index)/versions/000001/search-defaults.bin"))
+        let info = try json(try CommandLineRunner.vsearch(["info", "--index", index, "--json"]).stdout.trimmingCharacters(in: .newlines))
+        #expect(info["defaultNprobe"] as? Int == annSummary["recommended_nprobe"] as? Int && info["defaultNprobeSaved"] as? Bool == true)
 
         // Drift with nothing added since the build: no retrain; drift.json in the exact shape.
         let drift = try CommandLineRunner.vsearch(["drift", "--index", index, "--json"])
