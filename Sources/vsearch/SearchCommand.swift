@@ -33,8 +33,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "RRF weight of the visual ranking.")
     var visualWeight: Double = 1
 
-    @Option(help: "IVF lists probed (image queries).")
-    var nprobe: Int = 32
+    @Option(help: "IVF lists probed (image queries; default: the index's saved default from eval --ann --save, else 32).")
+    var nprobe: Int?
 
     @Option(help: "Number of results.")
     var k: Int = 10
@@ -64,7 +64,7 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard text != nil || image != nil else { throw TextCommandSupport.usage(name, "give --image FILE, --text QUERY, or both") }
-        guard nprobe >= 1 else { throw TextCommandSupport.usage(name, "--nprobe must be at least 1") }
+        guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--nprobe must be at least 1") }
         guard visualWeight >= 0, visualWeight.isFinite else { throw TextCommandSupport.usage(name, "weights must be finite and ≥ 0") }
         guard (1...1000).contains(k) else { throw TextCommandSupport.usage(name, "--k must be 1…1000") }
         guard (1...64).contains(threads) else { throw TextCommandSupport.usage(name, "--threads must be 1…64") }

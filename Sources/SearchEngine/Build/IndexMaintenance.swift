@@ -24,6 +24,10 @@ public struct IndexInfo: Sendable, Codable, Equatable {
     /// IVF lists and encoding (`flat`/`sq8`) of the visual index; nil without one.
     public var nlist: Int?
     public var encoding: String?
+    /// nprobe image queries use when they set none: the saved default (`vsearch eval --ann --save`) or 32.
+    public var defaultNprobe: Int
+    /// Whether `defaultNprobe` was saved for this index (false: the built-in fallback).
+    public var defaultNprobeSaved: Bool
     public var imageModel: String
     public var textModel: String
     /// Bytes of the serving version's files.
@@ -51,6 +55,7 @@ public enum IndexMaintenance {
                          videos: try catalog.count(kind: .video), frames: try catalog.frameCount(),
                          vectors: searcher.visual?.count ?? 0, textVectors: searcher.text.vectorCount,
                          nlist: searcher.visual?.nlist, encoding: searcher.visual.map { "\($0.encodingKind)" },
+                         defaultNprobe: searcher.defaultNprobe, defaultNprobeSaved: searcher.searchDefaults != nil,
                          imageModel: imageModelName, textModel: TextSearchIndex.textModelName,
                          bytes: IndexBuilder.directoryBytes(searcher.versionDirectory))
     }

@@ -13,13 +13,14 @@ public struct QueryOptions: Sendable {
     /// Vectors fetched from the visual index per wanted item: several frames of one video can match,
     /// so `k × overFetch` vectors are fetched and folded into items.
     public var overFetch: Int
-    /// IVF lists probed per query.
-    public var nprobe: Int
+    /// IVF lists probed per query; nil: the index's saved default (``SearchDefaults``, written by
+    /// `vsearch eval --ann --save`), else ``QueryOptions/fallbackNprobe``.
+    public var nprobe: Int?
     /// Candidates each text retriever contributes before fusion.
     public var candidatesPerSource: Int
 
     public init(k: Int = 10, filter: CatalogFilter = CatalogFilter(), fusion: ReciprocalRankFusion = ReciprocalRankFusion(),
-                overFetch: Int = 4, nprobe: Int = 32, candidatesPerSource: Int = 100) {
+                overFetch: Int = 4, nprobe: Int? = nil, candidatesPerSource: Int = 100) {
         self.k = k
         self.filter = filter
         self.fusion = fusion
@@ -27,6 +28,9 @@ public struct QueryOptions: Sendable {
         self.nprobe = nprobe
         self.candidatesPerSource = candidatesPerSource
     }
+
+    /// nprobe when neither the query nor the index sets one.
+    public static let fallbackNprobe = 32
 }
 
 /// One answer to an image and/or text query, best first.
@@ -56,6 +60,10 @@ public final class IndexSearcher: Sendable {
     public let text: TextSearchIndex
     /// Nil when the version has no visual index (a text-only catalog).
     public let visual: IVFIndex?
+    /// Defaults saved in the served version (nil when none, or measured at another `nlist`).
+    public let searchDefaults: SearchDefaults?
+    /// nprobe used when a query does not set one.
+    public var defaultNprobe: Int { searchDefaults?.nprobe ?? QueryOptions.fallbackNprobe }
 
     public init(index: IndexDirectory, textEncoder: TextEncoder) throws {
         self.index = index
@@ -64,7 +72,10 @@ public final class IndexSearcher: Sendable {
         version = directory.version
         text = try TextSearchIndex(directory: URL(fileURLWithPath: directory.path), encoder: textEncoder)
         let visualPath = directory.path + "/" + IndexDirectory.visualFolder
-        visual = FileManager.default.fileExists(atPath: visualPath) ? try IVFIndex.open(directory: visualPath) : nil
+        let visual = FileManager.default.fileExists(atPath: visualPath) ? try IVFIndex.open(directory: visualPath) : nil
+        self.visual = visual
+        let saved = try SearchDefaults.load(versionDirectory: directory.path)
+        searchDefaults = saved.flatMap { $0.nlist == visual?.nlist ? $0 : nil }
     }
 
     /// The directory holding `catalog.sqlite`: the serving version, or (for a directory written before
@@ -93,7 +104,7 @@ public final class IndexSearcher: Sendable {
         var fetch = options.k * max(1, options.overFetch)
         while true {
             let neighbors = try visual.search(embedding, k: min(fetch, max(1, visual.count)),
-                                              options: SearchOptions(nprobe: options.nprobe, filter: filter))
+                                              options: SearchOptions(nprobe: options.nprobe ?? defaultNprobe, filter: filter))
             let frames = try text.catalog.frames(vectorIDs: neighbors.map(\.id))
             let hits = neighbors.map { n in
                 VisualHit(item: VisualVectorID.key(of: n.id), timestamp: frames[n.id]?.timestamp, score: n.score)
