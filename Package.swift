@@ -52,7 +52,9 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "Imaging", dependencies: ["CCodecShims"], swiftSettings: optimisedInDebug),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CTransformerKernels"], swiftSettings: simdKernels),
+        // fp16-weight dense layers for MiniLM: AVX2 and AVX-512 variants chosen at run time (cpuid).
+        .target(name: "CTransformerKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
         .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex", "VideoFrames",
