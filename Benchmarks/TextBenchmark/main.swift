@@ -6,12 +6,13 @@
 //   TextBenchmark build-index MANIFEST.jsonl DIR COPIES
 //       ingests the manifest's items (embedding each text once), then COPIES-1 more copies of every item
 //       under new ids reusing the vectors, into DIR/catalog.sqlite.
-//   TextBenchmark build-vector-index DIR
+//   TextBenchmark build-vector-index DIR [NLIST]
 //       (re)builds DIR's text IVF from the catalog's vectors (build-index does it at the end).
 //   TextBenchmark text-recall DIR QUERIES.txt NPROBE[,NPROBE…]
 //       recall@10/@100 of the text IVF against the exact scan, and its CPU time, per nprobe.
 //   TextBenchmark query-latency DIR QUERIES.txt THREADS
-//       text-query latency over DIR (one query per line), with a breakdown by stage; p50/p99.
+//       text-query latency over DIR (one query per line), with a breakdown by stage; p50/p99. The first
+//       $WARM queries (default 20) are run once untimed first (caches, document-frequency lookups).
 import Catalog
 import Embedding
 import Foundation
@@ -156,12 +157,12 @@ func buildIndex(_ args: [String]) throws {
 
 /// Builds (or rebuilds) DIR's text IVF from the catalog's vectors, as index builds do.
 func buildVectorIndex(_ args: [String]) throws {
-    guard args.count == 1 else { fail("usage: build-vector-index DIR") }
+    guard args.count == 1 || args.count == 2 else { fail("usage: build-vector-index DIR [NLIST]") }
     guard let directory = TextModelLocator.miniLMDirectory() else { fail("model not found: run scripts/setup") }
     let encoder = try TextEncoder(modelDirectory: directory)
     let index = try TextSearchIndex(directory: URL(fileURLWithPath: args[0]), encoder: encoder, searchable: false)
     let start = now()
-    let count = try index.buildVectorIndex(threads: ProcessInfo.processInfo.activeProcessorCount)
+    let count = try index.buildVectorIndex(nlist: args.count > 1 ? Int(args[1]) : nil, threads: ProcessInfo.processInfo.activeProcessorCount)
     print(String(format: "text IVF: %d vectors indexed in %.1f s (%@)", count, now() - start, index.vectorIndexDirectory))
 }
 
@@ -226,7 +227,7 @@ func queryLatency(_ args: [String]) throws {
     let index = try TextSearchIndex(directory: URL(fileURLWithPath: args[0]), encoder: encoder)
     print(String(format: "opened %d items, %d text vectors in %.2f s", try index.catalog.count(), index.vectorCount, now() - start))
     let options = TextSearchOptions(k: 10)
-    for query in queries.prefix(20) { _ = try index.search(query, options: options) }  // warm caches
+    for query in queries.prefix(Int(ProcessInfo.processInfo.environment["WARM"] ?? "20") ?? 20) { _ = try index.search(query, options: options) }  // warm caches
     var wall: [String: [Double]] = [:], cpu: [String: [Double]] = [:]
     var slowLexical: [(Double, String)] = []
     /// Times `body` (wall and thread CPU) under `stage`.

@@ -28,16 +28,15 @@ public final class TextSearchIndex: Sendable {
     /// text IVF's log), never into memory.
     public let searchable: Bool
     /// IVF lists probed per semantic query without a filter (widened for selective filters; see
-    /// ``semanticSearch(_:k:allowed:)``).
-    public let semanticProbes: Int
+    /// ``semanticSearch(_:k:allowed:)``); nil: ``defaultProbeFraction`` of the lists.
+    public let semanticProbes: Int?
 
     /// Opens (creating if needed) the index in `directory`.
     /// - Parameter searchable: false for a writer that never searches (an index build): the stored text
     ///   vectors are not loaded and new ones are not kept in memory (384 floats an item, 1.5 GB for a
     ///   million items), so ``semanticSearch(_:k:allowed:)`` finds nothing and ``vectorCount`` is 0.
-    ///   - semanticProbes: IVF lists probed per semantic query (see ``defaultSemanticProbes``).
-    public init(directory: URL, encoder: TextEncoder, searchable: Bool = true,
-                semanticProbes: Int = TextSearchIndex.defaultSemanticProbes) throws {
+    ///   - semanticProbes: IVF lists probed per semantic query (nil: ``defaultProbeFraction`` of them).
+    public init(directory: URL, encoder: TextEncoder, searchable: Bool = true, semanticProbes: Int? = nil) throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -47,7 +46,7 @@ public final class TextSearchIndex: Sendable {
         self.encoder = encoder
         self.catalog = try Catalog(path: directory.appendingPathComponent(Self.catalogFileName).path)
         self.searchable = searchable
-        self.semanticProbes = max(1, semanticProbes)
+        self.semanticProbes = semanticProbes.map { max(1, $0) }
         var state = SemanticVectors.flat(FlatVectorStore(dimension: encoder.dimension))
         if searchable {
             if Self.hasVectorIndex(in: directory) {
