@@ -69,19 +69,27 @@ import Tensor
         }
     }
 
-    /// Attention over one head against a direct computation.
-    @Test func selfAttentionMatchesDirectComputation() {
-        let length = 5, heads = 2, width = 3, hidden = heads * width
-        let qkv = (0..<(length * 3 * hidden)).map { Float(cos(Double($0) * 1.3)) }
-        var output = [Float](repeating: 0, count: length * hidden)
-        var scores = [Float](repeating: 0, count: length * length)
+    /// Attention against a direct computation, on the BLAS path and (where the CPU has it) the AVX-512
+    /// kernel: lengths around its 4-row and 16-key blocks, head widths that are not multiples of 16.
+    @Test(arguments: [(5, 2, 3), (1, 3, 32), (4, 2, 32), (15, 12, 32), (17, 2, 20), (37, 3, 48)])
+    func selfAttentionMatchesDirectComputation(length: Int, heads: Int, width: Int) {
+        for isa in [TransformerKernels.KernelISA.avx2, .avx512] where isa.isSupported {
+            checkSelfAttention(length: length, heads: heads, width: width, isa: isa)
+        }
+    }
+
+    func checkSelfAttention(length: Int, heads: Int, width: Int, isa: TransformerKernels.KernelISA) {
+        let hidden = heads * width
+        let qkv = (0..<(length * 3 * hidden)).map { Float(cos(Double($0) * 1.3)) * 2 }
+        var output = [Float](repeating: .nan, count: length * hidden)
+        var scores = [Float](repeating: 0, count: TransformerKernels.attentionScratchCount(length: length, headWidth: width))
         qkv.withUnsafeBufferPointer { q in
             output.withUnsafeMutableBufferPointer { o in
                 scores.withUnsafeMutableBufferPointer { s in
                     TransformerKernels.selfAttention(length: length, heads: heads, headWidth: width,
                                                      qkv: q.baseAddress!, qkvStride: 3 * hidden,
                                                      output: o.baseAddress!, outputStride: hidden,
-                                                     scores: s.baseAddress!)
+                                                     scores: s.baseAddress!, isa: isa)
                 }
             }
         }
@@ -100,7 +108,7 @@ import Tensor
                 for d in 0..<width {
                     var value = 0.0
                     for j in 0..<length { value += weights[j] / total * Double(qkv[j * 3 * hidden + 2 * hidden + h * width + d]) }
-                    #expect(abs(Double(output[i * hidden + h * width + d]) - value) < 1e-5)
+                    #expect(abs(Double(output[i * hidden + h * width + d]) - value) < 1e-5, "\(isa) L \(length) head \(h) row \(i)")
                 }
             }
         }

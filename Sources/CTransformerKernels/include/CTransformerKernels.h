@@ -33,6 +33,17 @@ int vs_isa_supported(int isa);
 void vs_linear_f16(int isa, long m, long k, long n, const float *x, long ldx, const uint16_t *panels,
                    long panel_begin, long panel_end, float *out, long ldo, int accumulate);
 
+/// Floats of scratch `vs_self_attention_avx512` needs for a sequence of `length` tokens.
+long vs_self_attention_scratch(long length, long head_width);
+
+/// Multi-head self-attention over one sequence, all positions valid (AVX-512; call only when
+/// `vs_isa_supported(VS_ISA_AVX512)`): for each head, `softmax(Q·Kᵀ/√head_width)·V`. `qkv` holds
+/// `length` rows of stride `qkv_stride`: query at column 0, key at `heads·head_width`, value at
+/// `2·heads·head_width` (head `h` at columns `h·head_width …`); head `h`'s context goes to columns
+/// `h·head_width …` of `out` (row stride `out_stride`). `scratch`: `vs_self_attention_scratch` floats.
+void vs_self_attention_avx512(long length, long heads, long head_width, const float *qkv, long qkv_stride,
+                              float *out, long out_stride, float *scratch);
+
 #ifdef __cplusplus
 }
 #endif

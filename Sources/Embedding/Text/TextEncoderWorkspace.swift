@@ -1,3 +1,5 @@
+import Tensor
+
 /// Scratch memory for one ``TextEncoder`` forward pass, grown to the largest batch seen and reused.
 ///
 /// Not `Sendable`: one workspace serves one caller at a time (each concurrent caller makes its own,
@@ -8,16 +10,18 @@ public final class TextEncoderWorkspace {
     private(set) var sequenceCapacity = 0
     private let hidden: Int
     private let intermediate: Int
+    private let headWidth: Int
     var state: UnsafeMutablePointer<Float>        // tokens × hidden: the running hidden state
     var next: UnsafeMutablePointer<Float>         // tokens × hidden: residual + sub-layer output
     var qkv: UnsafeMutablePointer<Float>          // tokens × 3·hidden
     var context: UnsafeMutablePointer<Float>      // tokens × hidden: attention output before its dense
     var feedForward: UnsafeMutablePointer<Float>  // tokens × intermediate
-    var scores: UnsafeMutablePointer<Float>       // longest × longest: one head's attention matrix
+    var scores: UnsafeMutablePointer<Float>       // attention scratch for the longest sequence
 
     public init(configuration: MiniLMConfiguration = .allMiniLML6V2) {
         hidden = configuration.hiddenSize
         intermediate = configuration.intermediateSize
+        headWidth = configuration.headWidth
         state = .allocate(capacity: 0); next = .allocate(capacity: 0); qkv = .allocate(capacity: 0)
         context = .allocate(capacity: 0); feedForward = .allocate(capacity: 0); scores = .allocate(capacity: 0)
     }
@@ -36,7 +40,7 @@ public final class TextEncoderWorkspace {
         }
         if longest > sequenceCapacity {
             scores.deallocate()
-            scores = .allocate(capacity: longest * longest)
+            scores = .allocate(capacity: TransformerKernels.attentionScratchCount(length: longest, headWidth: headWidth))
             sequenceCapacity = longest
         }
     }
