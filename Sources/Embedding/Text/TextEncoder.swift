@@ -98,10 +98,11 @@ public final class TextEncoder: Sendable {
         TransformerKernels.layerNorm(rows: m, width: h, data: w.state, bias: nil,
                                      gamma: weights.embeddingNormGamma, beta: weights.embeddingNormBeta, epsilon: eps)
         let threads = BLAS.threadCount
+        let team = w.team(size: threads)
         for layer in weights.layers {
             // Self-attention: packed Q|K|V for all tokens, then attention within each sequence.
             TransformerKernels.linear(rows: m, input: w.state, weights: layer.qkv, output: w.qkv, accumulate: false,
-                                      threads: threads)
+                                      threads: threads, team: team)
             TransformerKernels.addBias(rows: m, width: 3 * h, data: w.qkv, bias: layer.qkvBias)
             var offset = 0
             for ids in sequences {
@@ -114,17 +115,17 @@ public final class TextEncoder: Sendable {
             // next = LayerNorm(state + context · Woᵀ + bo)
             w.next.update(from: w.state, count: m * h)
             TransformerKernels.linear(rows: m, input: w.context, weights: layer.attentionOutput, output: w.next,
-                                      accumulate: true, threads: threads)
+                                      accumulate: true, threads: threads, team: team)
             TransformerKernels.layerNorm(rows: m, width: h, data: w.next, bias: layer.attentionOutputBias,
                                          gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta, epsilon: eps)
             w.swapStateAndNext()
             // Feed-forward: next = LayerNorm(state + GELU(state · W1ᵀ + b1) · W2ᵀ + b2)
             TransformerKernels.linear(rows: m, input: w.state, weights: layer.intermediate, output: w.feedForward,
-                                      accumulate: false, threads: threads)
+                                      accumulate: false, threads: threads, team: team)
             TransformerKernels.biasGELU(rows: m, width: f, data: w.feedForward, bias: layer.intermediateBias)
             w.next.update(from: w.state, count: m * h)
             TransformerKernels.linear(rows: m, input: w.feedForward, weights: layer.output, output: w.next,
-                                      accumulate: true, threads: threads)
+                                      accumulate: true, threads: threads, team: team)
             TransformerKernels.layerNorm(rows: m, width: h, data: w.next, bias: layer.outputBias,
                                          gamma: layer.outputNormGamma, beta: layer.outputNormBeta, epsilon: eps)
             w.swapStateAndNext()

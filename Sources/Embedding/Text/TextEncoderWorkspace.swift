@@ -45,6 +45,16 @@ public final class TextEncoderWorkspace {
         }
     }
 
+    /// Persistent helper threads for the dense layers when the encoder runs on several threads.
+    private var workerTeam: WorkerTeam?
+
+    /// A team of `size` threads (the caller included), kept for the next calls; nil for one thread.
+    func team(size: Int) -> WorkerTeam? {
+        guard size > 1 else { return nil }
+        if workerTeam?.size != size { workerTeam = WorkerTeam(size: size) }
+        return workerTeam
+    }
+
     /// Exchanges the hidden-state and next buffers (after a residual sub-layer).
     func swapStateAndNext() { swap(&state, &next) }
 

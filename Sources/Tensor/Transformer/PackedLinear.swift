@@ -63,14 +63,15 @@ extension TransformerKernels {
     ///   - accumulate: when true the product is added to what `output` holds (a residual), else it
     ///     overwrites it. The bias is not applied here: the fused `layerNorm(bias:)` / `biasGELU` /
     ///     `addBias` that follow add it in the same pass over the data.
-    ///   - threads: the output columns are split between this many threads (Dispatch) when the product
-    ///     is large enough to pay for it.
+    ///   - threads: the output columns are split between this many threads when the product is large
+    ///     enough to pay for it: the members of `team` if given (persistent threads, microsecond
+    ///     hand-offs: a one-sentence forward pass is 24 products of ~0.1 ms), else Dispatch workers.
     ///   - isa: the kernel variant (default: the best this CPU supports; tests pin each one).
     /// Each output value is the same sequence of FMAs over the input features whatever the row count,
     /// the thread count or the variant (AVX2 or AVX-512), so a sentence embeds identically alone or in a batch.
     public static func linear(rows m: Int, input: UnsafePointer<Float>, weights: PackedWeights,
                               output: UnsafeMutablePointer<Float>, accumulate: Bool, threads: Int = 1,
-                              isa: KernelISA = .best) {
+                              team: WorkerTeam? = nil, isa: KernelISA = .best) {
         let k = weights.inFeatures, n = weights.outFeatures, panels = weights.panelCount
         // Below ~2 MFLOP a second thread costs more (wake-up) than it saves.
         let parts = m * n * k < 1 << 20 ? 1 : max(1, min(threads, panels))
@@ -80,6 +81,14 @@ extension TransformerKernels {
                 return
             }
             // Each part writes its own disjoint column range of `output`.
+            if let team, team.size > 1 {
+                let base = halves.baseAddress!
+                team.split(panels) { range in
+                    vs_linear_f16(isa.rawValue, m, k, n, input, k, base, range.lowerBound, range.upperBound, output, n,
+                                  accumulate ? 1 : 0)
+                }
+                return
+            }
             let shared = SharedBuffers(input: input, halves: halves.baseAddress!, output: output)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let begin = panels * part / parts, end = panels * (part + 1) / parts
