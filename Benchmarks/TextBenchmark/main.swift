@@ -249,7 +249,7 @@ func queryLatency(_ args: [String]) throws {
     let bg = monitor.foreignCores()
     print("threads=\(threads) queries=\(queries.count) k=10 candidates/source=\(options.candidatesPerSource) bg=\(String(format: "%.2f", bg))")
     let names = [("full", "full text query (BM25 + embed + vector scan + fuse + fetch)"), ("bm25", "BM25 alone (FTS5)"),
-                 ("embed", "query embedding alone (MiniLM)"), ("scan", "vector search alone (int8 scan + exact rescoring)")]
+                 ("embed", "query embedding alone (MiniLM)"), ("scan", "vector search alone (text IVF or flat store, exact re-rank)")]
     for (stage, label) in names {
         let w = wall[stage]!, c = cpu[stage]!
         print(String(format: "  %@  CPU p50 %6.2f ms  p99 %6.2f ms | wall p50 %6.2f ms  p99 %6.2f ms",
