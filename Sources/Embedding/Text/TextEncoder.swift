@@ -9,7 +9,9 @@ import Tensor
 /// an attention mask, without the wasted work on padding.
 ///
 /// Thread safety: the encoder is immutable and `Sendable`; concurrent calls each use their own
-/// ``TextEncoderWorkspace``. BLAS parallelism is set process-wide with `BLAS.threadCount`.
+/// ``TextEncoderWorkspace``. Threads per forward pass: `BLAS.threadCount` (process-wide); with more
+/// than one, the dense layers split their columns over a worker team kept in the workspace, so callers
+/// embedding repeatedly on several threads should pass the same workspace.
 public final class TextEncoder: Sendable {
     /// Embedding width (384).
     public let dimension: Int
