@@ -8,6 +8,8 @@ import Tensor
 public final class TextEncoderWorkspace {
     private(set) var tokenCapacity = 0
     private(set) var sequenceCapacity = 0
+    /// Threads the attention scratch has room for (`scores` holds one region per thread).
+    private(set) var scratchMembers = 1
     private let hidden: Int
     private let intermediate: Int
     private let headWidth: Int
@@ -16,7 +18,7 @@ public final class TextEncoderWorkspace {
     var qkv: UnsafeMutablePointer<Float>          // tokens × 3·hidden
     var context: UnsafeMutablePointer<Float>      // tokens × hidden: attention output before its dense
     var feedForward: UnsafeMutablePointer<Float>  // tokens × intermediate
-    var scores: UnsafeMutablePointer<Float>       // attention scratch for the longest sequence
+    var scores: UnsafeMutablePointer<Float>       // attention scratch for the longest sequence, per thread
 
     public init(configuration: MiniLMConfiguration = .allMiniLML6V2) {
         hidden = configuration.hiddenSize
@@ -26,8 +28,9 @@ public final class TextEncoderWorkspace {
         context = .allocate(capacity: 0); feedForward = .allocate(capacity: 0); scores = .allocate(capacity: 0)
     }
 
-    /// Makes room for `tokens` packed tokens whose longest sequence has `longest` tokens.
-    func reserve(tokens: Int, longest: Int) {
+    /// Makes room for `tokens` packed tokens whose longest sequence has `longest` tokens, with attention
+    /// scratch for `members` threads.
+    func reserve(tokens: Int, longest: Int, members: Int = 1) {
         if tokens > tokenCapacity {
             let capacity = max(tokens, tokenCapacity * 2)
             for buffer in [state, next, qkv, context, feedForward] { buffer.deallocate() }
@@ -38,10 +41,12 @@ public final class TextEncoderWorkspace {
             feedForward = .allocate(capacity: capacity * intermediate)
             tokenCapacity = capacity
         }
-        if longest > sequenceCapacity {
+        if longest > sequenceCapacity || members > scratchMembers {
+            let length = max(longest, sequenceCapacity)
             scores.deallocate()
-            scores = .allocate(capacity: TransformerKernels.attentionScratchCount(length: longest, headWidth: headWidth))
-            sequenceCapacity = longest
+            scores = .allocate(capacity: TransformerKernels.attentionScratchCount(length: length, headWidth: headWidth) * max(members, scratchMembers))
+            sequenceCapacity = length
+            scratchMembers = max(members, scratchMembers)
         }
     }
 
