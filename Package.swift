@@ -53,7 +53,9 @@ let package = Package(
         // MARK: Libraries
         .target(name: "DurableFiles"),
         .target(name: "Imaging", dependencies: ["CCodecShims", "DurableFiles"], swiftSettings: optimisedInDebug),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CTransformerKernels"], swiftSettings: simdKernels),
+        // fp16-weight dense layers for MiniLM: AVX2 and AVX-512 variants chosen at run time (cpuid).
+        .target(name: "CTransformerKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging", "DurableFiles"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
         .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex", "VideoFrames", "DurableFiles",
@@ -84,7 +86,7 @@ let package = Package(
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "SearchTesting"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting", "Tensor"], exclude: ["Fixtures"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting", "VideoFrames", "Imaging", "vsearch"]),

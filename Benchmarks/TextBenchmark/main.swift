@@ -6,8 +6,13 @@
 //   TextBenchmark build-index MANIFEST.jsonl DIR COPIES
 //       ingests the manifest's items (embedding each text once), then COPIES-1 more copies of every item
 //       under new ids reusing the vectors, into DIR/catalog.sqlite.
+//   TextBenchmark build-vector-index DIR [NLIST]
+//       (re)builds DIR's text IVF from the catalog's vectors (build-index does it at the end).
+//   TextBenchmark text-recall DIR QUERIES.txt NPROBE[,NPROBE…]
+//       recall@10/@100 of the text IVF against the exact scan, and its CPU time, per nprobe.
 //   TextBenchmark query-latency DIR QUERIES.txt THREADS
-//       text-query latency over DIR (one query per line), with a breakdown by stage; p50/p99.
+//       text-query latency over DIR (one query per line), with a breakdown by stage; p50/p99. The first
+//       $WARM queries (default 20) are run once untimed first (caches, document-frequency lookups).
 import Catalog
 import Embedding
 import Foundation
@@ -147,6 +152,69 @@ func buildIndex(_ args: [String]) throws {
         try index.catalog.upsert(batchItems, textVectors: batchVectors, textModel: TextSearchIndex.textModelName)
     }
     print(String(format: "copies: %d items in the catalog (copied in %.1f s)", try index.catalog.count(), now() - start))
+    try buildVectorIndex([args[1]])
+}
+
+/// Builds (or rebuilds) DIR's text IVF from the catalog's vectors, as index builds do.
+func buildVectorIndex(_ args: [String]) throws {
+    guard args.count == 1 || args.count == 2 else { fail("usage: build-vector-index DIR [NLIST]") }
+    guard let directory = TextModelLocator.miniLMDirectory() else { fail("model not found: run scripts/setup") }
+    let encoder = try TextEncoder(modelDirectory: directory)
+    let index = try TextSearchIndex(directory: URL(fileURLWithPath: args[0]), encoder: encoder, searchable: false)
+    let start = now()
+    let count = try index.buildVectorIndex(nlist: args.count > 1 ? Int(args[1]) : nil, threads: ProcessInfo.processInfo.activeProcessorCount)
+    print(String(format: "text IVF: %d vectors indexed in %.1f s (%@)", count, now() - start, index.vectorIndexDirectory))
+}
+
+/// Recall of the text IVF against the exact flat scan of the same vectors, and the scan's CPU time,
+/// for each nprobe: the query vectors are the MiniLM embeddings of the benchmark queries.
+func textRecall(_ args: [String]) throws {
+    guard args.count == 3 else { fail("usage: text-recall DIR QUERIES.txt NPROBE[,NPROBE…]") }
+    let queries = try String(contentsOfFile: args[1], encoding: .utf8).split(separator: "\n").map(String.init)
+    let probes = args[2].split(separator: ",").compactMap { Int($0) }
+    guard let directory = TextModelLocator.miniLMDirectory() else { fail("model not found: run scripts/setup") }
+    let encoder = try TextEncoder(modelDirectory: directory)
+    BLAS.threadCount = 1
+    let url = URL(fileURLWithPath: args[0])
+    let flat = FlatVectorStore(try TextSearchIndex(directory: url, encoder: encoder, searchable: false).catalog
+        .textVectors(model: TextSearchIndex.textModelName, dimension: encoder.dimension))
+    let vectors = queries.map { encoder.embed($0) }
+    var exactCPU: [Double] = []
+    let truth: [[ItemKey]] = vectors.map { v in
+        let c = threadCPU()
+        let keys = flat.exactSearch(v, k: 100).map(\.key)
+        exactCPU.append(threadCPU() - c)
+        return keys
+    }
+    var int8CPU: [Double] = []
+    var int8Hits10 = 0, int8Hits100 = 0
+    for (v, t) in zip(vectors, truth) {
+        let c = threadCPU()
+        let found = flat.search(v, k: 100).map(\.key)
+        int8CPU.append(threadCPU() - c)
+        int8Hits100 += Set(found).intersection(t).count
+        int8Hits10 += Set(found.prefix(10)).intersection(t.prefix(10)).count
+    }
+    print(String(format: "exact fp32 scan (BLAS) of %d vectors: CPU p50 %.2f ms", flat.count, percentile(exactCPU, 50) * 1e3))
+    print(String(format: "flat int8 scan + exact rescoring (the old store): recall@10 %.4f recall@100 %.4f  CPU p50 %.2f p99 %.2f ms",
+                 Double(int8Hits10) / Double(10 * queries.count), Double(int8Hits100) / Double(100 * queries.count),
+                 percentile(int8CPU, 50) * 1e3, percentile(int8CPU, 99) * 1e3))
+    for nprobe in probes {
+        let index = try TextSearchIndex(directory: url, encoder: encoder, semanticProbes: nprobe)
+        for v in vectors.prefix(20) { _ = try index.semanticSearch(v, k: 100) }  // first touch verifies lists
+        var cpu: [Double] = []
+        var hits10 = 0, hits100 = 0
+        for (v, t) in zip(vectors, truth) {
+            let c = threadCPU()
+            let found = try index.semanticSearch(v, k: 100).map(\.key)
+            cpu.append(threadCPU() - c)
+            hits100 += Set(found).intersection(t).count
+            hits10 += Set(found.prefix(10)).intersection(t.prefix(10)).count
+        }
+        print(String(format: "text IVF nprobe %4d: recall@10 %.4f recall@100 %.4f  CPU p50 %.3f p99 %.3f ms",
+                     nprobe, Double(hits10) / Double(10 * queries.count), Double(hits100) / Double(100 * queries.count),
+                     percentile(cpu, 50) * 1e3, percentile(cpu, 99) * 1e3))
+    }
 }
 
 func queryLatency(_ args: [String]) throws {
@@ -159,7 +227,7 @@ func queryLatency(_ args: [String]) throws {
     let index = try TextSearchIndex(directory: URL(fileURLWithPath: args[0]), encoder: encoder)
     print(String(format: "opened %d items, %d text vectors in %.2f s", try index.catalog.count(), index.vectorCount, now() - start))
     let options = TextSearchOptions(k: 10)
-    for query in queries.prefix(20) { _ = try index.search(query, options: options) }  // warm caches
+    for query in queries.prefix(Int(ProcessInfo.processInfo.environment["WARM"] ?? "20") ?? 20) { _ = try index.search(query, options: options) }  // warm caches
     var wall: [String: [Double]] = [:], cpu: [String: [Double]] = [:]
     var slowLexical: [(Double, String)] = []
     /// Times `body` (wall and thread CPU) under `stage`.
@@ -176,12 +244,12 @@ func queryLatency(_ args: [String]) throws {
         _ = try measure("bm25") { try index.catalog.lexicalSearch(query, limit: options.candidatesPerSource) }
         slowLexical.append((cpu["bm25"]!.last!, query))
         let vector = measure("embed") { encoder.embed(query) }
-        _ = measure("scan") { index.semanticSearch(vector, k: options.candidatesPerSource) }
+        _ = try measure("scan") { try index.semanticSearch(vector, k: options.candidatesPerSource) }
     }
     let bg = monitor.foreignCores()
     print("threads=\(threads) queries=\(queries.count) k=10 candidates/source=\(options.candidatesPerSource) bg=\(String(format: "%.2f", bg))")
     let names = [("full", "full text query (BM25 + embed + vector scan + fuse + fetch)"), ("bm25", "BM25 alone (FTS5)"),
-                 ("embed", "query embedding alone (MiniLM)"), ("scan", "vector search alone (int8 scan + exact rescoring)")]
+                 ("embed", "query embedding alone (MiniLM)"), ("scan", "vector search alone (text IVF or flat store, exact re-rank)")]
     for (stage, label) in names {
         let w = wall[stage]!, c = cpu[stage]!
         print(String(format: "  %@  CPU p50 %6.2f ms  p99 %6.2f ms | wall p50 %6.2f ms  p99 %6.2f ms",
@@ -192,13 +260,52 @@ func queryLatency(_ args: [String]) throws {
         .map { String(format: "%.1f %@", $0.0 * 1e3, "'\($0.1)'") }.joined(separator: ", "))
 }
 
+/// The dense-layer kernel (fp16 weights) against OpenBLAS sgemm (fp32 weights) on MiniLM's shapes:
+/// thread CPU time per call, best of several repetitions (robust to a shared machine).
+func gemmBench(_ args: [String]) throws {
+    let rowsList = args.isEmpty ? [8, 15, 128, 480] : args.compactMap { Int($0) }
+    BLAS.threadCount = 1
+    for (k, n) in [(384, 1152), (384, 384), (384, 1536), (1536, 384)] {
+        let weight = (0..<(n * k)).map { Float(sin(Double($0) * 0.13)) * 0.05 }
+        let packed = weight.withUnsafeBufferPointer { TransformerKernels.PackedWeights(weight: $0.baseAddress!, outFeatures: n, inFeatures: k) }
+        for m in rowsList {
+            let x = (0..<(m * k)).map { Float(cos(Double($0) * 0.7)) }
+            var out = [Float](repeating: 0, count: m * n)
+            func best(_ body: () -> Void) -> Double {
+                var times: [Double] = []
+                for _ in 0..<max(5, 2_000_000_000 / max(1, 2 * m * n * k) / 10) {
+                    let c = threadCPU(); body(); times.append(threadCPU() - c)
+                }
+                return percentile(times, 10)
+            }
+            let ours = best {
+                x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { o in
+                    TransformerKernels.linear(rows: m, input: xp.baseAddress!, weights: packed, output: o.baseAddress!, accumulate: false)
+                } }
+            }
+            let blas = best {
+                x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { w in out.withUnsafeMutableBufferPointer { o in
+                    BLAS.gemm(transposeB: true, m: m, n: n, k: k, a: xp.baseAddress!, lda: k, b: w.baseAddress!, ldb: k,
+                              c: o.baseAddress!, ldc: n)
+                } } }
+            }
+            let flops = 2 * Double(m * n * k)
+            print(String(format: "m=%4d k=%4d n=%4d  fp16 kernel (%@) %8.3f ms %6.1f GFLOP/s | OpenBLAS fp32 %8.3f ms %6.1f GFLOP/s | ratio %.2f",
+                         m, k, n, "\(TransformerKernels.KernelISA.best)", ours * 1e3, flops / ours * 1e-9, blas * 1e3, flops / blas * 1e-9, blas / ours))
+        }
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
     case "minilm": try minilm(Array(arguments.dropFirst()))
     case "build-index": try buildIndex(Array(arguments.dropFirst()))
+    case "build-vector-index": try buildVectorIndex(Array(arguments.dropFirst()))
+    case "text-recall": try textRecall(Array(arguments.dropFirst()))
+    case "gemm": try gemmBench(Array(arguments.dropFirst()))
     case "query-latency": try queryLatency(Array(arguments.dropFirst()))
-    default: fail("usage: TextBenchmark minilm|build-index|query-latency …")
+    default: fail("usage: TextBenchmark minilm|build-index|build-vector-index|text-recall|query-latency …")
     }
 } catch {
     fail("\(error)")

@@ -35,7 +35,14 @@ extension Catalog {
                               scoringBudget: Int = Catalog.scoringBudget) throws -> [LexicalHit] {
         guard let expression = query.expression, limit > 0 else { return [] }
         let (clause, filterValues) = filter.sql()
-        let sql = """
+        // Without a filter there is no join: looking every matching row up in `items` cost twice as
+        // much as scoring it (a 100k catalog: 2,430 rows in 7.3 ms joined, 2.4 ms not).
+        let sql = filter.isEmpty ? """
+            SELECT rowid, bm25(items_fts, ?, ?, ?, ?) AS score
+            FROM items_fts
+            WHERE items_fts MATCH ? AND \(clause)
+            ORDER BY score, rowid LIMIT ?
+            """ : """
             SELECT items_fts.rowid, bm25(items_fts, ?, ?, ?, ?) AS score
             FROM items_fts JOIN items ON items.key = items_fts.rowid
             WHERE items_fts MATCH ? AND \(clause)
@@ -45,7 +52,9 @@ extension Catalog {
                                      .real(weights.autoTags), .text(expression)] + filterValues + [.int(limit)]
         return try withConnection { db in
             var values = values
-            values[4] = .text(try plannedExpression(query, scoringBudget: scoringBudget, db) ?? expression)
+            // No plan: every word is in most items, so BM25 has nothing to rank by.
+            guard let planned = try plannedExpression(query, scoringBudget: scoringBudget, db) else { return [] }
+            values[4] = .text(planned)
             var hits: [LexicalHit] = []
             // bm25() is "lower is better" (negative); flip it so higher means more relevant.
             try db.query(sql, values) { hits.append(LexicalHit(key: $0.int64(0), score: -$0.double(1))) }

@@ -6,9 +6,11 @@
 /// document frequency (`df`) in a catalog of about `itemCount` items:
 ///
 /// 1. words in more than half of the items are dropped (FTS5's BM25 IDF for them is ~1e-6: ranking
-///    unchanged); words in more than ``Catalog/commonWordFraction`` of them (and more than
-///    ``Catalog/commonWordMinimumItems``) are corpus stop words, dropped when rarer terms exist. A query
-///    of such words only keeps them all but requires every one (AND).
+///    unchanged); a query of several distinct words that are all that common, each in more items than
+///    the scoring budget, has no lexical plan at all (nil: BM25 cannot rank by them, and matching them
+///    read 80k-row posting lists for ~10 ms; the semantic side still answers). Words in more than ``Catalog/commonWordFraction`` of the items (and more
+///    than ``Catalog/commonWordMinimumItems``) are corpus stop words, dropped when rarer terms exist.
+///    A query of such words only keeps them all but requires every one (AND).
 /// 2. of the rest, *selective* terms find the candidates: the rarest words whose document counts total
 ///    at most `scoringBudget`, and every prefix or phrase term (whose df is not looked up); the other,
 ///    *broad* words only re-score them: `S1 OR S2 OR ((B1 OR B2) AND (S1 OR S2))`. The selective phrases appear twice in
@@ -22,7 +24,8 @@ extension FTSQuery {
     public static let broadQueryColumns = "{title tags auto_tags}"
 
     /// The FTS5 `MATCH` expression planned from the words' document frequencies (missing words count
-    /// as 0), or nil when the query has no term. Pure: the catalog looks up `documentFrequency`.
+    /// as 0), or nil when the query has no term or only words in more than half of the items (see the
+    /// type's notes). Pure: the catalog looks up `documentFrequency`.
     public func plannedExpression(documentFrequency: [String: Int], itemCount: Int, scoringBudget: Int) -> String? {
         guard !terms.isEmpty else { return nil }
         func df(_ term: Term) -> Int? {
@@ -42,6 +45,13 @@ extension FTSQuery {
             }
         } else {
             kept = terms
+        }
+        // Several distinct words, each in most items and none within the budget: no plan (see above).
+        let counts = terms.compactMap(df)
+        if kept.isEmpty, counts.count == terms.count, Set(terms.compactMap { term -> String? in
+            if case .word(let w) = term { return Self.folded(w) } else { return nil }
+        }).count > 1, counts.allSatisfy({ $0 * 2 > itemCount && $0 > scoringBudget }) {
+            return nil
         }
         let requiresAll = requiresAllTerms || kept.isEmpty
         if kept.isEmpty { kept = terms }

@@ -84,7 +84,8 @@ struct BuildCommand: ParsableCommand {
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         if refresh {
             do {
-                let report = try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount)
+                let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil)
+                let report = try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount, textEncoder: textEncoder)
                 print(json ? report.jsonLine : report.text)
             } catch {
                 TextCommandSupport.error(name, "\(error)")

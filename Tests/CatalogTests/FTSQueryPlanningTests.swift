@@ -37,6 +37,20 @@ struct FTSQueryPlanningTests {
         #expect(stopWords == "{title tags auto_tags} : (\"drama\" AND \"united\")")
     }
 
+    @Test func wordsAllInMostItemsHaveNoLexicalPlan() {
+        let plan = FTSQuery("drama united film").plannedExpression(
+            documentFrequency: ["drama": 53_000, "united": 81_000, "film": 100_000], itemCount: 100_000, scoringBudget: budget)
+        #expect(plan == nil)
+        // Within the scoring budget (a small catalog) they are all required instead.
+        #expect(FTSQuery("drama united").plannedExpression(documentFrequency: ["drama": 600, "united": 700], itemCount: 1000,
+                                                           scoringBudget: budget) == "\"drama\" AND \"united\"")
+        // One such word alone is still matched (in titles and tags), and so is a query with a rarer word.
+        #expect(FTSQuery("film").plannedExpression(documentFrequency: ["film": 100_000], itemCount: 100_000,
+                                                   scoringBudget: budget) == "{title tags auto_tags} : (\"film\")")
+        #expect(FTSQuery("drama kurosawa").plannedExpression(documentFrequency: ["drama": 53_000, "kurosawa": 30],
+                                                             itemCount: 100_000, scoringBudget: budget) == "\"kurosawa\"")
+    }
+
     @Test func prefixAndPhraseTermsAreAlwaysSelective() {
         let plan = FTSQuery("kuro* \"seven samurai\" john").plannedExpression(
             documentFrequency: ["john": 8000], itemCount: 100_000, scoringBudget: budget)

@@ -30,6 +30,17 @@ import Testing
         #expect(Set(try titles(catalog, plain)) == ["red car", "blue car", "red boat"])
     }
 
+    /// Every word in more than half of the items and beyond the budget: no BM25 candidates (filtered
+    /// or not), no error; within the budget every word must match, as before.
+    @Test func queriesOfUbiquitousWordsOnlyHaveNoLexicalHitsBeyondTheBudget() throws {
+        let catalog = try catalog()
+        #expect(try catalog.lexicalSearch(FTSQuery("a outdoors"), limit: 10, scoringBudget: 4).isEmpty)
+        #expect(try catalog.lexicalSearch(FTSQuery("a outdoors"), filter: CatalogFilter(kinds: [.image]), limit: 10,
+                                          scoringBudget: 4).isEmpty)
+        #expect(try catalog.lexicalSearch(FTSQuery("a outdoors"), limit: 10).count == 6)
+        #expect(try titles(catalog, catalog.lexicalSearch(FTSQuery("a red"), limit: 10, scoringBudget: 4)) == ["red car", "red boat"])
+    }
+
     @Test func broadOnlyQueriesMatchTitlesAndTagsNotDescriptions() throws {
         let catalog = try catalog()
         // "outdoors" is in every description only: as a broad word it matches nothing.

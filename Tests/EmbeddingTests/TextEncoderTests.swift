@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Embedding
+import Tensor
 import SearchTesting
 
 /// One encoder for the whole suite (loading copies 90 MB of weights).
@@ -44,6 +45,26 @@ func textCosine(_ a: [Float], _ b: [Float]) -> Double {
         }
         let smallBatches = encoder.embed(texts, batchSize: 3)
         #expect(zip(smallBatches, batched).allSatisfy { zip($0, $1).allSatisfy { abs($0 - $1) < 1e-5 } })
+    }
+
+    /// On two threads (dense-layer columns, attention sequences and row-wise steps split over a worker
+    /// team) every value is computed by the same operations in the same order: identical embeddings.
+    @Test func twoThreadsGiveIdenticalEmbeddings() throws {
+        let encoder = try SharedTextEncoder.get()
+        let texts = ["A man is riding a horse.", "東京の夜景 night walk in Tokyo", "short",
+                     String(repeating: "long text about harbours and sunsets ", count: 20)]
+        let before = BLAS.threadCount
+        defer { BLAS.threadCount = before }
+        BLAS.threadCount = 1
+        let one = encoder.embed(texts)
+        BLAS.threadCount = 2
+        let workspace = TextEncoderWorkspace()
+        let two = encoder.embed(texts, workspace: workspace)
+        let twoAgain = encoder.embed(texts, workspace: workspace)  // the team is reused
+        let singleOnTwo = encoder.embed(["single sentence on two threads"])
+        BLAS.threadCount = 1
+        #expect(one == two && two == twoAgain)
+        #expect(singleOnTwo == encoder.embed(["single sentence on two threads"]))
     }
 
     /// Semantic sanity beyond the reference vectors (published sentence-transformers cosines).

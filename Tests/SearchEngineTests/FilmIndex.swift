@@ -13,6 +13,8 @@ enum FilmIndex {
         let subset = all.enumerated().filter { $0.offset % 5 == 0 }.map(\.element)
         let index = try TextSearchIndex(directory: try TextFixtures.temporaryDirectory("films"), encoder: encoder)
         try index.add(subset)
+        // As every built index: semantic retrieval through the text IVF (exhaustive at this size).
+        try index.buildVectorIndex()
         return index
     }
 

@@ -214,6 +214,12 @@ import VideoFrames
         let added = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.sample("butterfly.jpg"), id: "butterfly", title: "A butterfly")],
                                              to: index, imageEncoder: imageEncoder, textEncoder: textEncoder)
         #expect(added.indexed == 1 && added.items == 4 && added.vectors == 4)
+        // The build wrote the text vectors' IVF; the added item's text vector went into its log.
+        #expect(FileManager.default.fileExists(atPath: try index.servingDirectory() + "/" + TextSearchIndex.vectorFolder + "/MANIFEST"))
+        let byText = try IndexSearcher(index: index, textEncoder: textEncoder)
+        #expect(byText.text.vectorCount == 4)
+        let textHit = try byText.search(embedding: nil, text: "a butterfly", options: QueryOptions(k: 1)).first
+        #expect(textHit?.item.id == "butterfly" && textHit?.sources[.semantic] == 1)
         let again = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.sample("butterfly.jpg"))], to: index,
                                              imageEncoder: imageEncoder, textEncoder: textEncoder)
         #expect(again.indexed == 0 && again.duplicates.count == 1)
@@ -231,12 +237,14 @@ import VideoFrames
         let after = try IndexSearcher(index: index, textEncoder: textEncoder)
         #expect(after.visual?.count == 3)
         #expect(try after.search(embedding: query, text: nil, options: QueryOptions(k: 4)).allSatisfy { $0.item.id != "butterfly" })
+        #expect(after.text.vectorCount == 3)
+        #expect(try after.search(embedding: nil, text: "a butterfly", options: QueryOptions(k: 4)).allSatisfy { $0.item.id != "butterfly" })
 
         // Refresh: retrain the coarse quantizer on the live vectors and compact away the tombstone.
-        let refreshed = try IndexMaintenance.refresh(index, nlist: 2, threads: 1)
+        let refreshed = try IndexMaintenance.refresh(index, nlist: 2, threads: 1, textEncoder: textEncoder)
         #expect(refreshed.vectors == 3 && refreshed.nlist == 2)
         let info = try IndexMaintenance.info(index, textEncoder: textEncoder)
-        #expect(info.items == 3 && info.vectors == 3 && info.nlist == 2 && info.version == 1)
+        #expect(info.items == 3 && info.vectors == 3 && info.nlist == 2 && info.version == 1 && info.textVectors == 3)
         let apple = try IndexSearcher.embed(imageAt: BuildFixtures.sample("apple.jpg"), encoder: imageEncoder)
         #expect(try IndexSearcher(index: index, textEncoder: textEncoder)
             .search(embedding: apple, text: nil, options: QueryOptions(k: 1)).first?.item.title == "apple")

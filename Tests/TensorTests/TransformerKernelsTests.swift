@@ -69,19 +69,27 @@ import Tensor
         }
     }
 
-    /// Attention over one head against a direct computation.
-    @Test func selfAttentionMatchesDirectComputation() {
-        let length = 5, heads = 2, width = 3, hidden = heads * width
-        let qkv = (0..<(length * 3 * hidden)).map { Float(cos(Double($0) * 1.3)) }
-        var output = [Float](repeating: 0, count: length * hidden)
-        var scores = [Float](repeating: 0, count: length * length)
+    /// Attention against a direct computation, on the BLAS path and (where the CPU has it) the AVX-512
+    /// kernel: lengths around its 4-row and 16-key blocks, head widths that are not multiples of 16.
+    @Test(arguments: [(5, 2, 3), (1, 3, 32), (4, 2, 32), (15, 12, 32), (17, 2, 20), (37, 3, 48)])
+    func selfAttentionMatchesDirectComputation(length: Int, heads: Int, width: Int) {
+        for isa in [TransformerKernels.KernelISA.avx2, .avx512] where isa.isSupported {
+            checkSelfAttention(length: length, heads: heads, width: width, isa: isa)
+        }
+    }
+
+    func checkSelfAttention(length: Int, heads: Int, width: Int, isa: TransformerKernels.KernelISA) {
+        let hidden = heads * width
+        let qkv = (0..<(length * 3 * hidden)).map { Float(cos(Double($0) * 1.3)) * 2 }
+        var output = [Float](repeating: .nan, count: length * hidden)
+        var scores = [Float](repeating: 0, count: TransformerKernels.attentionScratchCount(length: length, headWidth: width))
         qkv.withUnsafeBufferPointer { q in
             output.withUnsafeMutableBufferPointer { o in
                 scores.withUnsafeMutableBufferPointer { s in
                     TransformerKernels.selfAttention(length: length, heads: heads, headWidth: width,
                                                      qkv: q.baseAddress!, qkvStride: 3 * hidden,
                                                      output: o.baseAddress!, outputStride: hidden,
-                                                     scores: s.baseAddress!)
+                                                     scores: s.baseAddress!, isa: isa)
                 }
             }
         }
@@ -100,65 +108,68 @@ import Tensor
                 for d in 0..<width {
                     var value = 0.0
                     for j in 0..<length { value += weights[j] / total * Double(qkv[j * 3 * hidden + 2 * hidden + h * width + d]) }
-                    #expect(abs(Double(output[i * hidden + h * width + d]) - value) < 1e-5)
+                    #expect(abs(Double(output[i * hidden + h * width + d]) - value) < 1e-5, "\(isa) L \(length) head \(h) row \(i)")
                 }
             }
         }
     }
 
-    /// The few-rows kernel against BLAS, with odd sizes (row, column and depth remainders) and 2 threads.
-    @Test(arguments: [(1, 8, 4), (3, 13, 7), (5, 384, 130), (23, 40, 257)])
-    func smallBatchLinearMatchesBLAS(rows: Int, inFeatures: Int, outFeatures: Int) {
-        let input = (0..<(rows * inFeatures)).map { Float(sin(Double($0) * 0.37)) }
-        let weight = (0..<(outFeatures * inFeatures)).map { Float(cos(Double($0) * 0.11)) }
-        let residual = (0..<(rows * outFeatures)).map { Float($0 % 7) - 3 }
-        for (accumulate, threads) in [(false, 1), (true, 1), (true, 2)] {
-            var expected = accumulate ? residual : [Float](repeating: 0, count: rows * outFeatures)
-            var actual = accumulate ? residual : [Float](repeating: .nan, count: rows * outFeatures)
-            input.withUnsafeBufferPointer { x in
-                weight.withUnsafeBufferPointer { w in
-                    expected.withUnsafeMutableBufferPointer { e in
-                        BLAS.gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
-                                  b: w.baseAddress!, ldb: inFeatures, beta: accumulate ? 1 : 0, c: e.baseAddress!, ldc: outFeatures)
-                    }
-                    actual.withUnsafeMutableBufferPointer { a in
-                        TransformerKernels.smallBatchLinear(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures,
-                                                            input: x.baseAddress!, weight: w.baseAddress!, output: a.baseAddress!,
-                                                            accumulate: accumulate, threads: threads)
-                    }
-                }
-            }
-            let worst = zip(expected, actual).map { abs($0 - $1) }.max()!
-            #expect(worst < 1e-3, "accumulate \(accumulate) threads \(threads): max |diff| \(worst)")
+    /// fp16 subnormals (slow to widen on x86) become zero; everything else rounds to the nearest half.
+    @Test func packingFlushesHalfSubnormalsToZero() {
+        let weight: [Float] = [1e-6, -3e-7, 1e-3, -0.02, 7e-5, 0, 70_000, 0.1]
+        let packed = weight.withUnsafeBufferPointer {
+            TransformerKernels.PackedWeights(weight: $0.baseAddress!, outFeatures: 1, inFeatures: weight.count)
         }
+        let values = (0..<weight.count).map { packed.value(row: 0, column: $0) }
+        #expect(values == [0, 0, Float(Float16(1e-3)), Float(Float16(-0.02)), Float(Float16(7e-5)), 0, .infinity, Float(Float16(0.1))])
     }
 
-    /// Pre-packed weights give the same product as BLAS (partial panels, odd panel counts, row remainders).
-    @Test(arguments: [(1, 8, 8), (7, 13, 21), (15, 384, 1152), (13, 40, 30), (17, 16, 24)])
-    func packedLinearMatchesBLAS(rows: Int, inFeatures: Int, outFeatures: Int) {
+    /// The fp16-weight dense layer, every variant this CPU runs (portable, AVX2, AVX-512), against a
+    /// naive loop over the same fp16-rounded weights: row blocks of 1–8 and 6-row runs with every
+    /// remainder, partial panels, panel ranges, accumulate or not, and 2 threads.
+    @Test(arguments: [(1, 8, 4), (3, 13, 7), (5, 384, 130), (8, 40, 257), (9, 17, 48), (14, 384, 1152),
+                      (15, 64, 33), (23, 40, 257), (40, 96, 80)])
+    func packedLinearMatchesNaiveLoops(rows: Int, inFeatures: Int, outFeatures: Int) {
         let input = (0..<(rows * inFeatures)).map { Float(sin(Double($0) * 0.37)) }
         let weight = (0..<(outFeatures * inFeatures)).map { Float(cos(Double($0) * 0.11)) }
         let residual = (0..<(rows * outFeatures)).map { Float($0 % 7) - 3 }
         let packed = weight.withUnsafeBufferPointer {
             TransformerKernels.PackedWeights(weight: $0.baseAddress!, outFeatures: outFeatures, inFeatures: inFeatures)
         }
-        for accumulate in [false, true] {
-            var expected = accumulate ? residual : [Float](repeating: 0, count: rows * outFeatures)
-            var actual = accumulate ? residual : [Float](repeating: .nan, count: rows * outFeatures)
-            input.withUnsafeBufferPointer { x in
-                weight.withUnsafeBufferPointer { w in
-                    expected.withUnsafeMutableBufferPointer { e in
-                        BLAS.gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
-                                  b: w.baseAddress!, ldb: inFeatures, beta: accumulate ? 1 : 0, c: e.baseAddress!, ldc: outFeatures)
+        // Packing rounds each weight to the nearest fp16 and flushes fp16 subnormals to zero, nothing else.
+        for (index, value) in weight.enumerated() {
+            let half = Float16(value)
+            #expect(packed.value(row: index / inFeatures, column: index % inFeatures) == (half.isSubnormal ? 0 : Float(half)))
+        }
+        var product = [Double](repeating: 0, count: rows * outFeatures)
+        for r in 0..<rows {
+            for c in 0..<outFeatures {
+                var sum = 0.0
+                for j in 0..<inFeatures { sum += Double(input[r * inFeatures + j]) * Double(packed.value(row: c, column: j)) }
+                product[r * outFeatures + c] = sum
+            }
+        }
+        let isas = TransformerKernels.KernelISA.allCases.filter(\.isSupported)
+        #expect(isas.contains(.portable))
+        var reference: [Float]?
+        for isa in isas {
+            for (accumulate, threads) in [(false, 1), (true, 1), (true, 2)] {
+                var actual = accumulate ? residual : [Float](repeating: .nan, count: rows * outFeatures)
+                input.withUnsafeBufferPointer { x in
+                    actual.withUnsafeMutableBufferPointer { a in
+                        TransformerKernels.linear(rows: rows, input: x.baseAddress!, weights: packed, output: a.baseAddress!,
+                                                  accumulate: accumulate, threads: threads, isa: isa)
                     }
                 }
-                actual.withUnsafeMutableBufferPointer { a in
-                    TransformerKernels.packedLinear(rows: rows, input: x.baseAddress!, weights: packed,
-                                                    output: a.baseAddress!, accumulate: accumulate)
+                let expected = product.enumerated().map { Float($0.element) + (accumulate ? residual[$0.offset] : 0) }
+                let worst = zip(expected, actual).map { abs($0 - $1) }.max()!
+                #expect(worst < 1e-4 * Float(inFeatures).squareRoot(), "\(isa) accumulate \(accumulate) threads \(threads): max |diff| \(worst)")
+                // The SIMD variants sum in the same order: bit-identical to each other, whatever the threads.
+                if isa != .portable, !accumulate {
+                    if let reference { #expect(actual == reference, "\(isa) differs from the other SIMD variant") }
+                    reference = actual
                 }
             }
-            let worst = zip(expected, actual).map { abs($0 - $1) }.max()!
-            #expect(worst < 1e-2, "accumulate \(accumulate): max |diff| \(worst)")
         }
     }
 }

@@ -1,25 +1,24 @@
 import Foundation
 import Tensor
 
-/// The weights of a BERT-style encoder, laid out for the forward pass in one contiguous allocation.
+/// The weights of a BERT-style encoder, laid out for the forward pass.
 ///
-/// Dense weights keep PyTorch's `out × in` row-major layout (the kernels multiply by the transpose);
-/// the query, key and value projections of each layer are stacked into one `3·hidden × hidden`
-/// matrix so one GEMM computes all three. Position and token-type-0 embeddings are pre-added into a
-/// `maximumPositions × hidden` table.
+/// Dense weights are packed once into fp16 panels (`TransformerKernels.PackedWeights`, 21 MB for
+/// MiniLM's six layers); the query, key and value projections of each layer are stacked into one
+/// `3·hidden × hidden` matrix so one product computes all three. Embeddings, biases and LayerNorm
+/// parameters stay fp32 in one contiguous allocation; position and token-type-0 embeddings are
+/// pre-added into a `maximumPositions × hidden` table.
 ///
 /// `@unchecked Sendable`: the storage is written only in `init` and read-only afterwards; it is freed in
 /// `deinit`, when no reference (and so no reader) remains.
 final class MiniLMWeights: @unchecked Sendable {
     struct Layer {
-        var qkvWeight, qkvBias: UnsafePointer<Float>
-        var attentionOutputWeight, attentionOutputBias: UnsafePointer<Float>
+        var qkvBias, attentionOutputBias: UnsafePointer<Float>
         var attentionNormGamma, attentionNormBeta: UnsafePointer<Float>
-        var intermediateWeight, intermediateBias: UnsafePointer<Float>
-        var outputWeight, outputBias: UnsafePointer<Float>
+        var intermediateBias, outputBias: UnsafePointer<Float>
         var outputNormGamma, outputNormBeta: UnsafePointer<Float>
-        /// The four dense weights re-laid out for short sequences (see `TransformerKernels.PackedWeights`).
-        var qkvPacked, attentionOutputPacked, intermediatePacked, outputPacked: TransformerKernels.PackedWeights
+        /// The four dense weights, fp16-packed (see `TransformerKernels.PackedWeights`).
+        var qkv, attentionOutput, intermediate, output: TransformerKernels.PackedWeights
     }
 
     let configuration: MiniLMConfiguration
@@ -64,7 +63,9 @@ final class MiniLMWeights: @unchecked Sendable {
             }
             tensors[name] = try file.tensor(name).values
         }
-        let total = plan.reduce(0) { $0 + $1.shape.reduce(1, *) }
+        // Dense (2-D, non-embedding) weights are packed, not placed in the fp32 storage.
+        let isDense = { (name: String) in name.hasPrefix("encoder.") && name.hasSuffix(".weight") && !name.contains("LayerNorm") }
+        let total = plan.filter { !isDense($0.name) }.reduce(0) { $0 + $1.shape.reduce(1, *) }
         let storage = UnsafeMutableBufferPointer<Float>.allocate(capacity: total)
         var cursor = storage.baseAddress!
         /// Copies `values` into the next free region of the storage and returns its start.
@@ -89,30 +90,28 @@ final class MiniLMWeights: @unchecked Sendable {
         var layers: [Layer] = []
         for i in 0..<c.layerCount {
             let p = "encoder.layer.\(i)."
-            let qkvWeight = place(take(p + "attention.self.query.weight") + take(p + "attention.self.key.weight")
-                                  + take(p + "attention.self.value.weight"))
+            func pack(_ values: [Float], out: Int, in inFeatures: Int) -> TransformerKernels.PackedWeights {
+                values.withUnsafeBufferPointer { .init(weight: $0.baseAddress!, outFeatures: out, inFeatures: inFeatures) }
+            }
+            let qkv = pack(take(p + "attention.self.query.weight") + take(p + "attention.self.key.weight")
+                           + take(p + "attention.self.value.weight"), out: 3 * h, in: h)
             let qkvBias = place(take(p + "attention.self.query.bias") + take(p + "attention.self.key.bias")
                                 + take(p + "attention.self.value.bias"))
-            let attentionOutputWeight = place(take(p + "attention.output.dense.weight"))
+            let attentionOutput = pack(take(p + "attention.output.dense.weight"), out: h, in: h)
             let attentionOutputBias = place(take(p + "attention.output.dense.bias"))
             let attentionNormGamma = place(take(p + "attention.output.LayerNorm.weight"))
             let attentionNormBeta = place(take(p + "attention.output.LayerNorm.bias"))
-            let intermediateWeight = place(take(p + "intermediate.dense.weight"))
+            let intermediate = pack(take(p + "intermediate.dense.weight"), out: f, in: h)
             let intermediateBias = place(take(p + "intermediate.dense.bias"))
-            let outputWeight = place(take(p + "output.dense.weight"))
+            let output = pack(take(p + "output.dense.weight"), out: h, in: f)
             layers.append(Layer(
-                qkvWeight: qkvWeight, qkvBias: qkvBias,
-                attentionOutputWeight: attentionOutputWeight, attentionOutputBias: attentionOutputBias,
+                qkvBias: qkvBias, attentionOutputBias: attentionOutputBias,
                 attentionNormGamma: attentionNormGamma, attentionNormBeta: attentionNormBeta,
-                intermediateWeight: intermediateWeight, intermediateBias: intermediateBias,
-                outputWeight: outputWeight,
+                intermediateBias: intermediateBias,
                 outputBias: place(take(p + "output.dense.bias")),
                 outputNormGamma: place(take(p + "output.LayerNorm.weight")),
                 outputNormBeta: place(take(p + "output.LayerNorm.bias")),
-                qkvPacked: .init(weight: qkvWeight, outFeatures: 3 * h, inFeatures: h),
-                attentionOutputPacked: .init(weight: attentionOutputWeight, outFeatures: h, inFeatures: h),
-                intermediatePacked: .init(weight: intermediateWeight, outFeatures: f, inFeatures: h),
-                outputPacked: .init(weight: outputWeight, outFeatures: h, inFeatures: f)))
+                qkv: qkv, attentionOutput: attentionOutput, intermediate: intermediate, output: output))
         }
         precondition(cursor == storage.baseAddress! + total)
         self.layers = layers

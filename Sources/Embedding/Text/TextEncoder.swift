@@ -9,7 +9,9 @@ import Tensor
 /// an attention mask, without the wasted work on padding.
 ///
 /// Thread safety: the encoder is immutable and `Sendable`; concurrent calls each use their own
-/// ``TextEncoderWorkspace``. BLAS parallelism is set process-wide with `BLAS.threadCount`.
+/// ``TextEncoderWorkspace``. Threads per forward pass: `BLAS.threadCount` (process-wide); with more
+/// than one, the dense layers split their columns over a worker team kept in the workspace, so callers
+/// embedding repeatedly on several threads should pass the same workspace.
 public final class TextEncoder: Sendable {
     /// Embedding width (384).
     public let dimension: Int
@@ -76,7 +78,7 @@ public final class TextEncoder: Sendable {
         }
         guard !sequences.isEmpty else { return [] }
         let tokens = sequences.reduce(0) { $0 + $1.count }
-        workspace.reserve(tokens: tokens, longest: sequences.map(\.count).max()!)
+        workspace.reserve(tokens: tokens, longest: sequences.map(\.count).max()!, members: max(1, BLAS.threadCount))
         forward(sequences, tokens: tokens, workspace)
         return pool(sequences, workspace)
     }
@@ -97,39 +99,58 @@ public final class TextEncoder: Sendable {
         }
         TransformerKernels.layerNorm(rows: m, width: h, data: w.state, bias: nil,
                                      gamma: weights.embeddingNormGamma, beta: weights.embeddingNormBeta, epsilon: eps)
+        let threads = BLAS.threadCount
+        let team = w.team(size: threads)
+        /// Runs `body(range, member)` on contiguous parts of `0..<count`, one per team member (or all
+        /// on this thread); the parts touch disjoint rows (or sequences) and the member's own scratch.
+        func parts(_ count: Int, _ body: (Range<Int>, Int) -> Void) {
+            guard let team, count > 1 else { body(0..<count, 0); return }
+            let parts = min(team.size, count)
+            team.run { member in
+                guard member < parts else { return }
+                body((count * member / parts)..<(count * (member + 1) / parts), member)
+            }
+        }
+        var firstRow: [Int] = [0]
+        for ids in sequences { firstRow.append(firstRow.last! + ids.count) }
+        let scratchCount = TransformerKernels.attentionScratchCount(length: w.sequenceCapacity, headWidth: configuration.headWidth)
         for layer in weights.layers {
             // Self-attention: packed Q|K|V for all tokens, then attention within each sequence.
-            TransformerKernels.linear(rows: m, inFeatures: h, outFeatures: 3 * h, input: w.state,
-                                      weight: layer.qkvWeight, output: w.qkv, accumulate: false,
-                                      packed: layer.qkvPacked)
-            TransformerKernels.addBias(rows: m, width: 3 * h, data: w.qkv, bias: layer.qkvBias)
-            var offset = 0
-            for ids in sequences {
-                TransformerKernels.selfAttention(
-                    length: ids.count, heads: configuration.headCount, headWidth: configuration.headWidth,
-                    qkv: w.qkv + offset * 3 * h, qkvStride: 3 * h,
-                    output: w.context + offset * h, outputStride: h, scores: w.scores)
-                offset += ids.count
+            TransformerKernels.linear(rows: m, input: w.state, weights: layer.qkv, output: w.qkv, accumulate: false,
+                                      threads: threads, team: team)
+            parts(m) { rows, _ in
+                TransformerKernels.addBias(rows: rows.count, width: 3 * h, data: w.qkv + rows.lowerBound * 3 * h, bias: layer.qkvBias)
+            }
+            parts(sequences.count) { range, member in
+                for n in range {
+                    TransformerKernels.selfAttention(
+                        length: sequences[n].count, heads: configuration.headCount, headWidth: configuration.headWidth,
+                        qkv: w.qkv + firstRow[n] * 3 * h, qkvStride: 3 * h,
+                        output: w.context + firstRow[n] * h, outputStride: h, scores: w.scores + member * scratchCount)
+                }
             }
             // next = LayerNorm(state + context · Woᵀ + bo)
             w.next.update(from: w.state, count: m * h)
-            TransformerKernels.linear(rows: m, inFeatures: h, outFeatures: h, input: w.context,
-                                      weight: layer.attentionOutputWeight, output: w.next, accumulate: true,
-                                      packed: layer.attentionOutputPacked)
-            TransformerKernels.layerNorm(rows: m, width: h, data: w.next, bias: layer.attentionOutputBias,
-                                         gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta, epsilon: eps)
+            TransformerKernels.linear(rows: m, input: w.context, weights: layer.attentionOutput, output: w.next,
+                                      accumulate: true, threads: threads, team: team)
+            parts(m) { rows, _ in
+                TransformerKernels.layerNorm(rows: rows.count, width: h, data: w.next + rows.lowerBound * h, bias: layer.attentionOutputBias,
+                                             gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta, epsilon: eps)
+            }
             w.swapStateAndNext()
             // Feed-forward: next = LayerNorm(state + GELU(state · W1ᵀ + b1) · W2ᵀ + b2)
-            TransformerKernels.linear(rows: m, inFeatures: h, outFeatures: f, input: w.state,
-                                      weight: layer.intermediateWeight, output: w.feedForward, accumulate: false,
-                                      packed: layer.intermediatePacked)
-            TransformerKernels.biasGELU(rows: m, width: f, data: w.feedForward, bias: layer.intermediateBias)
+            TransformerKernels.linear(rows: m, input: w.state, weights: layer.intermediate, output: w.feedForward,
+                                      accumulate: false, threads: threads, team: team)
+            parts(m) { rows, _ in
+                TransformerKernels.biasGELU(rows: rows.count, width: f, data: w.feedForward + rows.lowerBound * f, bias: layer.intermediateBias)
+            }
             w.next.update(from: w.state, count: m * h)
-            TransformerKernels.linear(rows: m, inFeatures: f, outFeatures: h, input: w.feedForward,
-                                      weight: layer.outputWeight, output: w.next, accumulate: true,
-                                      packed: layer.outputPacked)
-            TransformerKernels.layerNorm(rows: m, width: h, data: w.next, bias: layer.outputBias,
-                                         gamma: layer.outputNormGamma, beta: layer.outputNormBeta, epsilon: eps)
+            TransformerKernels.linear(rows: m, input: w.feedForward, weights: layer.output, output: w.next,
+                                      accumulate: true, threads: threads, team: team)
+            parts(m) { rows, _ in
+                TransformerKernels.layerNorm(rows: rows.count, width: h, data: w.next + rows.lowerBound * h, bias: layer.outputBias,
+                                             gamma: layer.outputNormGamma, beta: layer.outputNormBeta, epsilon: eps)
+            }
             w.swapStateAndNext()
         }
     }

@@ -60,7 +60,12 @@ public final class IndexBuilder {
         state.progress.failed = rejected.count
         state.progress.processed = rejected.count
 
+        // A text IVF left by an interrupted run is rebuilt below; without it, resumed writes go to the catalog only.
+        try? FileManager.default.removeItem(atPath: staging + "/" + TextSearchIndex.vectorFolder)
         try ingest(entries, into: staging, state: &state, clock: clock, start: start, progress: progress)
+        // The text vectors' IVF, trained on every item's MiniLM vector in the catalog.
+        try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false)
+            .buildVectorIndex(threads: max(1, options.threads))
 
         // Build the visual index from the spill and publish.
         let spill = try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension)

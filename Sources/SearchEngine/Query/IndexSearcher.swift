@@ -128,7 +128,7 @@ public final class IndexSearcher: Sendable {
             let depth = max(options.k, options.candidatesPerSource)
             rankings[.bm25] = try text.catalog.lexicalSearch(query, filter: options.filter, limit: depth).map(\.key)
             let allowed = try text.catalog.keys(matching: options.filter)
-            rankings[.semantic] = text.semanticSearch(text.encoder.embed(query), k: depth, allowed: allowed).map(\.key)
+            rankings[.semantic] = try text.semanticSearch(text.encoder.embed(query), k: depth, allowed: allowed).map(\.key)
         }
         let fused = Array(options.fusion.fuse(rankings).prefix(options.k))
         let items = try text.catalog.items(keys: fused.map(\.key))

@@ -3,7 +3,8 @@ import Tensor
 
 /// Inner-product search over an in-memory matrix of unit vectors (the text vectors of items).
 ///
-/// The store the semantic side uses until the IVF index takes over. Small stores are searched exactly
+/// The semantic side's store for a directory without a text IVF (`TextSearchIndex.vectorFolder`), and
+/// the exact yardstick of the IVF in tests and benchmarks. Small stores are searched exactly
 /// with one BLAS matrix–vector product. From ``quantizedScanThreshold`` rows on, a first pass scans int8
 /// codes (one scale per row: a quarter of the memory traffic of float32, which is what bounds a scan of
 /// 100k × 384 floats), and the best `rescoreDepth(k)` candidates are rescored exactly in float32, so

@@ -2,29 +2,41 @@ import Catalog
 import Embedding
 import Foundation
 import Synchronization
+import VectorIndex
 
 /// Text search over an index directory: lexical (FTS5 BM25) and semantic (MiniLM) retrieval fused
 /// with reciprocal rank fusion, filters applied inside both retrievers.
 ///
 /// On disk (`directory`): `catalog.sqlite` (+ its `-wal`/`-shm`) holds the items, the full-text index
-/// and each item's text vector (table `text_vectors`, model ``textModelName``). The vectors are loaded
-/// into a ``FlatVectorStore`` at open and kept in step with every write.
+/// and each item's text vector (table `text_vectors`, model ``textModelName``: the source of truth).
+/// Semantic retrieval runs on an IVF index of those vectors in `text-ivf/` (``vectorFolder``: sq8
+/// codes + fp32 vectors for exact re-ranking, the `VectorIndex` format, id = item key) once
+/// ``buildVectorIndex(threads:)`` has built it — index builds always do. Until then (a small catalog
+/// filled item by item, or a directory written before the text IVF existed) the vectors are loaded into
+/// an exact ``FlatVectorStore`` at open. Either way every write keeps them in step.
 public final class TextSearchIndex: Sendable {
     public static let catalogFileName = "catalog.sqlite"
     public static let textModelName = "all-MiniLM-L6-v2"
+    /// The folder of the text vectors' IVF index inside `directory`.
+    public static let vectorFolder = "text-ivf"
 
     public let directory: URL
     public let catalog: Catalog
     public let encoder: TextEncoder
-    private let vectors: Mutex<FlatVectorStore>
-    /// False for a write-only index (see `init`): text vectors go to the catalog only.
+    let vectors: Mutex<SemanticVectors>
+    /// False for a write-only index (see `init`): text vectors go to the catalog (and to an existing
+    /// text IVF's log), never into memory.
     public let searchable: Bool
+    /// IVF lists probed per semantic query without a filter (widened for selective filters; see
+    /// ``semanticSearch(_:k:allowed:)``); nil: ``defaultProbeFraction`` of the lists.
+    public let semanticProbes: Int?
 
     /// Opens (creating if needed) the index in `directory`.
     /// - Parameter searchable: false for a writer that never searches (an index build): the stored text
     ///   vectors are not loaded and new ones are not kept in memory (384 floats an item, 1.5 GB for a
     ///   million items), so ``semanticSearch(_:k:allowed:)`` finds nothing and ``vectorCount`` is 0.
-    public init(directory: URL, encoder: TextEncoder, searchable: Bool = true) throws {
+    ///   - semanticProbes: IVF lists probed per semantic query (nil: ``defaultProbeFraction`` of them).
+    public init(directory: URL, encoder: TextEncoder, searchable: Bool = true, semanticProbes: Int? = nil) throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -34,9 +46,16 @@ public final class TextSearchIndex: Sendable {
         self.encoder = encoder
         self.catalog = try Catalog(path: directory.appendingPathComponent(Self.catalogFileName).path)
         self.searchable = searchable
-        var store = FlatVectorStore(dimension: encoder.dimension)
-        if searchable { store = FlatVectorStore(try catalog.textVectors(model: Self.textModelName, dimension: encoder.dimension)) }
-        self.vectors = Mutex(store)
+        self.semanticProbes = semanticProbes.map { max(1, $0) }
+        var state = SemanticVectors.flat(FlatVectorStore(dimension: encoder.dimension))
+        if searchable {
+            if Self.hasVectorIndex(in: directory) {
+                state = .ivf(try Self.openVectorIndex(in: directory, dimension: encoder.dimension))
+            } else {
+                state = .flat(FlatVectorStore(try catalog.textVectors(model: Self.textModelName, dimension: encoder.dimension)))
+            }
+        }
+        self.vectors = Mutex(state)
     }
 
     /// The text embedded for semantic search: title, description, tags, then auto-tag labels
@@ -79,11 +98,18 @@ public final class TextSearchIndex: Sendable {
     public func add(_ items: [CatalogItem], textVectors: [[Float]?]) throws -> [ItemKey] {
         precondition(items.count == textVectors.count, "one text vector slot per item")
         let keys = try catalog.upsert(items, textVectors: textVectors, textModel: Self.textModelName)
+        if Self.hasVectorIndex(in: directory) {
+            try updateVectorIndex(keys: keys, vectors: textVectors)
+            return keys
+        }
         guard searchable else { return keys }
-        vectors.withLock { store in
+        vectors.withLock { state in
+            guard case .flat(var store) = state else { return }
+            state = .flat(FlatVectorStore(dimension: 0))  // drop the reference so `store` is uniquely held
             for (key, vector) in zip(keys, textVectors) {
                 if let vector { store.set(vector, for: key) } else { store.remove(key) }
             }
+            state = .flat(store)
         }
         return keys
     }
@@ -92,18 +118,29 @@ public final class TextSearchIndex: Sendable {
     @discardableResult
     public func remove(id: String) throws -> Bool {
         guard let key = try catalog.key(id: id) else { return false }
+        // The vector goes first: a crash in between leaves an item found by BM25 only, never a vector
+        // whose key SQLite could hand to a later item.
+        if Self.hasVectorIndex(in: directory) {
+            try updateVectorIndex(keys: [key], vectors: [nil])
+        }
         let removed = try catalog.remove(id: id)
-        vectors.withLock { $0.remove(key) }
+        vectors.withLock { state in
+            guard case .flat(var store) = state else { return }
+            state = .flat(FlatVectorStore(dimension: 0))
+            store.remove(key)
+            state = .flat(store)
+        }
         return removed
     }
 
-    /// Number of items with a text vector.
-    public var vectorCount: Int { vectors.withLock { $0.count } }
-
-    /// The `k` items whose text vectors are most similar to `query` (a unit vector), among `allowed`.
-    public func semanticSearch(_ query: [Float], k: Int, allowed: Set<ItemKey>? = nil) -> [(key: ItemKey, score: Float)] {
-        let snapshot = vectors.withLock { $0 }  // copy-on-write: the scan runs outside the lock
-        return snapshot.search(query, k: k, allowed: allowed)
+    /// Number of items with a text vector (0 for a write-only index).
+    public var vectorCount: Int {
+        vectors.withLock { state in
+            switch state {
+            case .flat(let store): store.count
+            case .ivf(let index): index.count
+            }
+        }
     }
 
     /// Runs `text` through BM25 and semantic retrieval and fuses the two rankings, together with any
@@ -126,7 +163,7 @@ public final class TextSearchIndex: Sendable {
         var semantic: [(key: ItemKey, score: Float)] = []
         if !text.allSatisfy(\.isWhitespace) {
             lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
-            semantic = semanticSearch(encoder.embed(text), k: depth, allowed: allowed)
+            semantic = try semanticSearch(encoder.embed(text), k: depth, allowed: allowed)
             rankings[.bm25] = lexical.map(\.key)
             rankings[.semantic] = semantic.map(\.key)
         }

@@ -1,103 +1,109 @@
+import CTransformerKernels
+import Dispatch
+
 extension TransformerKernels {
-    /// A dense layer's weights re-laid out once for the few-row kernel (as ONNX Runtime pre-packs its
-    /// GEMM weights): panels of 8 output columns, each panel `inFeatures × 8` contiguous, so one aligned
-    /// vector load serves 8 outputs and no horizontal sums are needed.
+    /// A dense layer's weights stored once as fp16 panels for ``linear(rows:input:weights:output:accumulate:threads:)``
+    /// (as ONNX Runtime pre-packs its GEMM weights): half the bytes of fp32 — MiniLM's six layers take
+    /// 21 MB, which fits this machine's 32 MB L3, where fp32 (42 MB) streams from DRAM on every call.
+    /// Products are accumulated in fp32; rounding the weights to fp16 moves MiniLM's sentence embeddings
+    /// by a cosine of less than 1e-6 (the reference test requires ≥ 0.9999).
     ///
-    /// Layout: `panels[p·k·8 + j·8 + i] = weight[8p + i, j]` (zero where `8p + i ≥ outFeatures`).
+    /// Layout: panels of 16 output columns, each `inFeatures × 16` contiguous:
+    /// `halves[(p·inFeatures + j)·16 + i]` = binary16 bits of `weight[16p + i, j]` (0 where `16p + i ≥ outFeatures`).
     public struct PackedWeights: Sendable {
         public let inFeatures: Int
         public let outFeatures: Int
-        public let panels: [Float]
+        public let halves: [UInt16]
 
-        /// Packs `weight` (`outFeatures × inFeatures` row-major, PyTorch `nn.Linear` layout).
+        /// Number of 16-column panels.
+        public var panelCount: Int { (outFeatures + 15) / 16 }
+
+        /// Packs `weight` (`outFeatures × inFeatures` row-major, PyTorch `nn.Linear` layout), rounding
+        /// each value to the nearest fp16 (ties to even; beyond ±65504 to ±infinity) and flushing fp16
+        /// subnormals (|w| < 6.1e-5) to zero: widening a subnormal half takes a microcode assist on
+        /// x86 (measured: a 10× slower forward pass at 2,048 tokens, where MiniLM has 11,433 such
+        /// weights); zeroing them moves MiniLM's embeddings by a cosine of 3e-7.
         public init(weight: UnsafePointer<Float>, outFeatures n: Int, inFeatures k: Int) {
-            let panelCount = (n + 7) / 8
-            var panels = [Float](repeating: 0, count: panelCount * k * 8)
+            let panelCount = (n + 15) / 16
+            var halves = [UInt16](repeating: 0, count: panelCount * k * 16)
             for p in 0..<panelCount {
-                for i in 0..<8 where 8 * p + i < n {
-                    let row = weight + (8 * p + i) * k
-                    for j in 0..<k { panels[p * k * 8 + j * 8 + i] = row[j] }
+                for i in 0..<16 where 16 * p + i < n {
+                    let row = weight + (16 * p + i) * k
+                    for j in 0..<k {
+                        let half = Float16(row[j])
+                        halves[(p * k + j) * 16 + i] = half.isSubnormal ? 0 : half.bitPattern
+                    }
                 }
             }
             self.inFeatures = k
             self.outFeatures = n
-            self.panels = panels
+            self.halves = halves
+        }
+
+        /// The fp32 value the kernels use for `weight[row, column]` (the fp16-rounded weight, or 0).
+        public func value(row: Int, column: Int) -> Float {
+            Float(Float16(bitPattern: halves[(row / 16 * inFeatures + column) * 16 + row % 16]))
         }
     }
 
-    /// `output[rows, out] (+)= input[rows, in] · weightᵀ` with pre-packed weights: register blocks of
-    /// 6 rows × 16 columns (12 `SIMD8` FMA accumulators, 2 weight loads and 6 broadcasts per step), then
-    /// 3-row blocks and single rows for the remainder.
-    public static func packedLinear(rows m: Int, input: UnsafePointer<Float>, weights: PackedWeights,
-                                    output: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        let k = weights.inFeatures, n = weights.outFeatures
-        let panelCount = (n + 7) / 8
-        weights.panels.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            /// Writes one accumulator to row `r`, panel `p` (partial last panel handled lane by lane).
-            @inline(__always) func put(_ acc: SIMD8<Float>, _ r: Int, _ p: Int) {
-                let out = output + r * n + 8 * p
-                if 8 * p + 8 <= n {
-                    store8(accumulate ? acc + load8(out) : acc, out)
-                } else {
-                    for i in 0..<(n - 8 * p) { out[i] = accumulate ? out[i] + acc[i] : acc[i] }
-                }
+    /// Instruction sets of the dense-layer kernel (`CTransformerKernels`).
+    public enum KernelISA: Int32, Sendable, CaseIterable {
+        case portable = 0, avx2 = 1, avx512 = 2
+
+        /// The best one this CPU runs (cpuid, checked once): AVX-512 where present, else AVX2+FMA+F16C.
+        public static let best = KernelISA(rawValue: vs_best_isa()) ?? .portable
+
+        public var isSupported: Bool { vs_isa_supported(rawValue) != 0 }
+    }
+
+    /// `output[rows, out] (+)= input[rows, in] · weightᵀ` with fp16-packed weights (any row count).
+    ///
+    /// - Parameters:
+    ///   - input: `rows × inFeatures` row-major; output: `rows × outFeatures` row-major.
+    ///   - accumulate: when true the product is added to what `output` holds (a residual), else it
+    ///     overwrites it. The bias is not applied here: the fused `layerNorm(bias:)` / `biasGELU` /
+    ///     `addBias` that follow add it in the same pass over the data.
+    ///   - threads: the output columns are split between this many threads when the product is large
+    ///     enough to pay for it: the members of `team` if given (persistent threads, microsecond
+    ///     hand-offs: a one-sentence forward pass is 24 products of ~0.1 ms), else Dispatch workers.
+    ///   - isa: the kernel variant (default: the best this CPU supports; tests pin each one).
+    /// Each output value is the same sequence of FMAs over the input features whatever the row count,
+    /// the thread count or the variant (AVX2 or AVX-512), so a sentence embeds identically alone or in a batch.
+    public static func linear(rows m: Int, input: UnsafePointer<Float>, weights: PackedWeights,
+                              output: UnsafeMutablePointer<Float>, accumulate: Bool, threads: Int = 1,
+                              team: WorkerTeam? = nil, isa: KernelISA = .best) {
+        let k = weights.inFeatures, n = weights.outFeatures, panels = weights.panelCount
+        // Below ~2 MFLOP a second thread costs more (wake-up) than it saves.
+        let parts = m * n * k < 1 << 20 ? 1 : max(1, min(threads, panels))
+        weights.halves.withUnsafeBufferPointer { halves in
+            if parts == 1 {
+                vs_linear_f16(isa.rawValue, m, k, n, input, k, halves.baseAddress!, 0, panels, output, n, accumulate ? 1 : 0)
+                return
             }
-            var p = 0
-            while p < panelCount {
-                let twoPanels = p + 1 < panelCount
-                let w0 = base + p * k * 8
-                let w1 = twoPanels ? w0 + k * 8 : w0
-                var r = 0
-                while r + 6 <= m {
-                    let x0 = input + r * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k
-                    var a00 = SIMD8<Float>(), a01 = SIMD8<Float>(), a10 = SIMD8<Float>(), a11 = SIMD8<Float>()
-                    var a20 = SIMD8<Float>(), a21 = SIMD8<Float>(), a30 = SIMD8<Float>(), a31 = SIMD8<Float>()
-                    var a40 = SIMD8<Float>(), a41 = SIMD8<Float>(), a50 = SIMD8<Float>(), a51 = SIMD8<Float>()
-                    for j in 0..<k {
-                        let u0 = load8(w0 + j * 8), u1 = load8(w1 + j * 8)
-                        var v = SIMD8<Float>(repeating: x0[j]); a00.addProduct(v, u0); a01.addProduct(v, u1)
-                        v = SIMD8<Float>(repeating: x1[j]); a10.addProduct(v, u0); a11.addProduct(v, u1)
-                        v = SIMD8<Float>(repeating: x2[j]); a20.addProduct(v, u0); a21.addProduct(v, u1)
-                        v = SIMD8<Float>(repeating: x3[j]); a30.addProduct(v, u0); a31.addProduct(v, u1)
-                        v = SIMD8<Float>(repeating: x4[j]); a40.addProduct(v, u0); a41.addProduct(v, u1)
-                        v = SIMD8<Float>(repeating: x5[j]); a50.addProduct(v, u0); a51.addProduct(v, u1)
-                    }
-                    put(a00, r, p); put(a10, r + 1, p); put(a20, r + 2, p)
-                    put(a30, r + 3, p); put(a40, r + 4, p); put(a50, r + 5, p)
-                    if twoPanels {
-                        put(a01, r, p + 1); put(a11, r + 1, p + 1); put(a21, r + 2, p + 1)
-                        put(a31, r + 3, p + 1); put(a41, r + 4, p + 1); put(a51, r + 5, p + 1)
-                    }
-                    r += 6
+            // Each part writes its own disjoint column range of `output`.
+            if let team, team.size > 1 {
+                let base = halves.baseAddress!
+                team.split(panels) { range in
+                    vs_linear_f16(isa.rawValue, m, k, n, input, k, base, range.lowerBound, range.upperBound, output, n,
+                                  accumulate ? 1 : 0)
                 }
-                while r + 3 <= m {
-                    let x0 = input + r * k, x1 = x0 + k, x2 = x1 + k
-                    var a00 = SIMD8<Float>(), a01 = SIMD8<Float>(), a10 = SIMD8<Float>(), a11 = SIMD8<Float>()
-                    var a20 = SIMD8<Float>(), a21 = SIMD8<Float>()
-                    for j in 0..<k {
-                        let u0 = load8(w0 + j * 8), u1 = load8(w1 + j * 8)
-                        var v = SIMD8<Float>(repeating: x0[j]); a00.addProduct(v, u0); a01.addProduct(v, u1)
-                        v = SIMD8<Float>(repeating: x1[j]); a10.addProduct(v, u0); a11.addProduct(v, u1)
-                        v = SIMD8<Float>(repeating: x2[j]); a20.addProduct(v, u0); a21.addProduct(v, u1)
-                    }
-                    put(a00, r, p); put(a10, r + 1, p); put(a20, r + 2, p)
-                    if twoPanels { put(a01, r, p + 1); put(a11, r + 1, p + 1); put(a21, r + 2, p + 1) }
-                    r += 3
-                }
-                while r < m {
-                    let x0 = input + r * k
-                    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
-                    for j in 0..<k {
-                        let v = SIMD8<Float>(repeating: x0[j])
-                        a0.addProduct(v, load8(w0 + j * 8)); a1.addProduct(v, load8(w1 + j * 8))
-                    }
-                    put(a0, r, p)
-                    if twoPanels { put(a1, r, p + 1) }
-                    r += 1
-                }
-                p += twoPanels ? 2 : 1
+                return
+            }
+            let shared = SharedBuffers(input: input, halves: halves.baseAddress!, output: output)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let begin = panels * part / parts, end = panels * (part + 1) / parts
+                vs_linear_f16(isa.rawValue, m, k, n, shared.input, k, shared.halves, begin, end, shared.output, n,
+                              accumulate ? 1 : 0)
             }
         }
     }
+}
+
+/// The buffers handed to `concurrentPerform` workers.
+/// `@unchecked Sendable`: the inputs are only read, each worker writes a disjoint column range of
+/// `output`, and all buffers outlive the (synchronous) `concurrentPerform` call.
+private struct SharedBuffers: @unchecked Sendable {
+    let input: UnsafePointer<Float>
+    let halves: UnsafePointer<UInt16>
+    let output: UnsafeMutablePointer<Float>
 }
