@@ -10,7 +10,7 @@ struct VSearch: AsyncParsableCommand {
         subcommands: [
             InspectCommand.self, ResizeCommand.self, FrameCommand.self, EmbedCommand.self, EmbedTextCommand.self,
             BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self,
-            RollbackCommand.self, SearchCommand.self, VectorsCommand.self,
+            RollbackCommand.self, SearchCommand.self, VectorsCommand.self, ServeCommand.self,
         ]
     )
 
