@@ -114,6 +114,8 @@ let package = Package(
         .testTarget(name: "SearchHTTPTests",
                     dependencies: ["SearchHTTP", "SearchEngine", "SearchTesting", "Imaging", "Catalog",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                   .product(name: "Logging", package: "swift-log"),
                                    .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "SearchTesting"], resources: [.copy("Fixtures")]),
     ],
