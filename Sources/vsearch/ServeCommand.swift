@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import SearchEngine
 import SearchHTTP
+import Tensor
 
 /// `vsearch serve --index DIR [--host 127.0.0.1] [--port 8080]`: the HTTP API and web page (SearchHTTP)
 /// until SIGTERM/SIGINT, which stops gracefully (requests in flight finish).
@@ -65,6 +66,10 @@ struct ServeCommand: AsyncParsableCommand {
             TextCommandSupport.error("serve", "\(error)")
             throw ExitCode(1)
         }
+        // One BLAS thread per call, as `vsearch search` defaults to: the server runs queries side by side on
+        // bounded pools (one core each); multi-threaded BLAS would oversubscribe the cores, and MiniLM's
+        // pre-packed small-batch kernels (the query-embedding fast path) are used only at one thread.
+        BLAS.threadCount = 1
         let textEncoder = try TextCommandSupport.loadTextEncoder("serve", model: nil)
         let imageEncoder: ImageEncoder
         do { imageEncoder = try ImageEncoder(threads: 1) } catch {
