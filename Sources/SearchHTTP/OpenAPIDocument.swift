@@ -19,7 +19,7 @@ paths:
       summary: Text search (BM25 + MiniLM semantic, fused with reciprocal rank fusion)
       operationId: searchText
       parameters:
-        - $ref: "#/components/parameters/q"
+        - $ref: "#/components/parameters/qRequired"
         - $ref: "#/components/parameters/k"
         - $ref: "#/components/parameters/filter"
       responses:
@@ -228,7 +228,13 @@ components:
       name: q
       in: query
       description: query text (`text` is accepted too); `+` and %XX are decoded; must be UTF-8, at most 4096 bytes
-      schema: { type: string }
+      schema: { type: string, maxLength: 4096 }
+    qRequired:
+      name: q
+      in: query
+      required: true
+      description: query text (`text` is accepted too); `+` and %XX are decoded; must be UTF-8 with a non-space character, at most 4096 bytes
+      schema: { type: string, minLength: 1, maxLength: 4096, pattern: "\\S" }
     k:
       name: k
       in: query
