@@ -27,6 +27,10 @@ enum RequestBodyReader {
         try checkDeclaredLength(request, limit: limit)
         var total = 0
         for try await chunk in request.body {
+            // A request past its deadline stops at the next chunk: NIO's body stream does not wake a
+            // waiting reader on cancellation, so a client that sends nothing more is woken by the
+            // connection's idle timeout (twice the request timeout) closing the input.
+            try Task.checkCancellation()
             total += chunk.readableBytes
             if total > limit { throw APIError.tooLarge(limit: limit) }
             try body(chunk)

@@ -16,17 +16,18 @@ enum RawHTTP {
     /// Sends `head` (request line and headers, ending with an empty line) and then each of `chunks`
     /// (already framed by the caller), ignoring write errors once the server has answered and closed;
     /// returns the status and the raw reply.
-    static func exchange(port: Int, head: String, chunks: [[UInt8]] = []) async throws -> Reply {
+    static func exchange(port: Int, head: String, chunks: [[UInt8]] = [], pause: Double = 0) async throws -> Reply {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try blockingExchange(port: port, head: head, chunks: chunks) })
+                continuation.resume(with: Result { try blockingExchange(port: port, head: head, chunks: chunks, pause: pause) })
             }
         }
     }
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    private static func blockingExchange(port: Int, head: String, chunks: [[UInt8]]) throws -> Reply {
+    /// `pause`: seconds to wait before each chunk (a slow client).
+    private static func blockingExchange(port: Int, head: String, chunks: [[UInt8]], pause: Double) throws -> Reply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         defer { close(fd) }
@@ -50,7 +51,10 @@ enum RawHTTP {
             return true
         }
         _ = send(Array(head.utf8))
-        for chunk in chunks where !send(chunk) { break }
+        for chunk in chunks {
+            if pause > 0 { usleep(UInt32(pause * 1_000_000)) }
+            if !send(chunk) { break }
+        }
         var reply: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
