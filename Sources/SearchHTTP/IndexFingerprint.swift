@@ -25,9 +25,9 @@ struct IndexFingerprint: Equatable, Sendable {
 
     static func read(_ index: IndexDirectory) -> IndexFingerprint {
         var entries: [Entry] = []
-        func add(_ path: String) {
+        func add(_ path: String, skipEmpty: Bool = false) {
             var info = stat()
-            guard stat(path, &info) == 0 else { return }
+            guard stat(path, &info) == 0, !(skipEmpty && info.st_size == 0) else { return }
             entries.append(Entry(name: path, size: Int64(info.st_size), inode: UInt64(info.st_ino),
                                  modifiedNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)))
         }
@@ -38,7 +38,8 @@ struct IndexFingerprint: Equatable, Sendable {
             add(visual + "/" + name)
         }
         add(served + "/" + TextSearchIndex.catalogFileName)
-        add(served + "/" + TextSearchIndex.catalogFileName + "-wal")
+        // The WAL only when it holds something: opening the catalog creates it empty, which is no change.
+        add(served + "/" + TextSearchIndex.catalogFileName + "-wal", skipEmpty: true)
         return IndexFingerprint(entries: entries)
     }
 }
