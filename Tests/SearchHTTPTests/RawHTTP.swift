@@ -24,7 +24,11 @@ enum RawHTTP {
         }
     }
 
-    struct Failure: Error, CustomStringConvertible { var description: String }
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+        /// The server neither answered nor closed the connection within the receive timeout (20 s).
+        var timedOut = false
+    }
 
     /// `pause`: seconds to wait before each chunk (a slow client).
     private static func blockingExchange(port: Int, head: String, chunks: [[UInt8]], pause: Double) throws -> Reply {
@@ -59,6 +63,9 @@ enum RawHTTP {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                throw Failure(description: "no reply and no close within 20 s", timedOut: true)
+            }
             if n <= 0 { break }
             reply += buffer[0..<n]
             if let text = String(bytes: reply, encoding: .utf8), let end = text.range(of: "\r\n\r\n") {

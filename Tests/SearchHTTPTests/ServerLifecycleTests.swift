@@ -37,18 +37,23 @@ import Testing
         try await run.value
     }
 
-    /// A client that sends its body too slowly gets 408 once the request deadline has passed; so does one
-    /// that stops sending altogether (its reader is woken when the idle timeout closes the input). The
-    /// server goes on answering others.
+    /// A client that sends its body too slowly gets 408 once the request deadline has passed (checked at
+    /// each chunk). One that stops sending altogether is cut off by the idle timeout: a 408 or a closed
+    /// connection, depending on which the server gets to first, but never a hang. The server goes on
+    /// answering others.
     @Test func slowAndStalledBodiesAreCutOff() async throws {
         let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get()) { $0.requestTimeout = .milliseconds(300) }
         let (group, run, port) = try await start(service)
         let head = "POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
         let slow = try await RawHTTP.exchange(port: port, head: head, chunks: [[0xFF, 0xD8], [0xFF, 0xE0], [0, 0x10]], pause: 0.4)
-        #expect(slow.status == 408)
+        #expect(slow.status == 408, "slow body: \(slow.text)")
         #expect(slow.text.contains("request_timeout"))
-        let stalled = try await RawHTTP.exchange(port: port, head: head, chunks: [[0xFF, 0xD8, 0xFF]])  // then silence
-        #expect(stalled.status == 408)
+        do {
+            let stalled = try await RawHTTP.exchange(port: port, head: head, chunks: [[0xFF, 0xD8, 0xFF]])  // then silence
+            #expect(stalled.status == 408, "stalled body: \(stalled.text)")
+        } catch let failure as RawHTTP.Failure {
+            #expect(!failure.timedOut, "stalled body: \(failure)")  // closed without a reply is fine
+        }
         #expect(try await RawHTTP.exchange(port: port, head: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 200)
         await group.triggerGracefulShutdown()
         try await run.value
