@@ -40,9 +40,22 @@ enum HTTPFixtures {
         return index
     }
 
-    /// One shared read-only index for the tests that do not write.
+    /// One shared read-only index for the tests that do not write. It lives as long as the test process
+    /// (nothing runs after the last test to remove it), so folders left by earlier, finished test
+    /// processes are removed here first.
     static let sharedIndex: Result<IndexDirectory, any Error> = Result {
-        try buildIndex(in: try TemporaryDirectory("vs-http-shared"))
+        removeFoldersOfFinishedRuns(prefix: "vs-http-shared-")
+        return try buildIndex(in: try TemporaryDirectory("vs-http-shared"))
+    }
+
+    /// Deletes `<tmp>/<prefix><pid>-…` folders whose process is gone.
+    static func removeFoldersOfFinishedRuns(prefix: String) {
+        let base = FileManager.default.temporaryDirectory.path
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: base + "/" + name)
+        }
     }
 
     static func service(_ index: IndexDirectory, _ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> SearchService {
