@@ -254,7 +254,7 @@ components:
       description: |
         An error. Codes: bad_request, undecodable_image, undecodable_media, invalid_text, invalid_parameter,
         bad_multipart, missing_query (400); unauthorized (401); writes_disabled (403); item_not_found,
-        not_found (404); method_not_allowed (405); request_timeout (408); id_conflict, duplicate (409);
+        not_found, media_unavailable (404); method_not_allowed (405); request_timeout (408); id_conflict, duplicate (409);
         payload_too_large (413); unsupported_media_type (415); internal (500); overloaded, timeout,
         not_ready, cancelled (503).
       content:

@@ -25,12 +25,15 @@ extension SearchService {
             let catalog = try serving.searcher().text.catalog
             guard let item = try catalog.item(id: id) else { throw APIError.itemNotFound(id) }
             let image: Image
-            switch item.kind {
-            case .image:
-                image = try ImageDecoder.decodeResized(path: item.source, size: size, mode: .fit)
-            case .video:
-                let at = try moment ?? (catalog.frames(videoID: id).map(\.timestamp).min() ?? 0)
-                image = try Self.videoFrame(path: item.source, at: at, shorterSide: size).fitted(within: size)
+            let at = try item.kind == .video ? moment ?? (catalog.frames(videoID: id).map(\.timestamp).min() ?? 0) : 0
+            do {
+                switch item.kind {
+                case .image: image = try ImageDecoder.decodeResized(path: item.source, size: size, mode: .fit)
+                case .video: image = try Self.videoFrame(path: item.source, at: at, shorterSide: size).fitted(within: size)
+                }
+            } catch {
+                // The catalog names the original, but it is gone or unreadable (moved, deleted, a metadata-only item).
+                throw APIError(.notFound, "media_unavailable", "item '\(id)': its original cannot be read (\(error))")
             }
             return try JPEGEncoder.encode(image, quality: 85)
         }

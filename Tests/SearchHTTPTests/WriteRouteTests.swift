@@ -113,6 +113,10 @@ import Testing
             // Refused uploads leave no files behind: only the orange is stored.
             #expect(try FileManager.default.contentsOfDirectory(atPath: index.path + "/media") == ["\(hash).jpg"])
 
+            // The original gone from disk: its thumbnail is 404 media_unavailable (not a 500).
+            try FileManager.default.removeItem(atPath: item.path)
+            expectError(try await client.execute(uri: "/v1/items/orange-1/thumbnail?size=100", method: .get), .notFound, "media_unavailable")
+
             let deleted = try await client.execute(uri: "/v1/items/orange-1", method: .delete, headers: [.authorization: "Bearer \(Self.token)"])
             #expect(deleted.status == .noContent)
             expectError(try await client.execute(uri: "/v1/items/orange-1", method: .get), .notFound, "item_not_found")
