@@ -36,6 +36,15 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", .upToNextMajor(from: "3.12.3")),
+        // HTTP service (SearchHTTP)
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
     ],
     targets: [
         // MARK: System libraries (Debian packages; scripts/setup installs them)
@@ -64,14 +73,27 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: ["CBLAS", "DurableFiles"], swiftSettings: vectorIndexSettings),
         .target(name: "VideoFrames", dependencies: ["CFFmpeg", "Imaging"]),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
+        .target(name: "SearchHTTP",
+                dependencies: ["SearchEngine", "Embedding", "Imaging", "VideoFrames", "Catalog",
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Metrics", package: "swift-metrics"),
+                               .product(name: "CoreMetrics", package: "swift-metrics"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
+                               .product(name: "MultipartKit", package: "multipart-kit"),
+                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                               .product(name: "NIOCore", package: "swift-nio")]),
         .executableTarget(name: "vindex-crash-helper", dependencies: ["VectorIndex"], path: "Tests/VectorIndexCrashHelper"),
 
         // MARK: Executables
         .executableTarget(
             name: "vsearch",
             dependencies: [
-                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine", "VideoFrames",
+                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine", "VideoFrames", "SearchHTTP", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -81,6 +103,8 @@ let package = Package(
         .executableTarget(name: "VideoBenchmark", dependencies: ["VideoFrames", "Embedding", "Imaging"], path: "Benchmarks/VideoBenchmark"),
         .executableTarget(name: "TextBenchmark", dependencies: ["Embedding", "Catalog", "SearchEngine", "Tensor"],
                           path: "Benchmarks/TextBenchmark"),
+        .executableTarget(name: "HTTPBenchIndex", dependencies: ["Embedding", "Catalog", "SearchEngine", "VectorIndex"],
+                          path: "Benchmarks/HTTPBench"),
 
         // MARK: Tests (one target per library, Swift Testing)
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "SearchTesting"]),
@@ -91,6 +115,12 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting", "VideoFrames", "Imaging", "vsearch"]),
         .testTarget(name: "CLITests", dependencies: ["SearchTesting", "vsearch"]),
+        .testTarget(name: "SearchHTTPTests",
+                    dependencies: ["SearchHTTP", "SearchEngine", "SearchTesting", "Imaging", "Catalog",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                   .product(name: "Logging", package: "swift-log"),
+                                   .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "SearchTesting"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -108,7 +108,8 @@ public enum IndexMaintenance {
         let lock = try index.lock()
         defer { withExtendedLifetime(lock) {} }
         let serving = try index.servingDirectory()
-        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder)
+        // Write-only: add/remove never search, so the serving catalog's text vectors are not loaded.
+        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
         let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)
         let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
                                      batchSize: max(1, options.batchSize))
@@ -177,7 +178,8 @@ public enum IndexMaintenance {
         let lock = try index.lock()
         defer { withExtendedLifetime(lock) {} }
         let serving = try index.servingDirectory()
-        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder)
+        // Write-only: add/remove never search, so the serving catalog's text vectors are not loaded.
+        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
         guard let key = try textIndex.catalog.key(id: id) else { return false }
         let frames = try textIndex.catalog.frames(videoID: id)
         let ids = frames.isEmpty ? [VisualVectorID.make(key: key, frame: 0)] : frames.map(\.vectorID)

@@ -94,6 +94,13 @@ public final class IndexSearcher: Sendable {
         return try encoder.encode(modelInputs: [ImageEncoder.modelInput(image)])[0].embedding
     }
 
+    /// The embedding of an in-memory query image (e.g. an HTTP upload; `name` labels errors), preprocessed
+    /// exactly as indexed images are.
+    public static func embed(imageData bytes: [UInt8], name: String, encoder: ImageEncoder) throws -> [Float] {
+        let image = try ImageDecoder.decode(data: bytes, name: name, options: DecodeOptions(minimumShorterSide: ImageEncoder.resizeShorterSide))
+        return try encoder.encode(modelInputs: [ImageEncoder.modelInput(image)])[0].embedding
+    }
+
     /// Items whose vectors are most similar to `embedding`, folded per item (videos with moments).
     public func visualSearch(_ embedding: [Float], options: QueryOptions) throws -> [ItemHit] {
         guard let visual, options.k > 0 else { return [] }

@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An error the API reports to the client: an HTTP status, a stable machine-readable `code` and a
+/// human-readable `message` naming the input and the reason. The body is always
+/// `{"error":{"code":"…","message":"…"}}` (see `openapi.yaml`, schema `Error`).
+///
+/// Codes are part of the API contract: clients branch on them, so they never change meaning.
+public struct APIError: HTTPResponseError, CustomStringConvertible, Sendable, Equatable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    /// Extra response headers (`Retry-After` on 503, `WWW-Authenticate` on 401).
+    public var headers: [(name: String, value: String)] = []
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    public static func == (a: APIError, b: APIError) -> Bool {
+        a.status == b.status && a.code == b.code && a.message == b.message
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response()
+    }
+
+    /// The JSON error response.
+    public func response() -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json; charset=utf-8"
+        fields[.cacheControl] = "no-store"
+        for header in headers {
+            if let name = HTTPField.Name(header.name) { fields[name] = header.value }
+        }
+        let body = #"{"error":{"code":"# + JSONText.string(code) + #","message":"# + JSONText.string(message) + "}}\n"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+extension APIError {
+    // 400
+    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
+    static func undecodableImage(_ message: String) -> APIError { APIError(.badRequest, "undecodable_image", message) }
+    static func undecodableMedia(_ message: String) -> APIError { APIError(.badRequest, "undecodable_media", message) }
+    static func invalidText(_ field: String) -> APIError {
+        APIError(.badRequest, "invalid_text", "\(field): the text is not valid UTF-8")
+    }
+    static func invalidParameter(_ name: String, _ reason: String) -> APIError {
+        APIError(.badRequest, "invalid_parameter", "\(name): \(reason)")
+    }
+    static func badMultipart(_ reason: String) -> APIError { APIError(.badRequest, "bad_multipart", "multipart body: \(reason)") }
+    static var missingQuery: APIError {
+        APIError(.badRequest, "missing_query", "give an image (multipart field 'image' or an image/* body) and/or text ('text' or 'q')")
+    }
+    // 401 / 403
+    static var unauthorized: APIError {
+        var e = APIError(.unauthorized, "unauthorized", "this write needs 'Authorization: Bearer <token>' with the server's API token")
+        e.headers = [("WWW-Authenticate", #"Bearer realm="vsearch""#)]
+        return e
+    }
+    static var writesDisabled: APIError {
+        APIError(.forbidden, "writes_disabled", "the server has no API token configured (VSEARCH_API_TOKEN or --token-file), so writes are refused")
+    }
+    // 404 / 405
+    static func itemNotFound(_ id: String) -> APIError { APIError(.notFound, "item_not_found", "no item with id '\(id)'") }
+    static func routeNotFound(_ path: String) -> APIError { APIError(.notFound, "not_found", "no such endpoint: \(path)") }
+    static func methodNotAllowed(_ method: String, _ path: String) -> APIError {
+        APIError(.methodNotAllowed, "method_not_allowed", "\(method) is not allowed on \(path)")
+    }
+    // 408 / 409 / 413 / 415
+    static var bodyTimeout: APIError { APIError(.requestTimeout, "request_timeout", "the request body did not arrive in time") }
+    static func conflict(_ code: String, _ message: String) -> APIError { APIError(.conflict, code, message) }
+    static func tooLarge(limit: Int) -> APIError {
+        APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the upload limit of \(limit) bytes")
+    }
+    static func unsupportedMediaType(_ message: String) -> APIError { APIError(.unsupportedMediaType, "unsupported_media_type", message) }
+    // 5xx
+    static func overloaded(_ what: String) -> APIError {
+        var e = APIError(.serviceUnavailable, "overloaded", "too many \(what) requests are queued; retry shortly")
+        e.headers = [("Retry-After", "1")]
+        return e
+    }
+    static func timeout(seconds: Double) -> APIError {
+        var e = APIError(.serviceUnavailable, "timeout", "the request took longer than \(Int(seconds)) s")
+        e.headers = [("Retry-After", "1")]
+        return e
+    }
+    static func notReady(_ reason: String) -> APIError {
+        var e = APIError(.serviceUnavailable, "not_ready", "the index is not available: \(reason)")
+        e.headers = [("Retry-After", "5")]
+        return e
+    }
+    static func `internal`(_ message: String) -> APIError { APIError(.internalServerError, "internal", message) }
+}

@@ -1,0 +1,338 @@
+/// `GET /openapi.yaml`: the API description, hand-written to match the routes in this target (a test
+/// checks that every registered route is described).
+enum OpenAPIDocument {
+    static let yaml = #"""
+openapi: 3.1.0
+info:
+  title: VisualSearch API
+  version: "1.0"
+  description: |
+    Search images and videos by example image and/or text, add and remove items. Reads are open; writes
+    (POST /v1/items, DELETE /v1/items/{id}) need `Authorization: Bearer <token>` with the token the server
+    was started with (environment variable VSEARCH_API_TOKEN or --token-file); a server without a token
+    refuses every write (403 writes_disabled). Errors always have the body {"error":{"code","message"}}.
+servers:
+  - url: http://127.0.0.1:8080
+paths:
+  /v1/search:
+    get:
+      summary: Text search (BM25 + MiniLM semantic, fused with reciprocal rank fusion)
+      operationId: searchText
+      parameters:
+        - $ref: "#/components/parameters/qRequired"
+        - $ref: "#/components/parameters/k"
+        - $ref: "#/components/parameters/filter"
+      responses:
+        "200": { $ref: "#/components/responses/SearchResults" }
+        "400": { $ref: "#/components/responses/Error" }
+        "503": { $ref: "#/components/responses/Error" }
+    post:
+      summary: Search by image and/or text
+      description: |
+        Either multipart/form-data with an `image` file part and/or a `text` field (plus `k`, `filter`), or a
+        raw image body (Content-Type image/jpeg or image/png) with `q`, `k`, `filter` in the query string.
+        The image is decoded, resized and embedded by EfficientNet-Lite0 and searched in the IVF index; video
+        frames are folded into videos with their best moments. Image-only scores are cosine similarities;
+        image + text is RRF over visual, bm25 and semantic. Bodies over the upload limit get 413 (checked as
+        the body streams in); image embedding runs on a bounded pool, a full queue gives 503 overloaded.
+      operationId: searchImage
+      parameters:
+        - $ref: "#/components/parameters/q"
+        - $ref: "#/components/parameters/k"
+        - $ref: "#/components/parameters/filter"
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                image: { type: string, format: binary, description: "JPEG or PNG" }
+                text: { type: string, description: "query text (UTF-8)" }
+                k: { type: integer, minimum: 1, maximum: 100, default: 10 }
+                filter: { type: string }
+          image/jpeg:
+            schema: { type: string, format: binary }
+          image/png:
+            schema: { type: string, format: binary }
+      responses:
+        "200": { $ref: "#/components/responses/SearchResults" }
+        "400": { $ref: "#/components/responses/Error" }
+        "408": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+        "415": { $ref: "#/components/responses/Error" }
+        "503": { $ref: "#/components/responses/Error" }
+  /v1/items:
+    post:
+      summary: Add an image or video to the serving index (durable on return, searchable at once)
+      operationId: addItem
+      security: [{ bearer: [] }]
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: { type: string, format: binary, description: "JPEG, PNG or a video FFmpeg reads; stored as DIR/media/<sha256>.<ext>" }
+                id: { type: string, pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$", description: "default: the first 16 hex digits of the content's SHA-256" }
+                title: { type: string, description: "default: the uploaded file name without extension" }
+                description: { type: string }
+                tags: { type: string, description: "comma-separated; the field may repeat" }
+      responses:
+        "201":
+          description: Added
+          headers:
+            Location: { schema: { type: string } }
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Item" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+        "415": { $ref: "#/components/responses/Error" }
+        "503": { $ref: "#/components/responses/Error" }
+  /v1/items/{id}:
+    parameters:
+      - $ref: "#/components/parameters/id"
+    get:
+      summary: An item's metadata
+      operationId: getItem
+      responses:
+        "200":
+          description: The item
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Item" }
+        "404": { $ref: "#/components/responses/Error" }
+    delete:
+      summary: Remove an item (its vectors, frames and catalog rows; its file if it was uploaded here)
+      operationId: deleteItem
+      security: [{ bearer: [] }]
+      responses:
+        "204": { description: Removed }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "503": { $ref: "#/components/responses/Error" }
+  /v1/items/{id}/thumbnail:
+    parameters:
+      - $ref: "#/components/parameters/id"
+    get:
+      summary: A JPEG thumbnail (fit within size×size, never upscaled); for a video, the frame at `t`
+      operationId: getThumbnail
+      parameters:
+        - { name: size, in: query, schema: { type: integer, minimum: 16, maximum: 1024, default: 256 } }
+        - { name: t, in: query, description: "video moment in seconds (default: the first indexed frame)", schema: { type: number, minimum: 0 } }
+      responses:
+        "200":
+          description: The thumbnail
+          content:
+            image/jpeg:
+              schema: { type: string, format: binary }
+        "400": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "503": { $ref: "#/components/responses/Error" }
+  /healthz:
+    get:
+      summary: Liveness (the process answers)
+      operationId: health
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: { type: object, properties: { status: { type: string, const: ok } } }
+  /readyz:
+    get:
+      summary: Readiness (models loaded and the index open)
+      operationId: ready
+      responses:
+        "200":
+          description: Ready
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  status: { type: string, const: ready }
+                  version: { type: [integer, "null"] }
+                  items: { type: integer }
+                  vectors: { type: integer }
+        "503": { $ref: "#/components/responses/Error" }
+  /metrics:
+    get:
+      summary: Prometheus metrics (requests and latency per route and status, queues, index sizes, drift)
+      operationId: metrics
+      responses:
+        "200":
+          description: Prometheus text exposition format 0.0.4
+          content:
+            text/plain:
+              schema: { type: string }
+  /openapi.yaml:
+    get:
+      summary: This document
+      operationId: openapi
+      responses:
+        "200":
+          description: OpenAPI 3.1
+          content:
+            application/yaml:
+              schema: { type: string }
+  /:
+    get:
+      summary: The search web page (drop or pick an image, or type text)
+      operationId: webPage
+      responses:
+        "200":
+          description: HTML
+          content:
+            text/html:
+              schema: { type: string }
+  /app.js:
+    get:
+      summary: The web page's script
+      operationId: webScript
+      responses:
+        "200":
+          description: JavaScript
+          content:
+            text/javascript:
+              schema: { type: string }
+  /style.css:
+    get:
+      summary: The web page's style sheet
+      operationId: webStyle
+      responses:
+        "200":
+          description: CSS
+          content:
+            text/css:
+              schema: { type: string }
+components:
+  securitySchemes:
+    bearer:
+      type: http
+      scheme: bearer
+  parameters:
+    id:
+      name: id
+      in: path
+      required: true
+      schema: { type: string }
+    q:
+      name: q
+      in: query
+      description: query text (`text` is accepted too); `+` and %XX are decoded; must be UTF-8, at most 4096 bytes
+      schema: { type: string, maxLength: 4096 }
+    qRequired:
+      name: q
+      in: query
+      required: true
+      description: query text (`text` is accepted too); `+` and %XX are decoded; must be UTF-8 with a non-space character, at most 4096 bytes
+      schema: { type: string, minLength: 1, maxLength: 4096, pattern: "\\S" }
+    k:
+      name: k
+      in: query
+      schema: { type: integer, minimum: 1, maximum: 100, default: 10 }
+    filter:
+      name: filter
+      in: query
+      description: "comma-separated conditions, all must hold: kind=image|video, tag=NAME (repeatable), duration=MIN..MAX (seconds), added=FROM..TO (ISO dates)"
+      schema: { type: string }
+  responses:
+    SearchResults:
+      description: Results, best first
+      content:
+        application/json:
+          schema: { $ref: "#/components/schemas/SearchResponse" }
+    Error:
+      description: |
+        An error. Codes: bad_request, undecodable_image, undecodable_media, invalid_text, invalid_parameter,
+        bad_multipart, missing_query (400); unauthorized (401); writes_disabled (403); item_not_found,
+        not_found, media_unavailable (404); method_not_allowed (405); request_timeout (408); id_conflict, duplicate (409);
+        payload_too_large (413); unsupported_media_type (415); internal (500); overloaded, timeout,
+        not_ready, cancelled (503).
+      content:
+        application/json:
+          schema: { $ref: "#/components/schemas/Error" }
+  schemas:
+    Error:
+      type: object
+      required: [error]
+      properties:
+        error:
+          type: object
+          required: [code, message]
+          properties:
+            code: { type: string }
+            message: { type: string }
+    SearchResponse:
+      type: object
+      required: [query, k, tookMilliseconds, results]
+      properties:
+        query: { type: string, enum: [image, text, image+text] }
+        k: { type: integer }
+        tookMilliseconds: { type: number }
+        results:
+          type: array
+          items: { $ref: "#/components/schemas/SearchHit" }
+    SearchHit:
+      description: The fields of `vsearch search --json`, plus thumbnail, tags and duration
+      type: object
+      required: [rank, id, kind, score, path, title, moments, sources, thumbnail, tags]
+      properties:
+        rank: { type: integer, minimum: 1 }
+        id: { type: string }
+        kind: { type: string, enum: [image, video] }
+        score: { type: number, description: "image-only: cosine similarity; otherwise the RRF score" }
+        path: { type: string }
+        title: { type: string }
+        timestamp: { type: [number, "null"], description: "videos found by the image: seconds of the best moment" }
+        moments:
+          type: array
+          items:
+            type: object
+            properties:
+              timestamp: { type: number }
+              score: { type: number }
+        sources:
+          type: object
+          description: 1-based rank in each source that found the item
+          properties:
+            visual: { type: integer }
+            bm25: { type: integer }
+            semantic: { type: integer }
+        thumbnail: { type: string, description: "URL of the thumbnail (videos: at the best moment)" }
+        tags: { type: array, items: { type: string } }
+        duration: { type: [number, "null"] }
+    Item:
+      type: object
+      required: [id, kind, path, title, description, tags, autoTags, addedAt, frames, thumbnail]
+      properties:
+        id: { type: string }
+        kind: { type: string, enum: [image, video] }
+        path: { type: string }
+        title: { type: string }
+        description: { type: string }
+        tags: { type: array, items: { type: string } }
+        autoTags:
+          type: array
+          items:
+            type: object
+            properties:
+              label: { type: string }
+              score: { type: number }
+        width: { type: [integer, "null"] }
+        height: { type: [integer, "null"] }
+        duration: { type: [number, "null"] }
+        addedAt: { type: string, format: date-time }
+        contentHash: { type: [string, "null"] }
+        frames: { type: integer }
+        thumbnail: { type: string }
+"""#
+}

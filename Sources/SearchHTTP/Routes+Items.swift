@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `POST /v1/items`, `GET|DELETE /v1/items/{id}`, `GET /v1/items/{id}/thumbnail`.
+struct ItemRoutes: Sendable {
+    let service: SearchService
+
+    var configuration: ServerConfiguration { service.configuration }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/items") { request, _ in try await self.add(request) }
+        router.get("/v1/items/:id") { _, context in try await self.get(try Self.id(context)) }
+        router.delete("/v1/items/:id") { request, context in try await self.delete(request, id: try Self.id(context)) }
+        router.get("/v1/items/:id/thumbnail") { request, context in try await self.thumbnail(request, id: try Self.id(context)) }
+    }
+
+    static func id(_ context: BasicRequestContext) throws -> String {
+        guard let raw = context.parameters.get("id") else { throw APIError.badRequest("missing item id") }
+        guard let id = QueryString.decode(Substring(raw.replacingOccurrences(of: "+", with: "%2B"))) else { throw APIError.invalidText("id") }
+        return id
+    }
+
+    /// Writes need `Authorization: Bearer <token>`; with no token configured they are refused (403).
+    /// Checked before any of the body is read.
+    func authorize(_ request: Request) throws {
+        guard let token = configuration.apiToken else { throw APIError.writesDisabled }
+        guard token.authorizes(request.headers[.authorization]) else { throw APIError.unauthorized }
+    }
+
+    func add(_ request: Request) async throws -> Response {
+        try authorize(request)
+        let start = ContinuousClock.now
+        let contentType = request.headers[.contentType] ?? ""
+        guard let boundary = MultipartForm.boundary(contentType: contentType) else {
+            throw APIError.unsupportedMediaType("POST /v1/items takes multipart/form-data (a 'file' part plus fields), not '\(contentType.isEmpty ? "(no Content-Type)" : contentType)'")
+        }
+        let limit = configuration.maxUploadBytes
+        let form = try await withDeadline(configuration.requestTimeout, error: .bodyTimeout) {
+            try await SearchRoutes.readForm(request, boundary: boundary, limit: limit)
+        }
+        guard let file = form.first("file", "media", "image", "video") else {
+            throw APIError.badRequest("the form has no 'file' part (the image or video to add)")
+        }
+        func text(_ name: String) throws -> String? {
+            guard let part = form.first(name) else { return nil }
+            guard let value = String(validating: Array(buffer: part.body), as: UTF8.self) else { throw APIError.invalidText(name) }
+            guard value.utf8.count <= 64 << 10 else { throw APIError.invalidParameter(name, "longer than 64 KiB") }
+            return value.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var tags: [String] = []
+        for part in form.all("tags") + form.all("tag") {
+            guard let value = String(validating: Array(buffer: part.body), as: UTF8.self) else { throw APIError.invalidText("tags") }
+            tags += value.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let id = try text("id").flatMap { $0.isEmpty ? nil : $0 }
+        let item = NewItem(media: Array(buffer: file.body), fileName: file.fileName, id: id, title: try text("title") ?? "",
+                           description: try text("description") ?? "", tags: tags)
+        let service = service
+        let remaining = configuration.requestTimeout - (ContinuousClock.now - start)
+        // Adding a long video can take a while: writes get at least the full timeout for the work itself.
+        let dto = try await withDeadline(max(remaining, configuration.requestTimeout), error: .timeout(seconds: configuration.requestTimeout.seconds)) {
+            try await service.add(item)
+        }
+        var response = try JSONResponse.make(dto, status: .created)
+        response.headers[.location] = "/v1/items/" + (dto.id.addingPercentEncoding(withAllowedCharacters: DTOMapping.pathSegmentAllowed) ?? dto.id)
+        return response
+    }
+
+    func get(_ id: String) async throws -> Response {
+        let service = service
+        return try JSONResponse.make(try await withDeadline(configuration.requestTimeout, error: .timeout(seconds: configuration.requestTimeout.seconds)) {
+            try await service.item(id: id)
+        })
+    }
+
+    func delete(_ request: Request, id: String) async throws -> Response {
+        try authorize(request)
+        let service = service
+        try await withDeadline(configuration.requestTimeout, error: .timeout(seconds: configuration.requestTimeout.seconds)) {
+            try await service.remove(id: id)
+        }
+        return Response(status: .noContent)
+    }
+
+    func thumbnail(_ request: Request, id: String) async throws -> Response {
+        let url = QueryString(request.uri.query)
+        var size = 256
+        if let value = url.first("size") {
+            guard let value, let parsed = Int(value) else { throw APIError.invalidParameter("size", "must be a whole number") }
+            size = parsed
+        }
+        var moment: Double?
+        if let value = url.first("t") {
+            guard let value, let parsed = Double(value) else { throw APIError.invalidParameter("t", "must be a number of seconds") }
+            moment = parsed
+        }
+        let service = service
+        let (requestedSize, requestedMoment) = (size, moment)
+        let bytes = try await withDeadline(configuration.requestTimeout, error: .timeout(seconds: configuration.requestTimeout.seconds)) {
+            try await service.thumbnail(id: id, size: requestedSize, moment: requestedMoment)
+        }
+        return JSONResponse.bytes(bytes, contentType: "image/jpeg", cacheControl: "public, max-age=300")
+    }
+}

@@ -1,0 +1,202 @@
+/// The search page served at `/` (with `/app.js` and `/style.css`): plain HTML, CSS and JavaScript, no
+/// build step. Drop or pick an image, or type text; results show as a grid of cards with thumbnail,
+/// title, score, the sources that matched and, for videos, the matched moments.
+enum WebPage {
+    static let html = #"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>VisualSearch</title>
+<link rel="stylesheet" href="/style.css">
+</head>
+<body>
+<header>
+  <h1>VisualSearch</h1>
+  <form id="search-form" autocomplete="off">
+    <label id="drop-zone" for="image-input" tabindex="0">
+      <span id="drop-text">Drop an image here or click to pick one</span>
+      <img id="preview" alt="" hidden>
+      <input id="image-input" name="image" type="file" accept="image/jpeg,image/png">
+    </label>
+    <div class="row">
+      <input id="text-input" name="text" type="search" placeholder="…or describe what you are looking for">
+      <select id="kind-select" name="kind" aria-label="kind">
+        <option value="">images and videos</option>
+        <option value="image">images only</option>
+        <option value="video">videos only</option>
+      </select>
+      <input id="k-input" name="k" type="number" min="1" max="100" value="12" aria-label="results">
+      <button id="search-button" type="submit">Search</button>
+      <button id="clear-button" type="button">Clear</button>
+    </div>
+  </form>
+</header>
+<main>
+  <p id="status" role="status"></p>
+  <section id="results" aria-live="polite"></section>
+</main>
+<script src="/app.js"></script>
+</body>
+</html>
+"""#
+
+    static let style = #"""
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.4 system-ui, sans-serif; background: #f4f5f7; color: #1d2330; }
+header { background: #1d2330; color: #fff; padding: 16px 24px; }
+h1 { margin: 0 0 12px; font-size: 20px; font-weight: 600; }
+#drop-zone { display: flex; align-items: center; gap: 12px; min-height: 72px; padding: 12px; border: 2px dashed #6c7a96;
+  border-radius: 8px; cursor: pointer; color: #c8d0e0; }
+#drop-zone.dragging { border-color: #8fd18f; background: #26324a; }
+#drop-zone input { display: none; }
+#preview { max-height: 64px; max-width: 96px; border-radius: 4px; }
+.row { display: flex; gap: 8px; margin-top: 10px; flex-wrap: wrap; }
+.row input[type=search] { flex: 1 1 240px; padding: 8px; border-radius: 6px; border: 0; }
+.row select, .row input[type=number] { padding: 8px; border-radius: 6px; border: 0; }
+.row input[type=number] { width: 72px; }
+button { padding: 8px 16px; border: 0; border-radius: 6px; background: #4f7cff; color: #fff; cursor: pointer; }
+#clear-button { background: #56607a; }
+main { padding: 16px 24px; }
+#status { color: #56607a; min-height: 1.4em; }
+#status.error { color: #b3261e; }
+#results { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 16px; }
+.card { background: #fff; border-radius: 8px; overflow: hidden; box-shadow: 0 1px 3px rgba(0,0,0,.12); }
+.card img { width: 100%; height: 160px; object-fit: cover; background: #dde1e8; display: block; }
+.card .body { padding: 8px 10px 10px; }
+.card .title { font-weight: 600; overflow-wrap: anywhere; }
+.card .meta { font-size: 12px; color: #56607a; margin-top: 4px; }
+.badge { display: inline-block; font-size: 11px; padding: 1px 6px; border-radius: 10px; background: #e6ebf7; margin: 2px 4px 0 0; }
+.badge.video { background: #fde7c8; }
+.moments { margin-top: 4px; font-size: 12px; }
+.moments a { margin-right: 6px; }
+"""#
+
+    static let script = #"""
+"use strict";
+const form = document.getElementById("search-form");
+const fileInput = document.getElementById("image-input");
+const dropZone = document.getElementById("drop-zone");
+const dropText = document.getElementById("drop-text");
+const preview = document.getElementById("preview");
+const textInput = document.getElementById("text-input");
+const kindSelect = document.getElementById("kind-select");
+const kInput = document.getElementById("k-input");
+const statusLine = document.getElementById("status");
+const results = document.getElementById("results");
+let chosenFile = null;
+
+function setStatus(text, isError) {
+  statusLine.textContent = text;
+  statusLine.classList.toggle("error", !!isError);
+}
+
+function choose(file) {
+  chosenFile = file || null;
+  if (chosenFile) {
+    preview.src = URL.createObjectURL(chosenFile);
+    preview.hidden = false;
+    dropText.textContent = chosenFile.name;
+    search();
+  } else {
+    preview.hidden = true;
+    preview.removeAttribute("src");
+    dropText.textContent = "Drop an image here or click to pick one";
+  }
+}
+
+fileInput.addEventListener("change", () => choose(fileInput.files[0]));
+dropZone.addEventListener("dragover", (e) => { e.preventDefault(); dropZone.classList.add("dragging"); });
+dropZone.addEventListener("dragleave", () => dropZone.classList.remove("dragging"));
+dropZone.addEventListener("drop", (e) => {
+  e.preventDefault();
+  dropZone.classList.remove("dragging");
+  if (e.dataTransfer.files.length) choose(e.dataTransfer.files[0]);
+});
+document.getElementById("clear-button").addEventListener("click", () => {
+  fileInput.value = "";
+  textInput.value = "";
+  choose(null);
+  results.replaceChildren();
+  setStatus("");
+});
+form.addEventListener("submit", (e) => { e.preventDefault(); search(); });
+
+function formatTime(seconds) {
+  const m = Math.floor(seconds / 60), s = seconds - m * 60;
+  return m + ":" + s.toFixed(1).padStart(4, "0");
+}
+
+async function search() {
+  const text = textInput.value.trim();
+  if (!chosenFile && !text) { setStatus("Pick an image or type some text.", true); return; }
+  const k = kInput.value || "12";
+  const filter = kindSelect.value ? "kind=" + kindSelect.value : "";
+  let response;
+  setStatus("Searching…");
+  try {
+    if (chosenFile) {
+      const body = new FormData();
+      body.append("image", chosenFile, chosenFile.name);
+      if (text) body.append("text", text);
+      body.append("k", k);
+      if (filter) body.append("filter", filter);
+      response = await fetch("/v1/search", { method: "POST", body });
+    } else {
+      const params = new URLSearchParams({ q: text, k });
+      if (filter) params.set("filter", filter);
+      response = await fetch("/v1/search?" + params.toString());
+    }
+    const answer = await response.json();
+    if (!response.ok) { setStatus((answer.error && answer.error.message) || response.statusText, true); return; }
+    render(answer);
+  } catch (error) {
+    setStatus("Search failed: " + error, true);
+  }
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function render(answer) {
+  results.replaceChildren();
+  setStatus(answer.results.length + " results (" + answer.query + " query, " + answer.tookMilliseconds.toFixed(0) + " ms)");
+  for (const hit of answer.results) {
+    const card = element("article", "card");
+    card.dataset.id = hit.id;
+    const img = element("img");
+    img.loading = "lazy";
+    img.alt = hit.title;
+    img.src = hit.thumbnail + (hit.thumbnail.includes("?") ? "&" : "?") + "size=320";
+    card.append(img);
+    const body = element("div", "body");
+    body.append(element("div", "title", hit.title || hit.id));
+    const meta = element("div", "meta");
+    meta.append(element("span", "badge " + hit.kind, hit.kind));
+    meta.append(element("span", "score", "score " + hit.score.toFixed(4)));
+    body.append(meta);
+    const sources = element("div", "meta sources");
+    for (const [source, rank] of Object.entries(hit.sources)) sources.append(element("span", "badge", source + " #" + rank));
+    body.append(sources);
+    if (hit.kind === "video" && hit.moments.length) {
+      const moments = element("div", "moments", "moments: ");
+      for (const moment of hit.moments) {
+        const link = element("a", "moment", formatTime(moment.timestamp));
+        link.href = "/v1/items/" + encodeURIComponent(hit.id) + "/thumbnail?size=640&t=" + moment.timestamp.toFixed(3);
+        link.title = "score " + moment.score.toFixed(3);
+        link.target = "_blank";
+        moments.append(link);
+      }
+      body.append(moments);
+    }
+    card.append(body);
+    results.append(card);
+  }
+}
+"""#
+}

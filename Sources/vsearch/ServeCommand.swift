@@ -1,0 +1,99 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import Logging
+import SearchEngine
+import SearchHTTP
+import Tensor
+
+/// `vsearch serve --index DIR [--host 127.0.0.1] [--port 8080]`: the HTTP API and web page (SearchHTTP)
+/// until SIGTERM/SIGINT, which stops gracefully (requests in flight finish).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP search API and web page over an index directory.",
+        discussion: """
+            Reads are open. Writes (POST /v1/items, DELETE /v1/items/{id}) need 'Authorization: Bearer TOKEN' with the
+            token from $VSEARCH_API_TOKEN or --token-file; without a token every write is refused (403).
+            Routes: GET / (web page), GET|POST /v1/search, POST /v1/items, GET|DELETE /v1/items/{id},
+            GET /v1/items/{id}/thumbnail, /healthz, /readyz, /metrics, /openapi.yaml.
+            """)
+
+    @Option(help: "Index directory (built by vsearch build).")
+    var index: String
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port, printed at start).")
+    var port: Int = 8080
+
+    @Option(help: "File holding the API token for writes (default: $VSEARCH_API_TOKEN).")
+    var tokenFile: String?
+
+    @Option(help: "Largest request body in MiB (uploads, query images).")
+    var maxUploadMb: Int = 32
+
+    @Option(help: "Request timeout in seconds.")
+    var timeout: Double = 30
+
+    @Option(help: "Image embeddings running at once (each on one core).")
+    var embeddingConcurrency: Int = 2
+
+    @Option(help: "Image requests allowed to wait; beyond that 503.")
+    var embeddingQueue: Int = 32
+
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw TextCommandSupport.usage("serve", "--port must be 0…65535") }
+        guard (1...4096).contains(maxUploadMb) else { throw TextCommandSupport.usage("serve", "--max-upload-mb must be 1…4096") }
+        guard timeout > 0, timeout <= 3600 else { throw TextCommandSupport.usage("serve", "--timeout must be 0…3600 seconds") }
+        guard (1...64).contains(embeddingConcurrency), (0...10_000).contains(embeddingQueue) else {
+            throw TextCommandSupport.usage("serve", "--embedding-concurrency must be 1…64 and --embedding-queue 0…10000")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw TextCommandSupport.usage("serve", "unknown --log-level '\(logLevel)'") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "vsearch.serve")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let token: APIToken?
+        do {
+            token = try tokenFile.map(APIToken.load(file:)) ?? ProcessInfo.processInfo.environment[APIToken.environmentVariable].flatMap(APIToken.init)
+        } catch {
+            TextCommandSupport.error("serve", "\(error)")
+            throw ExitCode(1)
+        }
+        // One BLAS thread per call, as `vsearch search` defaults to: the server runs queries side by side on
+        // bounded pools (one core each); multi-threaded BLAS would oversubscribe the cores, and MiniLM's
+        // pre-packed small-batch kernels (the query-embedding fast path) are used only at one thread.
+        BLAS.threadCount = 1
+        let textEncoder = try TextCommandSupport.loadTextEncoder("serve", model: nil)
+        let imageEncoder: ImageEncoder
+        do { imageEncoder = try ImageEncoder(threads: 1) } catch {
+            TextCommandSupport.error("serve", "\(error)")
+            throw ExitCode(1)
+        }
+        let configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
+                                                requestTimeout: .milliseconds(Int64(timeout * 1000)),
+                                                embeddingConcurrency: embeddingConcurrency, embeddingQueueLimit: embeddingQueue,
+                                                apiToken: token)
+        let service = SearchService(index: IndexDirectory(path: index), imageEncoder: imageEncoder, textEncoder: textEncoder,
+                                    configuration: configuration, logger: logger)
+        service.openIndex()
+        if let reason = service.notReadyReason { logger.warning("serving without an index for now: \(reason)") }
+        if token == nil { logger.notice("no API token (\(APIToken.environmentVariable) or --token-file): writes are refused") }
+        let app = SearchApplication.make(service: service, logger: logger) { [host, port] bound in
+            // Unbuffered: scripts wait for this line to learn the port (with --port 0).
+            FileHandle.standardOutput.write(Data("vsearch serve: listening on http://\(host):\(bound ?? port)\n".utf8))
+        }
+        do {
+            try await app.runService()
+        } catch {
+            TextCommandSupport.error("serve", "\(error)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Dispatch
+import Foundation
+import Hummingbird
+import Logging
+@testable import SearchHTTP
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// The real server on loopback, driven over raw sockets: the upload limit holds for a chunked body with
+/// no declared length (refused while it streams), and a graceful shutdown lets a request in flight finish.
+@Suite struct ServerLifecycleTests {
+    /// Starts the app in a ServiceGroup on a free port; returns the group, its run task and the port.
+    private func start(_ service: SearchService) async throws -> (ServiceGroup, Task<Void, any Error>, Int) {
+        let port = Mutex<Int?>(nil)
+        var logger = Logger(label: "vsearch.http.test")
+        logger.logLevel = .warning
+        let app = SearchApplication.make(service: service, logger: logger) { bound in port.withLock { $0 = bound } }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let run = Task { try await group.run() }
+        try await waitUntil { port.withLock { $0 } != nil }
+        return (group, run, try #require(port.withLock { $0 }))
+    }
+
+    @Test func chunkedUploadOverTheLimitIsRefusedWhileStreaming() async throws {
+        let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get()) { $0.maxUploadBytes = 256 << 10 }
+        let (group, run, port) = try await start(service)
+        // 4 MiB in 64 KiB chunks, no Content-Length: the server answers 413 after ~256 KiB.
+        let chunks = (0..<64).map { _ in RawHTTP.chunk([UInt8](repeating: 0xAB, count: 64 << 10)) } + [Array("0\r\n\r\n".utf8)]
+        let reply = try await RawHTTP.exchange(port: port, head: "POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n",
+                                               chunks: chunks)
+        #expect(reply.status == 413)
+        #expect(reply.text.contains("payload_too_large"))
+        let ok = try await RawHTTP.exchange(port: port, head: "GET /v1/search?q=apple HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(ok.status == 200)
+        await group.triggerGracefulShutdown()
+        try await run.value
+    }
+
+    /// A client that sends its body too slowly gets 408 once the request deadline has passed (checked at
+    /// each chunk). One that stops sending altogether is cut off by the idle timeout: a 408 or a closed
+    /// connection, depending on which the server gets to first, but never a hang. The server goes on
+    /// answering others.
+    @Test func slowAndStalledBodiesAreCutOff() async throws {
+        let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get()) { $0.requestTimeout = .milliseconds(300) }
+        let (group, run, port) = try await start(service)
+        let head = "POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
+        let slow = try await RawHTTP.exchange(port: port, head: head, chunks: [[0xFF, 0xD8], [0xFF, 0xE0], [0, 0x10]], pause: 0.4)
+        #expect(slow.status == 408, "slow body: \(slow.text)")
+        #expect(slow.text.contains("request_timeout"))
+        do {
+            let stalled = try await RawHTTP.exchange(port: port, head: head, chunks: [[0xFF, 0xD8, 0xFF]])  // then silence
+            #expect(stalled.status == 408, "stalled body: \(stalled.text)")
+        } catch let failure as RawHTTP.Failure {
+            #expect(!failure.timedOut, "stalled body: \(failure)")  // closed without a reply is fine
+        }
+        #expect(try await RawHTTP.exchange(port: port, head: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 200)
+        await group.triggerGracefulShutdown()
+        try await run.value
+    }
+
+    @Test func gracefulShutdownFinishesRequestsInFlight() async throws {
+        let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get()) { $0.embeddingConcurrency = 1 }
+        let (group, run, port) = try await start(service)
+        // Hold the one embedding slot so the image search below is in flight (queued) during shutdown.
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await service.imageWork.run { gate.wait() } }
+        try await waitUntil { service.imageWork.inFlight == 1 }
+        let jpeg = try HTTPFixtures.sampleBytes("apple.jpg")
+        let inFlight = Task {
+            try await RawHTTP.exchange(port: port, head: "POST /v1/search?k=1 HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(jpeg.count)\r\nConnection: close\r\n\r\n",
+                                       chunks: [jpeg])
+        }
+        try await waitUntil { service.imageWork.queued == 1 }
+        await group.triggerGracefulShutdown()
+        gate.signal()
+        try await blocker.value
+        let reply = try await inFlight.value
+        #expect(reply.status == 200)
+        #expect(reply.text.contains("apple.jpg"))
+        try await run.value  // the group ends once the request has finished
+    }
+}

@@ -1,0 +1,125 @@
+import Dispatch
+import Foundation
+import Hummingbird
+@testable import SearchHTTP
+import SearchTesting
+import Testing
+
+@Suite struct APITokenTests {
+    @Test func comparesWholeTokens() throws {
+        let token = try #require(APIToken("  abc123  "))
+        #expect(token.authorizes("Bearer abc123"))
+        #expect(token.authorizes("bearer abc123"))
+        for bad in [nil, "", "Bearer", "Bearer ", "Bearer abc12", "Bearer abc1234", "Bearer ABC123", "Basic abc123", "abc123", "Bearer \u{0}bc123"] {
+            #expect(!token.authorizes(bad), "\(bad ?? "nil")")
+        }
+        #expect(APIToken("   ") == nil)
+        #expect(!"\(token)".contains("abc"))
+    }
+
+    @Test func loadsFromAFile() throws {
+        let scratch = try TemporaryDirectory("vs-token")
+        defer { scratch.remove() }
+        try Data("tok-en\n".utf8).write(to: URL(fileURLWithPath: scratch.file("t")))
+        #expect(try APIToken.load(file: scratch.file("t")).authorizes("Bearer tok-en"))
+        try Data("\n".utf8).write(to: URL(fileURLWithPath: scratch.file("empty")))
+        #expect(throws: ServeSetupError.self) { try APIToken.load(file: scratch.file("empty")) }
+        #expect(throws: ServeSetupError.self) { try APIToken.load(file: scratch.file("missing")) }
+    }
+}
+
+@Suite struct ParsingTests {
+    @Test func queryStrings() {
+        let q = QueryString("q=red+car&k=5&x=%E2%9C%93&bad=%FF&cut=%4&empty=&flag")
+        #expect(q.first("q") == .some("red car"))
+        #expect(q.first("k") == .some("5"))
+        #expect(q.first("x") == .some("✓"))
+        #expect(q.first("bad") == .some(nil))
+        #expect(q.first("cut") == .some(nil))
+        #expect(q.first("empty") == .some(""))
+        #expect(q.first("flag") == .some(""))
+        #expect(q.first("missing") == .none)
+    }
+
+    @Test func multipartBoundaryAndDisposition() {
+        #expect(MultipartForm.boundary(contentType: "multipart/form-data; boundary=abc") == "abc")
+        #expect(MultipartForm.boundary(contentType: #"Multipart/Form-Data; charset=utf-8; boundary="a b""#) == "a b")
+        #expect(MultipartForm.boundary(contentType: "multipart/mixed; boundary=abc") == nil)
+        #expect(MultipartForm.boundary(contentType: "multipart/form-data") == nil)
+        let p = MultipartForm.Builder.parameters(#"form-data; name="image"; filename="my \"cat\".jpg""#)
+        #expect(p == ["name": "image", "filename": #"my "cat".jpg"#])
+        #expect(MultipartForm.Builder.parameters("form-data; name=k") == ["name": "k"])
+    }
+
+    @Test func multipartFedByteByByte() throws {
+        var body = MultipartBody()
+        body.field("text", "hello")
+        body.file("image", fileName: "x.bin", type: "application/octet-stream", [0, 13, 10, 45, 45, 255])
+        let builder = MultipartForm.Builder(boundary: body.boundary)
+        for byte in body.body.readableBytesView { try builder.feed(ByteBuffer(bytes: [byte])) }
+        let form = try builder.finish()
+        #expect(form.parts.map(\.name) == ["text", "image"])
+        #expect(Array(form.first("image")!.body.readableBytesView) == [0, 13, 10, 45, 45, 255])
+        #expect(form.first("image")?.fileName == "x.bin")
+    }
+
+    @Test func driftReports() {
+        #expect(DriftReport.parse(Data(#"{"version":2,"metrics":{}}"#.utf8)) == nil)
+        #expect(DriftReport.parse(Data("[]".utf8)) == nil)
+        let report = DriftReport.parse(Data(#"{"version":1,"computedAt":5,"metrics":{"a.b":1,"c":"x"},"retrain":false}"#.utf8))
+        #expect(report?.metrics.map(\.0) == ["a_b"])
+        #expect(report?.retrain == false)
+    }
+
+    @Test func mediaExtensionsComeFromContent() {
+        #expect(MediaStore.fileExtension(for: [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0, count: 16)) == "jpg")
+        #expect(MediaStore.fileExtension(for: [0, 0, 0, 0x20] + Array("ftypisom".utf8)) == "mp4")
+        #expect(MediaStore.fileExtension(for: Array("hello".utf8)) == "bin")
+        let store = MediaStore(directory: "/data/index/media")
+        #expect(store.contains("/data/index/media/abc.jpg"))
+        #expect(!store.contains("/data/index/media/../CURRENT"))
+        #expect(!store.contains("/data/index/media/sub/abc.jpg"))
+        #expect(!store.contains("/etc/passwd"))
+    }
+}
+
+@Suite struct ConcurrencyLimiterTests {
+    @Test func boundsRunningAndQueuedWork() async throws {
+        let limiter = ConcurrencyLimiter(name: "t", limit: 2, queueLimit: 1)
+        let gate = DispatchSemaphore(value: 0)
+        let running = (0..<2).map { _ in Task { try await limiter.run { gate.wait(); return 1 } } }
+        try await waitUntil { limiter.inFlight == 2 }
+        let queued = Task { try await limiter.run { 2 } }
+        try await waitUntil { limiter.queued == 1 }
+        await #expect(throws: ConcurrencyLimiter.Overloaded.self) { try await limiter.run { 3 } }
+        gate.signal(); gate.signal()
+        #expect(try await running[0].value + running[1].value == 2)
+        #expect(try await queued.value == 2)
+        #expect(limiter.inFlight == 0 && limiter.queued == 0)
+    }
+
+    @Test func cancelledWaitersLeaveTheQueue() async throws {
+        let limiter = ConcurrencyLimiter(name: "t", limit: 1, queueLimit: 4)
+        let gate = DispatchSemaphore(value: 0)
+        let holder = Task { try await limiter.run { gate.wait() } }
+        try await waitUntil { limiter.inFlight == 1 }
+        let waiter = Task { try await limiter.run { 1 } }
+        try await waitUntil { limiter.queued == 1 }
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        #expect(limiter.queued == 0)
+        gate.signal()
+        try await holder.value
+        #expect(limiter.inFlight == 0)
+    }
+}
+
+/// Polls `condition` without blocking a cooperative thread (the jobs under test need those threads to
+/// start); fails after 10 s.
+func waitUntil(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    for _ in 0..<5000 {
+        if condition() { return }
+        try await Task.sleep(for: .milliseconds(2))
+    }
+    Issue.record("condition not reached in 10 s", sourceLocation: sourceLocation)
+}
