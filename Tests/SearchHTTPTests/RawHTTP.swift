@@ -30,7 +30,7 @@ enum RawHTTP {
         var timedOut = false
     }
 
-    /// `pause`: seconds to wait before each chunk (a slow client).
+    /// `pause`: seconds to wait before each chunk (a slow client); sending stops early once the server replies.
     private static func blockingExchange(port: Int, head: String, chunks: [[UInt8]], pause: Double) throws -> Reply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
@@ -54,10 +54,16 @@ enum RawHTTP {
             }
             return true
         }
+        /// Waits up to `seconds` for the server to have something to read (an early reply, or a close).
+        func serverSpoke(within seconds: Double) -> Bool {
+            var probe = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            return poll(&probe, 1, Int32(seconds * 1000)) > 0
+        }
         _ = send(Array(head.utf8))
+        // Like a real client, stop sending once the server has answered: writing on after an early reply
+        // and close makes the kernel reset the connection, which can discard the reply before it is read.
         for chunk in chunks {
-            if pause > 0 { usleep(UInt32(pause * 1_000_000)) }
-            if !send(chunk) { break }
+            if serverSpoke(within: pause) || !send(chunk) { break }
         }
         var reply: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
