@@ -49,10 +49,13 @@ let package = Package(
 
         // MARK: C shims (libpng / libjpeg report errors with longjmp, which Swift cannot unwind)
         .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
+        // AVX-512 variants of the hot convolution kernels (per-function `target` attributes) and the CPU
+        // check that gates them; Tensor picks them at run time, so the build runs on AVX2-only CPUs too.
+        .target(name: "CConvKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Libraries
         .target(name: "Imaging", dependencies: ["CCodecShims"], swiftSettings: optimisedInDebug),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: simdKernels),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CConvKernels"], swiftSettings: simdKernels),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
         .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex", "VideoFrames",
@@ -74,7 +77,7 @@ let package = Package(
 
         // MARK: Benchmarks (drivers run by scripts/bench-*, beside their anchors; not products)
         .executableTarget(name: "imaging-bench", dependencies: ["Imaging"], path: "Benchmarks/ImagingBench"),
-        .executableTarget(name: "EmbeddingBenchmark", dependencies: ["Embedding", "Imaging"], path: "Benchmarks/EmbeddingBenchmark"),
+        .executableTarget(name: "EmbeddingBenchmark", dependencies: ["Embedding", "Imaging", "Tensor"], path: "Benchmarks/EmbeddingBenchmark"),
         .executableTarget(name: "VideoBenchmark", dependencies: ["VideoFrames", "Embedding", "Imaging"], path: "Benchmarks/VideoBenchmark"),
         .executableTarget(name: "TextBenchmark", dependencies: ["Embedding", "Catalog", "SearchEngine", "Tensor"],
                           path: "Benchmarks/TextBenchmark"),
@@ -82,7 +85,7 @@ let package = Package(
         // MARK: Tests (one target per library, Swift Testing)
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "Tensor", "SearchTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting", "VideoFrames", "Imaging", "vsearch"]),
