@@ -21,8 +21,8 @@ public final class ImageEncoder: Sendable {
     /// Threads a call may use.
     public let threadCount: Int
     /// The instruction set of the convolution kernels (default ``KernelISA/preferred``: AVX-512 where
-    /// the CPU has it). Both sets compute the same float32 network; sums are ordered differently, so
-    /// outputs agree to rounding, not bit for bit.
+    /// the CPU has it). `avx2` and `avx512` compute the same float32 network (sums ordered differently,
+    /// so outputs agree to rounding, not bit for bit); `avx512bf16` is the opt-in reduced-precision path.
     public let kernels: KernelISA
     /// The 1000 class display names in index order.
     public let classNames: [String]
@@ -43,7 +43,8 @@ public final class ImageEncoder: Sendable {
             throw WeightFileError(path: weightsPath, reason: .unexpectedContent(
                 "metadata format is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"), expected 'efficientnet-lite0'"))
         }
-        weights = try EncoderWeights(file: file)
+        let weights = try EncoderWeights(file: file)
+        self.weights = kernels == .avx512bf16 ? weights.withBFloat16Panels() : weights
         classNames = try Self.readClassNames(classNamesPath)
         threadCount = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         self.kernels = kernels

@@ -43,7 +43,7 @@ public enum DepthwiseConvolution {
                               taps: taps, bias: bias, channels: channels, range: range, relu6: relu6, out: outRow + ox * channels)
                     }
                     for ox in 0..<interiorStart { edge(ox) }
-                    if isa == .avx512 {
+                    if isa.usesAVX512 {
                         vs_depthwise_row_avx512(input.base + iy0 * input.width * channels, input.width * channels, channels,
                                                 range.lowerBound, range.upperBound, taps, bias, ky.lowerBound, ky.upperBound,
                                                 relu6 ? 1 : 0, outRow, interiorStart, interiorEnd, padX.before, k, stride)

@@ -19,12 +19,29 @@ public enum KernelISA: String, Sendable, CaseIterable, CustomStringConvertible {
     case avx2
     /// 16-lane AVX-512 F kernels, where the CPU has them.
     case avx512
+    /// **Reduced precision, opt-in only** (never ``preferred`` unless named in `VSEARCH_CONV_KERNELS`):
+    /// the AVX-512 kernels, but 1×1 convolutions whose weights carry bf16 panels
+    /// (``PointwiseWeights/withBFloat16Panels()``) multiply bfloat16-rounded activations and weights with
+    /// `vdpbf16ps` (float32 sums): twice the multiply-adds per instruction. Outputs differ from float32
+    /// (EfficientNet-Lite0 embeddings: cosine ≈ 0.999 to the reference; see BENCHMARKS.md).
+    case avx512bf16
 
     /// True when this CPU and OS can run the AVX-512 kernels.
     public static let isAVX512Supported: Bool = vs_cpu_has_avx512() != 0
+    /// True when the CPU also has AVX512_BF16.
+    public static let isAVX512BF16Supported: Bool = vs_cpu_has_avx512_bf16() != 0
 
     /// Whether `self` can run here.
-    public var isSupported: Bool { self == .avx2 || Self.isAVX512Supported }
+    public var isSupported: Bool {
+        switch self {
+        case .avx2: true
+        case .avx512: Self.isAVX512Supported
+        case .avx512bf16: Self.isAVX512BF16Supported
+        }
+    }
+
+    /// True for the sets that run the AVX-512 kernels (`avx512`, `avx512bf16`).
+    var usesAVX512: Bool { self != .avx2 }
 
     /// The set used by default (see the type's documentation).
     public static let preferred: KernelISA = {

@@ -11,7 +11,8 @@ import CConvKernels
 /// the residual are applied in registers before the single store. The register tile is 6 pixels ×
 /// 16 channels (12 AVX accumulators, FMA-bound). Rows are independent, so callers split `pixels`
 /// across threads. With `isa: .avx512` the same packed weights go to the AVX-512 kernel
-/// (`vs_pointwise_avx512`: tiles of up to 12 pixels × 16 channels in ZMM registers).
+/// (`vs_pointwise_avx512`: tiles of up to 12 pixels × 16 channels in ZMM registers); with
+/// `.avx512bf16` and weights that carry bf16 panels, to the bfloat16 dot-product kernel.
 public enum PointwiseConvolution {
     /// Number of 16-channel column panels of `weights` (the last may be 8 wide); callers may split
     /// these across threads instead of pixels when there are few pixels and many weights.
@@ -35,9 +36,17 @@ public enum PointwiseConvolution {
         precondition(isa.isSupported, "\(isa) kernels are not supported on this CPU")
         weights.panels.withUnsafeBufferPointer { packed in
             weights.paddedBias.withUnsafeBufferPointer { bias in
-                if isa == .avx512 {
+                if isa.usesAVX512 {
                     let panels = panels ?? 0..<Self.panelCount(weights)
                     precondition(panels.lowerBound >= 0 && panels.upperBound <= Self.panelCount(weights))
+                    if isa == .avx512bf16, let bf16 = weights.bf16Panels {
+                        bf16.withUnsafeBufferPointer { bf16 in
+                            vs_pointwise_bf16(input.base, cin, cout, bf16.baseAddress!, bias.baseAddress!, output.base,
+                                              residual.map { UnsafePointer($0.base) }, relu6 ? 1 : 0,
+                                              pixels.lowerBound, pixels.upperBound, panels.lowerBound, panels.upperBound)
+                        }
+                        return
+                    }
                     vs_pointwise_avx512(input.base, cin, cout, packed.baseAddress!, bias.baseAddress!, output.base,
                                         residual.map { UnsafePointer($0.base) }, relu6 ? 1 : 0,
                                         pixels.lowerBound, pixels.upperBound, panels.lowerBound, panels.upperBound)
