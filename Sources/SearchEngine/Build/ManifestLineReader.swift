@@ -19,6 +19,9 @@ struct ManifestLineReader {
     private var position = 0
     private var number = 0
     private var atEnd = false
+    /// The most bytes this reader ever held at once (its read buffer plus the line being assembled):
+    /// bounded by 64 KiB + ``maximumLineBytes`` whatever the file's size.
+    private(set) var peakHeldBytes = 0
 
     init(path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -50,10 +53,12 @@ struct ManifestLineReader {
             let rest = buffer[position...]
             if let newline = rest.firstIndex(of: UInt8(ascii: "\n")) {
                 if !tooLong { line += buffer[position..<newline] }
+                peakHeldBytes = max(peakHeldBytes, buffer.count + line.count)
                 position = newline + 1
                 return finish(line, tooLong: tooLong || line.count > Self.maximumLineBytes)
             }
             if !tooLong { line += rest }
+            peakHeldBytes = max(peakHeldBytes, buffer.count + line.count)
             position = buffer.count
             if line.count > Self.maximumLineBytes {
                 tooLong = true
