@@ -58,11 +58,14 @@ let package = Package(
 
         // MARK: C shims (libpng / libjpeg report errors with longjmp, which Swift cannot unwind)
         .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
+        // AVX-512 variants of the hot convolution kernels (per-function `target` attributes) and the CPU
+        // check that gates them; Tensor picks them at run time, so the build runs on AVX2-only CPUs too.
+        .target(name: "CConvKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Libraries
         .target(name: "DurableFiles"),
         .target(name: "Imaging", dependencies: ["CCodecShims", "DurableFiles"], swiftSettings: optimisedInDebug),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CTransformerKernels"], swiftSettings: simdKernels),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CTransformerKernels", "CConvKernels"], swiftSettings: simdKernels),
         // fp16-weight dense layers for MiniLM: AVX2 and AVX-512 variants chosen at run time (cpuid).
         .target(name: "CTransformerKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging", "DurableFiles"], swiftSettings: optimisedInDebug),
@@ -99,7 +102,7 @@ let package = Package(
 
         // MARK: Benchmarks (drivers run by scripts/bench-*, beside their anchors; not products)
         .executableTarget(name: "imaging-bench", dependencies: ["Imaging"], path: "Benchmarks/ImagingBench"),
-        .executableTarget(name: "EmbeddingBenchmark", dependencies: ["Embedding", "Imaging"], path: "Benchmarks/EmbeddingBenchmark"),
+        .executableTarget(name: "EmbeddingBenchmark", dependencies: ["Embedding", "Imaging", "Tensor"], path: "Benchmarks/EmbeddingBenchmark"),
         .executableTarget(name: "VideoBenchmark", dependencies: ["VideoFrames", "Embedding", "Imaging"], path: "Benchmarks/VideoBenchmark"),
         .executableTarget(name: "TextBenchmark", dependencies: ["Embedding", "Catalog", "SearchEngine", "Tensor"],
                           path: "Benchmarks/TextBenchmark"),

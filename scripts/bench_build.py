@@ -140,6 +140,8 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build/release/vsearch"))
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--threads", default="2")
+    ap.add_argument("--kernels", default="",
+                    help="comma-separated conv kernel sets for our side (avx2,avx512: VSEARCH_CONV_KERNELS), each in this run; default: preferred")
     ap.add_argument("--wait", type=float, default=float(os.environ.get("ANCHOR_WAIT_QUIET", "60")))
     ap.add_argument("--anchor-child", action="store_true")
     ap.add_argument("--input")
@@ -153,12 +155,16 @@ def main():
     jpegs = make_jpegs(args.n)
     print(f"machine: {os.cpu_count()} cpus, loadavg {open('/proc/loadavg').read().split()[0]}; {args.n} JPEGs in {jpegs}")
     for th in [int(t) for t in args.threads.split(",")]:
-        idx = os.path.join(WORK, f"index-{th}")
-        subprocess.run(["rm", "-rf", idx], check=True)
-        be.wait_quiet(args.wait)
-        out, ours_s, ours_rss, bg_ours = run_child([args.binary, "build", "--input", jpegs, "--index", idx,
-                                                    "--threads", str(th), "--quiet", "--json"])
-        summary = dict(re.findall(r'"(items|vectors|indexBytes)":(\d+)', out))
+        ours_runs = []
+        for kernels in [k for k in args.kernels.split(",") if k] or [None]:
+            idx = os.path.join(WORK, f"index-{th}")
+            subprocess.run(["rm", "-rf", idx], check=True)
+            be.wait_quiet(args.wait)
+            env_ours = dict(os.environ, **({"VSEARCH_CONV_KERNELS": kernels} if kernels else {}))
+            out, ours_s, ours_rss, bg_ours = run_child([args.binary, "build", "--input", jpegs, "--index", idx,
+                                                        "--threads", str(th), "--quiet", "--json"], env_ours)
+            ours_runs.append((kernels or "preferred", dict(re.findall(r'"(items|vectors|indexBytes)":(\d+)', out)),
+                              ours_s, ours_rss, bg_ours))
         be.wait_quiet(args.wait)
         faiss_out = os.path.join(WORK, f"anchor-{th}.faiss")
         env = dict(os.environ, OMP_NUM_THREADS=str(th))
@@ -166,13 +172,15 @@ def main():
             [sys.executable, __file__, "--anchor-child", "--threads", str(th), "--input", jpegs, "--output", faiss_out,
              "--onnx", onnx_path], env)
         items2 = int(re.search(r"items=(\d+)", out2).group(1))
-        ours_rate, theirs_rate = int(summary["items"]) / ours_s, items2 / theirs_s
-        print(f"threads={th}  (bg during ours {bg_ours:.2f} cores, during anchor {bg_theirs:.2f}; loadavg now "
-              f"{open('/proc/loadavg').read().split()[0]})")
-        print(f"  files to published index  ours {ours_rate:7.1f} items/s ({int(summary['items'])} items, {ours_s:.1f} s, "
-              f"peak RSS {ours_rss:.0f} MB, index {int(summary['indexBytes']) / 1e6:.1f} MB)")
+        theirs_rate = items2 / theirs_s
+        print(f"threads={th}  (bg during anchor {bg_theirs:.2f} cores; loadavg now {open('/proc/loadavg').read().split()[0]})")
         print(f"  Pillow+ORT+FAISS anchor    {theirs_rate:7.1f} items/s ({items2} items, {theirs_s:.1f} s, peak RSS {theirs_rss:.0f} MB)")
-        print(f"  ratio {ours_rate / theirs_rate:.2f}x (>= 1: ours faster), whole processes including model loading")
+        for kernels, summary, ours_s, ours_rss, bg_ours in ours_runs:
+            ours_rate = int(summary["items"]) / ours_s
+            print(f"  ours, {kernels:9s} kernels {ours_rate:7.1f} items/s ({int(summary['items'])} items, {ours_s:.1f} s, "
+                  f"peak RSS {ours_rss:.0f} MB, index {int(summary['indexBytes']) / 1e6:.1f} MB, bg {bg_ours:.2f} cores)"
+                  f"  ratio {ours_rate / theirs_rate:.2f}x")
+        print("  (ratio >= 1: ours faster; whole processes including model loading)")
 
 
 if __name__ == "__main__":

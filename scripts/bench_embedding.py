@@ -155,6 +155,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary")
     ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--kernels", default="",
+                    help="comma-separated kernel sets for our side (avx2,avx512), each run in the same session; default: the preferred one")
     ap.add_argument("--reps32", type=int, default=5)
     ap.add_argument("--reps1", type=int, default=50)
     ap.add_argument("--wait", type=float, default=float(os.environ.get("ANCHOR_WAIT_QUIET", "60")))
@@ -167,18 +169,25 @@ def main():
     onnx_path = ensure_onnx()
     print(f"machine: {os.cpu_count()} cpus, loadavg {open('/proc/loadavg').read().split()[0]}")
     rows = []
+    kernel_sets = [k for k in args.kernels.split(",") if k] or [None]
     for th in [int(t) for t in args.threads.split(",")]:
-        quiet = wait_quiet(args.wait)
-        ours, bg_ours = run_measured([args.binary, "--threads", str(th), "--reps32", str(args.reps32),
-                                      "--reps1", str(args.reps1), "--jpeg-dir", JPEG_DIR])
+        ours_runs = []
+        for kernels in kernel_sets:
+            quiet = wait_quiet(args.wait)
+            extra = ["--kernels", kernels] if kernels else []
+            ours, bg_ours = run_measured([args.binary, "--threads", str(th), "--reps32", str(args.reps32),
+                                          "--reps1", str(args.reps1), "--jpeg-dir", JPEG_DIR] + extra)
+            ours_runs.append((kernels or "preferred", ours, bg_ours, quiet))
         wait_quiet(args.wait)
         env = dict(os.environ, OMP_NUM_THREADS=str(th))
         theirs, bg_ort = run_measured([sys.executable, __file__, "--ort-child", "--threads", str(th),
                                        "--reps32", str(args.reps32), "--reps1", str(args.reps1), "--onnx", onnx_path], env)
-        rows.append((th, ours, theirs, bg_ours, bg_ort, quiet))
+        for kernels, ours, bg_ours, quiet in ours_runs:
+            rows.append((th, kernels, ours, theirs, bg_ours, bg_ort, quiet))
+    print(f"loadavg at the end {open('/proc/loadavg').read().split()[0]}")
     print()
-    for th, o, t, bo, bt, q in rows:
-        print(f"threads={th}  (bg during ours {bo:.2f} cores, during ORT {bt:.2f})")
+    for th, kernels, o, t, bo, bt, q in rows:
+        print(f"threads={th} kernels={kernels}  (bg during ours {bo:.2f} cores, during ORT {bt:.2f})")
         print(f"  batch-32 throughput  ours {o['batch32_img_per_s']:7.1f} img/s   ORT {t['batch32_img_per_s']:7.1f} img/s"
               f"   ratio {o['batch32_img_per_s'] / t['batch32_img_per_s']:.2f}x (>= 1 is faster)")
         print(f"  batch-1 latency      ours {o['batch1_ms']:7.2f} ms      ORT {t['batch1_ms']:7.2f} ms"

@@ -1,12 +1,14 @@
 // EfficientNet-Lite0 speed and memory of the Swift encoder; `scripts/bench-embedding` runs it beside
 // ONNX Runtime on the same inputs and thread count and prints the ratios.
 //
-// Usage: EmbeddingBenchmark [--threads T] [--reps32 N] [--reps1 N] [--jpeg-dir DIR] [--only batch32,batch1,jpeg]
+// Usage: EmbeddingBenchmark [--threads T] [--kernels avx2|avx512] [--reps32 N] [--reps1 N] [--jpeg-dir DIR]
+//                           [--only batch32,batch1,jpeg]
 // Prints `key=value` lines: load_ms, rss_after_load_mb, batch32_ms (median per batch), batch1_ms (median),
 // jpeg_per_s, rss_peak_mb.
 import Embedding
 import Foundation
 import Imaging
+import Tensor
 
 func argument(_ name: String) -> String? {
     let args = CommandLine.arguments
@@ -43,13 +45,21 @@ func p10(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 10]
 let threads = Int(argument("--threads") ?? "") ?? ProcessInfo.processInfo.activeProcessorCount
 let reps32 = Int(argument("--reps32") ?? "") ?? 5
 let reps1 = Int(argument("--reps1") ?? "") ?? 50
+let kernels: KernelISA = {
+    guard let name = argument("--kernels") else { return .preferred }
+    guard let isa = KernelISA(rawValue: name), isa.isSupported else {
+        FileHandle.standardError.write(Data("EmbeddingBenchmark: --kernels \(name) is unknown or not supported on this CPU\n".utf8))
+        exit(2)
+    }
+    return isa
+}()
 let only = Set((argument("--only") ?? "batch32,batch1,jpeg").split(separator: ",").map(String.init))
 
 let rssBefore = memory("VmRSS")
 let t0 = now()
 let encoder: ImageEncoder
 do {
-    encoder = try ImageEncoder(threads: threads)
+    encoder = try ImageEncoder(threads: threads, kernels: kernels)
 } catch {
     FileHandle.standardError.write(Data("EmbeddingBenchmark: \(error)\n".utf8))
     exit(1)
@@ -59,7 +69,7 @@ let per = ImageEncoder.inputSize * ImageEncoder.inputSize * 3
 let batch1: [Float] = (0..<per).map { i in Float((i * 7919) % 255) / 64 - 2 }
 _ = try! encoder.encode(normalizedNHWC: batch1, count: 1) // allocates the thread team and arenas
 // Model resident memory = RSS after loading and one pass (weights, arenas, threads) minus before.
-print("threads=\(threads) load_ms=\(String(format: "%.1f", loadSeconds * 1e3)) rss_before_load_mb=\(String(format: "%.1f", rssBefore)) rss_after_load_mb=\(String(format: "%.1f", memory("VmRSS")))")
+print("kernels=\(kernels) threads=\(threads) load_ms=\(String(format: "%.1f", loadSeconds * 1e3)) rss_before_load_mb=\(String(format: "%.1f", rssBefore)) rss_after_load_mb=\(String(format: "%.1f", memory("VmRSS")))")
 
 // Seeded normal-ish inputs, like the anchor's rng.standard_normal.
 let batch32: [Float] = {

@@ -5,11 +5,17 @@ extension Catalog {
 
     /// Inserts or replaces `items` (matched by ``CatalogItem/id``) in one transaction, with their tags,
     /// auto-tags and full-text rows, and optionally each item's text vector (same order as `items`; a nil
-    /// entry removes the item's stored vector). An existing item keeps its ``ItemKey``. Returns the keys.
+    /// entry removes the item's stored vector). An existing item keeps its ``ItemKey``; a new one gets the
+    /// next never-used key, or `keys[i]` when given (a key from ``reserveItemKey(vectors:)``, which must
+    /// not belong to another item). Returns the keys.
     @discardableResult
-    public func upsert(_ items: [CatalogItem], textVectors: [[Float]?]? = nil, textModel: String = "") throws -> [ItemKey] {
+    public func upsert(_ items: [CatalogItem], textVectors: [[Float]?]? = nil, textModel: String = "",
+                       keys requestedKeys: [ItemKey]? = nil) throws -> [ItemKey] {
         if let textVectors, textVectors.count != items.count {
             throw CatalogError(subject: path, reason: "\(items.count) items but \(textVectors.count) text vectors")
+        }
+        if let requestedKeys, requestedKeys.count != items.count {
+            throw CatalogError(subject: path, reason: "\(items.count) items but \(requestedKeys.count) keys")
         }
         for item in items {
             guard !item.id.isEmpty else { throw CatalogError(subject: path, reason: "an item has an empty id") }
@@ -22,7 +28,7 @@ extension Catalog {
                 var keys: [ItemKey] = []
                 keys.reserveCapacity(items.count)
                 for (index, item) in items.enumerated() {
-                    let key = try Self.write(item, db)
+                    let key = try Self.write(item, key: requestedKeys?[index], db)
                     if let textVectors {
                         if let vector = textVectors[index] {
                             try db.run("INSERT OR REPLACE INTO text_vectors(item, model, vector) VALUES (?, ?, ?)",
@@ -38,18 +44,23 @@ extension Catalog {
         }
     }
 
-    private static func write(_ item: CatalogItem, _ db: SQLiteConnection) throws -> ItemKey {
+    private static func write(_ item: CatalogItem, key requested: ItemKey?, _ db: SQLiteConnection) throws -> ItemKey {
         let tagsJSON = String(decoding: try JSONEncoder().encode(item.tags), as: UTF8.self)
+        if let requested, let owner = try db.scalarInt("SELECT key FROM items WHERE key = ? AND id <> ?", [.integer(requested), .text(item.id)]) {
+            throw CatalogError(subject: item.id, reason: "key \(owner) already belongs to another item")
+        }
         var key: ItemKey?
+        // A new row's key: the requested one, else one past the largest key ever used (never a removed
+        // item's key; see migration 3). On a conflict by id the existing row keeps its key.
         try db.query("""
-            INSERT INTO items(id, kind, source, title, description, tags, width, height, duration, added_at, content_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO items(key, id, kind, source, title, description, tags, width, height, duration, added_at, content_hash)
+            VALUES (coalesce(?, (SELECT key + 1 FROM item_key_high_water WHERE singleton = 0)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, source = excluded.source, title = excluded.title,
                 description = excluded.description, tags = excluded.tags, width = excluded.width,
                 height = excluded.height, duration = excluded.duration, added_at = excluded.added_at,
                 content_hash = excluded.content_hash
             RETURNING key
-            """, [.text(item.id), .text(item.kind.rawValue), .text(item.source), .text(item.title),
+            """, [requested.map { .integer($0) } ?? .null, .text(item.id), .text(item.kind.rawValue), .text(item.source), .text(item.title),
                   .text(item.description), .text(tagsJSON), .int(item.width), .int(item.height),
                   .double(item.duration), .real(item.addedAt.timeIntervalSince1970), .string(item.contentHash)]) {
             key = $0.int64(0)

@@ -54,5 +54,26 @@ enum CatalogSchema {
         """
         CREATE VIRTUAL TABLE items_fts_terms USING fts5vocab(items_fts, 'row');
         """,
+        // 3: item keys are never reused. Vector ids are `key << 16 | frame`, and a removed item's vectors
+        // stay as tombstones in the index log until compaction, so a new item must never get an old key.
+        // Plain `INTEGER PRIMARY KEY` hands out max(key) + 1 (a removed last item's key comes back);
+        // instead every insert takes `high_water + 1` and a trigger keeps `high_water` = the largest key
+        // ever inserted. Existing catalogs start from their current largest key (the index layer raises
+        // it further from the vector ids it holds, see `Catalog.raiseKeyHighWater`). `pending_adds`
+        // records keys an incremental add has reserved and not finished (crash recovery).
+        """
+        CREATE TABLE item_key_high_water(
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 0),
+            key INTEGER NOT NULL
+        );
+        INSERT INTO item_key_high_water(singleton, key) VALUES (0, (SELECT coalesce(max(key), 0) FROM items));
+        CREATE TRIGGER items_key_high_water AFTER INSERT ON items BEGIN
+            UPDATE item_key_high_water SET key = NEW.key WHERE singleton = 0 AND key < NEW.key;
+        END;
+        CREATE TABLE pending_adds(
+            key INTEGER PRIMARY KEY,
+            vectors INTEGER NOT NULL
+        );
+        """,
     ]
 }

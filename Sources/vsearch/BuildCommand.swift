@@ -94,9 +94,9 @@ struct BuildCommand: ParsableCommand {
             return
         }
         let input = input!
-        let listed: (entries: [BuildEntry], rejected: [BuildFailure])
+        let listed: BuildInputStream
         do {
-            listed = try BuildInput.entries(input: input, root: root)
+            listed = try BuildInputStream(input: input, root: root)
         } catch {
             TextCommandSupport.error(name, "\(error)")
             throw ExitCode(1)
@@ -122,8 +122,7 @@ struct BuildCommand: ParsableCommand {
         let description = URL(fileURLWithPath: input).standardizedFileURL.path + (root.map { " root=" + URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "")
         let summary: BuildSummary
         do {
-            summary = try builder.build(entries: listed.entries, rejected: listed.rejected, inputDescription: description,
-                                        progress: renderer.update)
+            summary = try builder.build(input: listed, inputDescription: description, progress: renderer.update)
             renderer.finish()
         } catch {
             renderer.finish()

@@ -1,5 +1,6 @@
 import Embedding
 import Foundation
+import Tensor
 
 /// The reference outputs in `Fixtures/reference.json` and paths to the crops and photos.
 struct EncoderReference: Sendable {
@@ -29,10 +30,17 @@ struct EncoderReference: Sendable {
     /// The model is loaded once for all tests from `assets/models` (made by `scripts/setup`, which
     /// `make test` runs first) or `$VSEARCH_MODELS`. A missing model is a failure that says so.
     static let encoder: Result<ImageEncoder, any Error> = Result {
-        let env = ProcessInfo.processInfo.environment
-        let files = env[ModelFiles.environmentVariable].map(ModelFiles.init(directory:))
+        try ImageEncoder(files: files, threads: 2)
+    }
+
+    /// Encoders with an explicit kernel set (the default above uses the preferred one: AVX-512 where
+    /// the CPU has it), so the other path is reference-tested too. Only built for a supported set.
+    static let avx2Encoder: Result<ImageEncoder, any Error> = Result { try ImageEncoder(files: files, threads: 2, kernels: .avx2) }
+    static let avx512Encoder: Result<ImageEncoder, any Error> = Result { try ImageEncoder(files: files, threads: 2, kernels: .avx512) }
+
+    static var files: ModelFiles {
+        ProcessInfo.processInfo.environment[ModelFiles.environmentVariable].map(ModelFiles.init(directory:))
             ?? ModelFiles(directory: "\(repositoryRoot)/assets/models")
-        return try ImageEncoder(files: files, threads: 2)
     }
 }
 

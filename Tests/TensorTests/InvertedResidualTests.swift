@@ -7,6 +7,10 @@ import Tensor
     /// with separate scratch (as two threads run it).
     @Test(arguments: [(3, 1), (3, 2), (5, 1), (5, 2)])
     func matchesLayerByLayer(kernel: Int, stride: Int) {
+        Self.check(kernel: kernel, stride: stride, isa: .avx2)
+    }
+
+    static func check(kernel: Int, stride: Int, isa: KernelISA) {
         var rng = SeededValues(seed: UInt64(100 + kernel * 10 + stride))
         for (h, w, cin, c, cout, withExpand) in [(13, 11, 8, 16, 8, true), (9, 10, 5, 12, 5, true), (12, 7, 16, 16, 16, false)] {
             let x = OwnedMap(height: h, width: w, channels: cin, values: rng.array(h * w * cin, scale: 2))
@@ -20,14 +24,14 @@ import Tensor
             // Layer by layer.
             let e = OwnedMap(height: h, width: w, channels: c)
             if let expand {
-                PointwiseConvolution.apply(input: x.map, weights: expand, activation: .relu6, output: e.map, pixels: 0..<(h * w))
+                PointwiseConvolution.apply(input: x.map, weights: expand, activation: .relu6, output: e.map, pixels: 0..<(h * w), isa: isa)
             }
             let d = OwnedMap(height: pad.outputSize, width: padX.outputSize, channels: c)
             DepthwiseConvolution.apply(input: expand == nil ? x.map : e.map, weights: dw, stride: stride, activation: .relu6,
-                                       output: d.map, rows: 0..<pad.outputSize)
+                                       output: d.map, rows: 0..<pad.outputSize, isa: isa)
             let expected = OwnedMap(height: pad.outputSize, width: padX.outputSize, channels: cout)
             PointwiseConvolution.apply(input: d.map, weights: project, activation: .none, residual: residual ? x.map : nil,
-                                       output: expected.map, pixels: 0..<expected.map.pixelCount)
+                                       output: expected.map, pixels: 0..<expected.map.pixelCount, isa: isa)
 
             for bandRows in [1, 2, 3, 7] {
                 let y = OwnedMap(height: pad.outputSize, width: padX.outputSize, channels: cout)
@@ -36,10 +40,10 @@ import Tensor
                 for rows in [0..<mid, mid..<pad.outputSize] {
                     let scratch = OwnedMap(height: 1, width: 1, channels: count)
                     InvertedResidual.apply(input: x.map, expand: expand, depthwise: dw, stride: stride, project: project,
-                                           residual: residual, output: y.map, rows: rows, bandRows: bandRows, scratch: scratch.map)
+                                           residual: residual, output: y.map, rows: rows, bandRows: bandRows, scratch: scratch.map, isa: isa)
                 }
                 #expect(maxAbsDifference(y.map.toArray(), expected.map.toArray()) < 1e-4,
-                        "\(h)×\(w) \(cin)→\(c)→\(cout) k\(kernel) s\(stride) band \(bandRows)")
+                        "\(isa) \(h)×\(w) \(cin)→\(c)→\(cout) k\(kernel) s\(stride) band \(bandRows)")
             }
         }
     }

@@ -9,12 +9,33 @@ import Tensor
     }
 }
 
+/// The kernels against naive loops. Each check takes the instruction set: `KernelTests` runs the
+/// AVX2 kernels (every x86-64-v3 machine), `AVX512KernelTests` the AVX-512 ones where the CPU has them.
 @Suite struct KernelTests {
     @Test(arguments: [(3, 1), (3, 2), (5, 1), (5, 2)])
     func depthwiseMatchesNaiveLoops(kernel: Int, stride: Int) {
+        Self.checkDepthwise(kernel: kernel, stride: stride, isa: .avx2)
+    }
+
+    @Test func pointwiseMatchesNaiveLoopsWithBiasActivationAndResidual() {
+        Self.checkPointwise(isa: .avx2)
+    }
+
+    @Test(arguments: [(3, 2), (3, 1), (5, 2)])
+    func denseConvolutionMatchesNaiveLoops(kernel: Int, stride: Int) {
+        Self.checkDense(kernel: kernel, stride: stride, isa: .avx2)
+    }
+
+    @Test func preferredKernelsRunOnThisCPU() {
+        #expect(KernelISA.preferred.isSupported)
+        #expect(KernelISA.avx2.isSupported)
+        if !KernelISA.isAVX512Supported { #expect(KernelISA.preferred == .avx2) }
+    }
+
+    static func checkDepthwise(kernel: Int, stride: Int, isa: KernelISA) {
         var rng = SeededValues(seed: UInt64(kernel * 10 + stride))
-        // Odd and even sizes, channel counts with and without a non-vector tail.
-        for (h, w, c) in [(9, 7, 19), (8, 8, 16), (1, 3, 8), (6, 11, 5)] {
+        // Odd and even sizes, channel counts with and without a non-vector tail (8 and 16 lanes).
+        for (h, w, c) in [(9, 7, 19), (8, 8, 16), (1, 3, 8), (6, 11, 5), (7, 13, 40), (10, 9, 24)] {
             let input = rng.array(h * w * c, scale: 3)
             let torchWeights = rng.array(c * kernel * kernel)
             let bias = rng.array(c)
@@ -29,25 +50,29 @@ import Tensor
                 // Two row ranges, as when split across threads.
                 let mid = expected.height / 2
                 for rows in [0..<mid, mid..<expected.height] {
-                    DepthwiseConvolution.apply(input: x.map, weights: weights, stride: stride, activation: activation, output: y.map, rows: rows)
+                    DepthwiseConvolution.apply(input: x.map, weights: weights, stride: stride, activation: activation, output: y.map,
+                                               rows: rows, isa: isa)
                 }
-                #expect(maxAbsDifference(y.map.toArray(), expected.values) < 1e-5, "\(h)×\(w)×\(c) k\(kernel) s\(stride) \(activation)")
-                if c % 16 == 0 {
+                #expect(maxAbsDifference(y.map.toArray(), expected.values) < 1e-5, "\(isa) \(h)×\(w)×\(c) k\(kernel) s\(stride) \(activation)")
+                if c % 8 == 0 && c > 8 {
                     // Split by 8-channel blocks instead, as threads do on small maps.
                     let z = OwnedMap(height: expected.height, width: expected.width, channels: c)
                     for channels in [0..<8, 8..<c] {
                         DepthwiseConvolution.apply(input: x.map, weights: weights, stride: stride, activation: activation, output: z.map,
-                                                   rows: 0..<expected.height, channelRange: channels)
+                                                   rows: 0..<expected.height, channelRange: channels, isa: isa)
                     }
-                    #expect(maxAbsDifference(z.map.toArray(), expected.values) < 1e-5, "channel split \(h)×\(w)×\(c) k\(kernel) s\(stride)")
+                    #expect(maxAbsDifference(z.map.toArray(), expected.values) < 1e-5, "\(isa) channel split \(h)×\(w)×\(c) k\(kernel) s\(stride)")
                 }
             }
         }
     }
 
-    @Test func pointwiseMatchesNaiveLoopsWithBiasActivationAndResidual() {
+    static func checkPointwise(isa: KernelISA) {
         var rng = SeededValues(seed: 7)
-        for (h, w, cin, cout) in [(5, 7, 13, 21), (4, 4, 16, 24), (1, 1, 3, 1), (3, 5, 40, 40), (2, 7, 9, 32), (1, 3, 1280, 1000), (7, 7, 24, 40), (7, 7, 48, 32)] {
+        // Pixel counts around the tile heights (6 for AVX2, up to 12 for AVX-512), widths with 8-wide
+        // last panels and ragged right edges.
+        for (h, w, cin, cout) in [(5, 7, 13, 21), (4, 4, 16, 24), (1, 1, 3, 1), (3, 5, 40, 40), (2, 7, 9, 32), (1, 3, 1280, 1000),
+                                  (7, 7, 24, 40), (7, 7, 48, 32), (5, 5, 27, 32), (1, 13, 7, 5), (2, 12, 16, 56)] {
             let input = rng.array(h * w * cin, scale: 2)
             let torchWeights = rng.array(cout * cin)
             let bias = rng.array(cout)
@@ -65,16 +90,26 @@ import Tensor
                 let split = h * w / 3
                 for pixels in [0..<split, split..<(h * w)] {
                     PointwiseConvolution.apply(input: x.map, weights: weights, activation: activation,
-                                               residual: useResidual ? residual.map : nil, output: y.map, pixels: pixels)
+                                               residual: useResidual ? residual.map : nil, output: y.map, pixels: pixels, isa: isa)
                 }
                 // Float32 sums of `cin` products: allow rounding that grows with the length.
-                #expect(maxAbsDifference(y.map.toArray(), expected) < 1e-5 + 1e-6 * Float(cin), "\(h)×\(w) \(cin)→\(cout) \(activation) residual \(useResidual)")
+                #expect(maxAbsDifference(y.map.toArray(), expected) < 1e-5 + 1e-6 * Float(cin), "\(isa) \(h)×\(w) \(cin)→\(cout) \(activation) residual \(useResidual)")
+                // Split by column panels instead, as threads do for small maps.
+                let panels = PointwiseConvolution.panelCount(weights)
+                if panels > 1 {
+                    let z = OwnedMap(height: h, width: w, channels: cout)
+                    for part in [0..<(panels / 2), (panels / 2)..<panels] {
+                        PointwiseConvolution.apply(input: x.map, weights: weights, activation: activation,
+                                                   residual: useResidual ? residual.map : nil, output: z.map, pixels: 0..<(h * w),
+                                                   panels: part, isa: isa)
+                    }
+                    #expect(maxAbsDifference(z.map.toArray(), expected) < 1e-5 + 1e-6 * Float(cin), "\(isa) panel split \(cin)→\(cout)")
+                }
             }
         }
     }
 
-    @Test(arguments: [(3, 2), (3, 1), (5, 2)])
-    func denseConvolutionMatchesNaiveLoops(kernel: Int, stride: Int) {
+    static func checkDense(kernel: Int, stride: Int, isa: KernelISA) {
         var rng = SeededValues(seed: 11)
         for (h, w, cin, cout) in [(13, 10, 3, 32), (8, 9, 4, 5)] {
             let input = rng.array(h * w * cin, scale: 1)
@@ -91,8 +126,8 @@ import Tensor
             let y = OwnedMap(height: expected.height, width: expected.width, channels: cout)
             let scratch = OwnedMap(height: 1, width: 1, channels: DenseConvolution.scratchCount(weights: weights, outputWidth: expected.width, rows: expected.height))
             DenseConvolution.apply(input: x.map, weights: weights, stride: stride, activation: .relu6, output: y.map,
-                                   rows: 0..<expected.height, scratch: scratch.map)
-            #expect(maxAbsDifference(y.map.toArray(), expected.values) < 1e-5, "\(h)×\(w)×\(cin)→\(cout)")
+                                   rows: 0..<expected.height, scratch: scratch.map, isa: isa)
+            #expect(maxAbsDifference(y.map.toArray(), expected.values) < 1e-5, "\(isa) \(h)×\(w)×\(cin)→\(cout)")
         }
     }
 

@@ -16,6 +16,21 @@ struct EncoderWeights: Sendable {
     /// The 1280 → 1000 classifier, run as a 1×1 convolution over the batch's pooled rows.
     var classifier: PointwiseWeights
 
+    /// A copy whose 1×1 (and stem) weights also carry bfloat16 panels, for ``KernelISA/avx512bf16``.
+    /// The classifier stays float32 (one small GEMM per batch; the logits rank the labels).
+    func withBFloat16Panels() -> EncoderWeights {
+        var copy = self
+        copy.stem = stem.withBFloat16Panels()
+        copy.blocks = blocks.map { block in
+            var block = block
+            block.expand = block.expand?.withBFloat16Panels()
+            block.project = block.project.withBFloat16Panels()
+            return block
+        }
+        copy.head = head.withBFloat16Panels()
+        return copy
+    }
+
     /// Reads the checkpoint tensors (lukemelas naming: `_conv_stem`, `_bn0`, `_blocks.N._expand_conv`,
     /// `_bn0/1/2`, `_depthwise_conv`, `_project_conv`, `_conv_head`, `_bn1`, `_fc`), checks every shape
     /// and folds the BatchNorms: `W' = W · γ/√(σ² + ε)`, `b' = β − μ · γ/√(σ² + ε)`, in Double.

@@ -18,7 +18,7 @@ extension ImageEncoder {
             DenseConvolution.apply(
                 input: image, weights: weights.stem, stride: 2, activation: .relu6, output: x, rows: rows,
                 scratch: FeatureMap(base: im2col.base + rows.lowerBound * rowFloats, height: 1, width: 1,
-                                    channels: rows.count * rowFloats))
+                                    channels: rows.count * rowFloats), isa: kernels)
         }
         var yOffset = plan.y
         var xOffset = plan.x
@@ -35,7 +35,7 @@ extension ImageEncoder {
                     InvertedResidual.apply(
                         input: input, expand: block.expand, depthwise: block.depthwise, stride: spec.stride,
                         project: block.project, residual: spec.hasResidual, output: y, rows: rows, bandRows: bandRows,
-                        scratch: scratch[member].slice(at: plan.fused, count: count))
+                        scratch: scratch[member].slice(at: plan.fused, count: count), isa: kernels)
                 }
                 x = y
                 swap(&xOffset, &yOffset)
@@ -53,23 +53,23 @@ extension ImageEncoder {
                     // no barrier between them, and every split is even.
                     team.split(PointwiseConvolution.panelCount(expand)) { panels in
                         PointwiseConvolution.apply(input: input, weights: expand, activation: .relu6, output: e,
-                                                   pixels: 0..<e.pixelCount, panels: panels)
+                                                   pixels: 0..<e.pixelCount, panels: panels, isa: kernels)
                         DepthwiseConvolution.apply(input: e, weights: block.depthwise, stride: spec.stride, activation: .relu6,
                                                    output: d, rows: 0..<d.height,
-                                                   channelRange: (panels.lowerBound * 16)..<(panels.upperBound * 16))
+                                                   channelRange: (panels.lowerBound * 16)..<(panels.upperBound * 16), isa: kernels)
                     }
                 } else {
                     pointwise(input: input, weights: expand, activation: .relu6, output: e, team: team)
                     split(d.height, team) { rows in
                         DepthwiseConvolution.apply(input: e, weights: block.depthwise, stride: spec.stride,
-                                                   activation: .relu6, output: d, rows: rows)
+                                                   activation: .relu6, output: d, rows: rows, isa: kernels)
                     }
                 }
             } else {
                 let input = x
                 split(d.height, team) { rows in
                     DepthwiseConvolution.apply(input: input, weights: block.depthwise, stride: spec.stride,
-                                               activation: .relu6, output: d, rows: rows)
+                                               activation: .relu6, output: d, rows: rows, isa: kernels)
                 }
             }
             let y = arena.featureMap(at: yOffset, height: d.height, width: d.width, channels: spec.outputChannels)
@@ -94,18 +94,18 @@ extension ImageEncoder {
         let pixels = output.pixelCount
         guard let team, team.size > 1 else {
             PointwiseConvolution.apply(input: input, weights: weights, activation: activation, residual: residual,
-                                       output: output, pixels: 0..<pixels)
+                                       output: output, pixels: 0..<pixels, isa: kernels)
             return
         }
         if pixels >= 64 * team.size {
             team.split(pixels) { range in
                 PointwiseConvolution.apply(input: input, weights: weights, activation: activation, residual: residual,
-                                           output: output, pixels: range)
+                                           output: output, pixels: range, isa: kernels)
             }
         } else {
             team.split(PointwiseConvolution.panelCount(weights)) { panels in
                 PointwiseConvolution.apply(input: input, weights: weights, activation: activation, residual: residual,
-                                           output: output, pixels: 0..<pixels, panels: panels)
+                                           output: output, pixels: 0..<pixels, panels: panels, isa: kernels)
             }
         }
     }

@@ -20,6 +20,10 @@ public final class ImageEncoder: Sendable {
 
     /// Threads a call may use.
     public let threadCount: Int
+    /// The instruction set of the convolution kernels (default ``KernelISA/preferred``: AVX-512 where
+    /// the CPU has it). `avx2` and `avx512` compute the same float32 network (sums ordered differently,
+    /// so outputs agree to rounding, not bit for bit); `avx512bf16` is the opt-in reduced-precision path.
+    public let kernels: KernelISA
     /// The 1000 class display names in index order.
     public let classNames: [String]
     let weights: EncoderWeights
@@ -29,23 +33,28 @@ public final class ImageEncoder: Sendable {
 
     /// Loads and verifies `weightsPath` (a safetensors file made by `scripts/setup`: checksum, format,
     /// the shape of every tensor) and the class list `classNamesPath` (1000 lines).
-    /// - Parameter threads: threads per call; defaults to the number of active cores.
-    public init(weightsPath: String, classNamesPath: String, threads: Int? = nil) throws {
+    /// - Parameters:
+    ///   - threads: threads per call; defaults to the number of active cores.
+    ///   - kernels: the kernels' instruction set; must be supported on this CPU (default: the preferred one).
+    public init(weightsPath: String, classNamesPath: String, threads: Int? = nil, kernels: KernelISA = .preferred) throws {
+        precondition(kernels.isSupported, "\(kernels) kernels are not supported on this CPU")
         let file = try SafeTensors(path: weightsPath, requireChecksum: true)
         guard file.metadata["format"] == "efficientnet-lite0" else {
             throw WeightFileError(path: weightsPath, reason: .unexpectedContent(
                 "metadata format is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"), expected 'efficientnet-lite0'"))
         }
-        weights = try EncoderWeights(file: file)
+        let weights = try EncoderWeights(file: file)
+        self.weights = kernels == .avx512bf16 ? weights.withBFloat16Panels() : weights
         classNames = try Self.readClassNames(classNamesPath)
         threadCount = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.kernels = kernels
     }
 
     /// Loads the model from `files` (default: ``ModelFiles/locate(environment:)``).
-    public convenience init(files: ModelFiles? = nil, threads: Int? = nil) throws {
+    public convenience init(files: ModelFiles? = nil, threads: Int? = nil, kernels: KernelISA = .preferred) throws {
         let files = try files ?? ModelFiles.locate()
         try self.init(weightsPath: files.path(ModelFiles.imageEncoderWeights),
-                      classNamesPath: files.path(ModelFiles.imageNetClasses), threads: threads)
+                      classNamesPath: files.path(ModelFiles.imageNetClasses), threads: threads, kernels: kernels)
     }
 
     /// The `k` most likely classes of `encoding` with their names and softmax scores.
@@ -117,7 +126,8 @@ public final class ImageEncoder: Sendable {
                 let rows = FeatureMap(base: p.baseAddress!, height: 1, width: count, channels: dim)
                 let out = FeatureMap(base: l.baseAddress!, height: 1, width: count, channels: Self.classCount)
                 team.split(count) { range in
-                    PointwiseConvolution.apply(input: rows, weights: weights.classifier, activation: .none, output: out, pixels: range)
+                    PointwiseConvolution.apply(input: rows, weights: weights.classifier, activation: .none, output: out, pixels: range,
+                                               isa: kernels)
                 }
             }
         }

@@ -29,48 +29,27 @@ public struct BuildEntry: Sendable, Equatable {
 /// Manifests: JSON Lines (`.jsonl`/`.ndjson`, read with ``ItemManifest``: `source` is the path or a
 /// `file://` URI) or CSV (`.csv`: a header row naming `path` (or `source`), and optionally `id`, `title`,
 /// `description`, `tags` (separated by `;` or `|`), `kind`; RFC 4180 quoting).
+///
+/// Builds read their input as a ``BuildInputStream`` (one line or one directory listing at a time);
+/// ``entries(input:root:)`` collects the same items into arrays for small inputs (`add`, tests).
 public enum BuildInput {
-    /// The entries of `input` (a folder or a manifest file). `root` confines manifest paths (default:
-    /// the manifest's folder). Malformed lines and paths escaping the root are returned as rejections.
+    /// The entries of `input` (a folder or a manifest file), collected. `root` confines manifest paths
+    /// (default: the manifest's folder). Malformed lines and paths escaping the root are returned as rejections.
     public static func entries(input: String, root: String? = nil) throws -> (entries: [BuildEntry], rejected: [BuildFailure]) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
-            throw IndexBuildError(.badInput, input, "no such file or folder")
+        var entries: [BuildEntry] = []
+        var rejected: [BuildFailure] = []
+        try BuildInputStream(input: input, root: root).forEach { item in
+            switch item {
+            case .entry(let entry): entries.append(entry)
+            case .rejected(let failure): rejected.append(failure)
+            }
+            return true
         }
-        if isDirectory.boolValue { return try folder(input) }
-        let manifestRoot = root ?? (absolute(input) as NSString).deletingLastPathComponent
-        let lower = input.lowercased()
-        if lower.hasSuffix(".csv") { return try csvManifest(input, root: manifestRoot) }
-        return try jsonManifest(input, root: manifestRoot)
+        return (entries, rejected)
     }
 
     static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
-    }
-
-    /// Every regular file under `directory`, sorted by path; symlinks are followed only when they
-    /// stay inside the folder (others are returned as rejections).
-    static func folder(_ directory: String) throws -> (entries: [BuildEntry], rejected: [BuildFailure]) {
-        let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
-        guard let walker = FileManager.default.enumerator(
-            at: URL(fileURLWithPath: root), includingPropertiesForKeys: [.isRegularFileKey],
-            options: [.skipsHiddenFiles]) else {
-            throw IndexBuildError(.badInput, directory, "cannot list the folder")
-        }
-        var paths: [String] = []
-        var rejected: [BuildFailure] = []
-        for case let url as URL in walker {
-            let resolved = url.resolvingSymlinksInPath().path
-            guard isInside(resolved, root: root) else {
-                rejected.append(BuildFailure(input: url.path, reason: "a symlink to \(resolved), outside the folder; not followed"))
-                continue
-            }
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue {
-                paths.append(resolved)
-            }
-        }
-        return (Set(paths).sorted().map { BuildEntry(path: $0) }, rejected)  // a symlink to a file inside: once
     }
 
     static func isInside(_ path: String, root: String) -> Bool {
@@ -81,6 +60,21 @@ public enum BuildInput {
     /// absolute paths are taken as they are; after resolving `..` and symlinks the result must be inside
     /// the root.
     public static func confine(_ reference: String, root: String) throws -> String {
+        try confine(reference, root: root, resolvedRoot: nil)
+    }
+
+    /// `path` with `..` and symlinks resolved: `realpath(3)` for an existing path (one system call;
+    /// manifests of millions of lines resolve each one), else Foundation's lexical standardisation.
+    static func resolve(_ path: String) -> String {
+        if let canonical = realpath(path, nil) {
+            defer { free(canonical) }
+            return String(cString: canonical)
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// As ``confine(_:root:)`` with the root already resolved (streams resolve it once).
+    static func confine(_ reference: String, root: String, resolvedRoot: String?) throws -> String {
         var text = reference
         if text.hasPrefix("file://") {
             guard let url = URL(string: text), url.isFileURL else {
@@ -91,116 +85,85 @@ public enum BuildInput {
             throw IndexBuildError(.badInput, reference, "only local paths and file:// URIs are supported")
         }
         guard !text.isEmpty, !text.contains("\0") else { throw IndexBuildError(.badInput, reference, "empty path") }
-        let resolvedRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        let resolvedRoot = resolvedRoot ?? resolve(root)
         let joined = text.hasPrefix("/") ? text : resolvedRoot + "/" + text
-        let resolved = URL(fileURLWithPath: joined).standardizedFileURL.resolvingSymlinksInPath().path
+        let resolved = resolve(joined)
         guard isInside(resolved, root: resolvedRoot) else {
             throw IndexBuildError(.pathEscapesRoot, reference, "resolves to \(resolved), outside the root \(resolvedRoot); refused")
         }
         return resolved
     }
 
-    static func readText(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw IndexBuildError(.badInput, path, "cannot read the manifest")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw IndexBuildError(.badInput, path, "manifest is not UTF-8") }
-        return text
+    /// One JSON Lines manifest line (already trimmed, not empty) → an entry, or nil for an empty item list.
+    /// (`root` already resolved.)
+    static func jsonEntry(_ line: String, name: String, root: String) throws -> BuildEntry? {
+        guard let item = try ItemManifest.items(jsonLines: line, name: name).first else { return nil }
+        let resolved = try confine(item.source, root: root, resolvedRoot: root)
+        return BuildEntry(path: resolved, id: item.id, kind: item.kind, title: item.title,
+                          description: item.description, tags: item.tags)
     }
 
-    static func jsonManifest(_ path: String, root: String) throws -> (entries: [BuildEntry], rejected: [BuildFailure]) {
-        let text = try readText(path)
-        var entries: [BuildEntry] = []
-        var rejected: [BuildFailure] = []
-        // Line by line, so one bad line is reported and the rest still build.
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { continue }
-            let item: CatalogItem
-            do {
-                guard let parsed = try ItemManifest.items(jsonLines: trimmed, name: "\(path):\(number + 1)").first else { continue }
-                item = parsed
-            } catch {
-                rejected.append(BuildFailure(input: "\(path):\(number + 1)", reason: "\(error)"))
-                continue
-            }
-            do {
-                let resolved = try confine(item.source, root: root)
-                entries.append(BuildEntry(path: resolved, id: item.id, kind: item.kind, title: item.title,
-                                          description: item.description, tags: item.tags))
-            } catch {
-                rejected.append(BuildFailure(input: "\(path):\(number + 1)", reason: "\(error)"))
-            }
-        }
-        return (entries, rejected)
-    }
-
-    static func csvManifest(_ path: String, root: String) throws -> (entries: [BuildEntry], rejected: [BuildFailure]) {
-        let rows = try CSVRows.parse(try readText(path), name: path)
-        guard let header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
-            throw IndexBuildError(.badInput, path, "the CSV manifest is empty")
-        }
-        guard let pathColumn = header.firstIndex(of: "path") ?? header.firstIndex(of: "source") else {
-            throw IndexBuildError(.badInput, path, "the CSV header has no 'path' (or 'source') column")
-        }
-        func column(_ name: String, _ fields: [String]) -> String? {
+    /// One CSV manifest record (after the header) → an entry; a thrown error's text is the rejection reason.
+    /// (`root` already resolved.)
+    static func csvEntry(_ fields: [String], header: [String], pathColumn: Int, root: String) throws -> BuildEntry {
+        func column(_ name: String) -> String? {
             guard let i = header.firstIndex(of: name), i < fields.count else { return nil }
             let value = fields[i].trimmingCharacters(in: .whitespaces)
             return value.isEmpty ? nil : value
         }
-        var entries: [BuildEntry] = []
-        var rejected: [BuildFailure] = []
-        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
-            let name = "\(path):\(row.line)"
-            guard pathColumn < row.fields.count, !row.fields[pathColumn].isEmpty else {
-                rejected.append(BuildFailure(input: name, reason: "no path in this row"))
-                continue
-            }
-            var kind: ItemKind?
-            if let text = column("kind", row.fields) {
-                guard let parsed = ItemKind(rawValue: text.lowercased()) else {
-                    rejected.append(BuildFailure(input: name, reason: "kind '\(text)' is not image or video"))
-                    continue
-                }
-                kind = parsed
-            }
-            do {
-                let resolved = try confine(row.fields[pathColumn], root: root)
-                let tags = (column("tags", row.fields) ?? "").split(whereSeparator: { $0 == ";" || $0 == "|" })
-                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                entries.append(BuildEntry(path: resolved, id: column("id", row.fields), kind: kind,
-                                          title: column("title", row.fields) ?? "",
-                                          description: column("description", row.fields) ?? "", tags: tags))
-            } catch {
-                rejected.append(BuildFailure(input: name, reason: "\(error)"))
-            }
+        guard pathColumn < fields.count, !fields[pathColumn].isEmpty else { throw RowRejection("no path in this row") }
+        var kind: ItemKind?
+        if let text = column("kind") {
+            guard let parsed = ItemKind(rawValue: text.lowercased()) else { throw RowRejection("kind '\(text)' is not image or video") }
+            kind = parsed
         }
-        return (entries, rejected)
+        let resolved = try confine(fields[pathColumn], root: root, resolvedRoot: root)
+        let tags = (column("tags") ?? "").split(whereSeparator: { $0 == ";" || $0 == "|" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return BuildEntry(path: resolved, id: column("id"), kind: kind, title: column("title") ?? "",
+                          description: column("description") ?? "", tags: tags)
+    }
+
+    /// A CSV row refused for a reason of its own (its text is the whole reason).
+    struct RowRejection: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
     }
 }
 
-/// RFC 4180 CSV: fields separated by commas, optionally double-quoted (`""` is a quote inside quotes),
-/// records separated by LF or CRLF; quoted fields may span lines.
-enum CSVRows {
-    struct Row {
+/// RFC 4180 CSV, fed one line at a time: fields separated by commas, optionally double-quoted (`""`
+/// is a quote inside quotes); a quoted field may span lines (the record then ends on a later line).
+/// A record may not exceed ``ManifestLineReader/maximumLineBytes`` in all.
+struct CSVRecordReader {
+    struct Record {
         var line: Int
         var fields: [String]
     }
 
-    static func parse(_ text: String, name: String) throws -> [Row] {
-        var rows: [Row] = []
-        var fields: [String] = []
-        var field = ""
-        var inQuotes = false
-        var line = 1
-        var rowLine = 1
-        var iterator = Array(text.unicodeScalars)[...]
-        while let c = iterator.popFirst() {
+    private var fields: [String] = []
+    private var field = ""
+    private var inQuotes = false
+    private var recordLine = 0
+    private var recordBytes = 0
+
+    /// True while a quoted field is open (the record continues on the next line).
+    var isInsideRecord: Bool { inQuotes }
+    var openRecordLine: Int { recordLine }
+
+    /// Feeds line `number` (without its newline); returns the record it completes, if any.
+    mutating func feed(_ line: String, number: Int) throws -> Record? {
+        if !inQuotes { recordLine = number; recordBytes = 0 }
+        recordBytes += line.utf8.count + 1
+        guard recordBytes <= ManifestLineReader.maximumLineBytes else {
+            throw IndexBuildError(.badInput, "line \(recordLine)", "CSV record longer than \(ManifestLineReader.maximumLineBytes) bytes")
+        }
+        if inQuotes { field.unicodeScalars.append("\n") }
+        var scalars = line.unicodeScalars[...]
+        while let c = scalars.popFirst() {
             if inQuotes {
                 if c == "\"" {
-                    if iterator.first == "\"" { field.unicodeScalars.append("\""); iterator.removeFirst() } else { inQuotes = false }
+                    if scalars.first == "\"" { field.unicodeScalars.append("\""); scalars.removeFirst() } else { inQuotes = false }
                 } else {
-                    if c == "\n" { line += 1 }
                     field.unicodeScalars.append(c)
                 }
                 continue
@@ -209,21 +172,12 @@ enum CSVRows {
             case "\"" where field.isEmpty: inQuotes = true
             case ",": fields.append(field); field = ""
             case "\r": continue
-            case "\n":
-                fields.append(field)
-                rows.append(Row(line: rowLine, fields: fields))
-                fields = []
-                field = ""
-                line += 1
-                rowLine = line
             default: field.unicodeScalars.append(c)
             }
         }
-        if inQuotes { throw IndexBuildError(.badInput, "\(name):\(rowLine)", "unterminated quoted field") }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
-            rows.append(Row(line: rowLine, fields: fields))
-        }
-        return rows
+        if inQuotes { return nil }
+        fields.append(field)
+        defer { fields = []; field = "" }
+        return Record(line: recordLine, fields: fields)
     }
 }

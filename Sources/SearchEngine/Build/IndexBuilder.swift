@@ -48,21 +48,27 @@ public final class IndexBuilder {
     /// (for example the input path and root). `rejected` are inputs refused before the build (reported).
     public func build(entries: [BuildEntry], rejected: [BuildFailure] = [], inputDescription: String,
                       progress: (BuildProgress) -> Void = { _ in }) throws -> BuildSummary {
+        try build(input: BuildInputStream(entries: entries, rejected: rejected), inputDescription: inputDescription, progress: progress)
+    }
+
+    /// Builds from a streamed input (a folder or manifest read incrementally: memory stays flat however
+    /// many items it lists). The input is read twice: once to count it (progress total, resume marker),
+    /// once as the pipeline consumes it.
+    public func build(input: BuildInputStream, inputDescription: String,
+                      progress: (BuildProgress) -> Void = { _ in }) throws -> BuildSummary {
         let lock = try index.lock()
         defer { withExtendedLifetime(lock) {} }
         let staging = index.stagingDirectory
-        try prepareStaging(staging, description: inputDescription, count: entries.count)
+        let counted = try input.count()
+        try prepareStaging(staging, description: inputDescription, count: counted.entries)
 
         let clock = ContinuousClock()
         let start = clock.now
-        var state = RunState(total: entries.count + rejected.count)
-        state.failures = rejected
-        state.progress.failed = rejected.count
-        state.progress.processed = rejected.count
+        var state = RunState(total: counted.entries + counted.rejected)
 
         // A text IVF left by an interrupted run is rebuilt below; without it, resumed writes go to the catalog only.
         try? FileManager.default.removeItem(atPath: staging + "/" + TextSearchIndex.vectorFolder)
-        try ingest(entries, into: staging, state: &state, clock: clock, start: start, progress: progress)
+        try ingest(input, into: staging, state: &state, clock: clock, start: start, progress: progress)
         // The text vectors' IVF, trained on every item's MiniLM vector in the catalog.
         try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false)
             .buildVectorIndex(threads: max(1, options.threads))
@@ -163,7 +169,7 @@ public final class IndexBuilder {
     }
 
     /// Stage 1 on a producer thread, stage 2 here, with a one-chunk queue between them.
-    private func ingest(_ entries: [BuildEntry], into staging: String, state: inout RunState, clock: ContinuousClock,
+    private func ingest(_ input: BuildInputStream, into staging: String, state: inout RunState, clock: ContinuousClock,
                         start: ContinuousClock.Instant, progress: (BuildProgress) -> Void) throws {
         // Write-only: the build never searches text, so its text vectors are not also kept in memory.
         let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false)
@@ -171,24 +177,45 @@ public final class IndexBuilder {
         let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
                                      batchSize: max(1, options.batchSize))
         let chunkSize = max(1, options.batchSize)
-        let chunks = stride(from: 0, to: entries.count, by: chunkSize).map { $0..<min(entries.count, $0 + chunkSize) }
         let queue = ChunkQueue()
         let threads = max(1, options.threads)
         // Content finished by an earlier run: the producer hashes such files but does not decode them.
         let finishedItems = try textIndex.catalog.items(keys: Array(spill.finishedKeys))
         let finishedHashes = Set(finishedItems.values.compactMap(\.contentHash))
         let producer = Thread {
-            for range in chunks {
-                let slice = Array(entries[range])
-                var prepared = [PreparedMedia?](repeating: nil, count: slice.count)
+            // Reads the input one chunk at a time (the stream holds no more than a line or a directory
+            // listing), prepares the chunk's files in parallel and hands it over (blocking while the
+            // previous chunk is still pending). Refused inputs travel as failures in their place.
+            func prepare(_ slice: [BuildInputItem]) -> Bool {
                 let box = PreparedSlots(count: slice.count)
                 DispatchQueue.concurrentPerform(iterations: min(threads, slice.count)) { worker in
-                    for i in stride(from: worker, to: slice.count, by: threads) { box.set(i, PreparedMedia.prepare(slice[i], finishedHashes: finishedHashes)) }
+                    for i in stride(from: worker, to: slice.count, by: threads) {
+                        switch slice[i] {
+                        case .entry(let entry): box.set(i, PreparedMedia.prepare(entry, finishedHashes: finishedHashes))
+                        case .rejected(let failure): box.set(i, .failed(BuildEntry(path: failure.input), reason: failure.reason))
+                        }
+                    }
                 }
-                prepared = box.values
-                if !queue.put(prepared.map { $0! }) { return }
+                return queue.put(box.values.map { $0! })
             }
-            queue.finish()
+            var slice: [BuildInputItem] = []
+            slice.reserveCapacity(chunkSize)
+            do {
+                var open = true
+                try input.forEach { item in
+                    slice.append(item)
+                    if slice.count == chunkSize {
+                        open = prepare(slice)
+                        slice.removeAll(keepingCapacity: true)
+                    }
+                    return open
+                }
+                if !open { return }
+                if !slice.isEmpty, !prepare(slice) { return }
+                queue.finish()
+            } catch {
+                queue.finish(failure: "\(error)")
+            }
         }
         producer.stackSize = 1 << 22
         producer.start()
@@ -316,6 +343,9 @@ public final class IndexBuilder {
             }
         }
         try flushPending()
+        if let failure = queue.failure {
+            throw IndexBuildError(.badInput, index.path, "reading the input failed part way: \(failure); run the same build again to resume")
+        }
         state.progress.elapsedSeconds = (clock.now - start).seconds
         progress(state.progress)
     }
@@ -390,6 +420,7 @@ final class ChunkQueue: Sendable {
         var pending: [PreparedMedia]?
         var finished = false
         var cancelled = false
+        var failure: String?
     }
     private let state = Mutex(State())
     private let changed = DispatchSemaphore(value: 0)
@@ -411,10 +442,14 @@ final class ChunkQueue: Sendable {
         }
     }
 
-    func finish() {
-        state.withLock { $0.finished = true }
+    /// No more chunks; `failure` says why the producer stopped early (reading the input failed).
+    func finish(failure: String? = nil) {
+        state.withLock { $0.finished = true; $0.failure = failure }
         changed.signal()
     }
+
+    /// Why the producer stopped early, if it did.
+    var failure: String? { state.withLock { $0.failure } }
 
     func cancel() {
         state.withLock { $0.cancelled = true; $0.pending = nil }

@@ -111,6 +111,7 @@ public enum IndexMaintenance {
         // Write-only: add/remove never search, so the serving catalog's text vectors are not loaded.
         let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
         let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)
+        try repairInterruptedAdds(catalog: textIndex.catalog, textIndex: textIndex, writer: writer)
         let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
                                      batchSize: max(1, options.batchSize))
         var summary = BuildSummary()
@@ -149,15 +150,26 @@ public enum IndexMaintenance {
                 }
             }
             guard let embedded else { continue }
-            let key = try textIndex.add([embedded.item]).first!
+            // Crash-consistent order (each step durable before the next): reserve a never-used key,
+            // write the vectors, then the catalog row (+ text vector), the frames, and clear the
+            // reservation. Killed before the row lands, the item is not in the catalog (its vectors
+            // are unreachable: searches drop ids with no item); the next add or remove undoes the
+            // unfinished add (`repairInterruptedAdds`). So an item is never searchable by text alone.
+            let textVectors = TextSearchIndex.textVectors(of: [embedded.item], encoder: textEncoder)
+            let key = try textIndex.catalog.reserveItemKey(vectors: embedded.vectorCount)
+            CrashPoint.reach("add.key-reserved")
             let ids = (0..<embedded.vectorCount).map { VisualVectorID.make(key: key, frame: $0) }
+            try writer.add(embedded.vectors, ids: ids)
+            CrashPoint.reach("add.vectors-written")
+            _ = try textIndex.add([embedded.item], textVectors: textVectors, keys: [key])
+            CrashPoint.reach("add.catalog-written")
             if let timestamps = embedded.timestamps {
                 try textIndex.catalog.addFrames(zip(ids, timestamps).map { VideoFrame(videoID: embedded.item.id, timestamp: $1, vectorID: $0) })
                 summary.embeddedFrames += ids.count
             } else {
                 summary.embeddedImages += 1
             }
-            try writer.add(embedded.vectors, ids: ids)
+            try textIndex.catalog.finishPendingAdd(key)
             summary.indexed += 1
         }
         let counts = try IndexBuilder.counts(versionDirectory: serving)
@@ -171,6 +183,22 @@ public enum IndexMaintenance {
         return summary
     }
 
+    /// Undoes adds that reserved a key and did not finish (the process died between the steps of
+    /// ``add(_:to:imageEncoder:textEncoder:options:)``): their vectors are removed and, if the catalog
+    /// row was already written, the item too (the add never returned, so it was not promised). Also
+    /// raises the catalog's key high-water mark above every vector id in the index, so keys used before
+    /// catalogs tracked them (a removed last item's key) are not handed out again. Run under the lock.
+    static func repairInterruptedAdds(catalog: Catalog, textIndex: TextSearchIndex, writer: IVFIndexWriter) throws {
+        if let largest = try writer.index().largestID() {
+            try catalog.raiseKeyHighWater(to: VisualVectorID.key(of: largest))
+        }
+        for pending in try catalog.pendingAdds() {
+            try writer.remove((0..<max(1, pending.vectors)).map { VisualVectorID.make(key: pending.key, frame: $0) })
+            if let id = try catalog.id(key: pending.key) { try textIndex.remove(id: id) }
+            try catalog.finishPendingAdd(pending.key)
+        }
+    }
+
     /// Removes item `id` (its vectors, catalog rows, frames and text vector) from the serving version.
     /// Returns false if there was no such item. Durable on return.
     @discardableResult
@@ -180,12 +208,13 @@ public enum IndexMaintenance {
         let serving = try index.servingDirectory()
         // Write-only: add/remove never search, so the serving catalog's text vectors are not loaded.
         let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
+        let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)
+        try repairInterruptedAdds(catalog: textIndex.catalog, textIndex: textIndex, writer: writer)
         guard let key = try textIndex.catalog.key(id: id) else { return false }
         let frames = try textIndex.catalog.frames(videoID: id)
         let ids = frames.isEmpty ? [VisualVectorID.make(key: key, frame: 0)] : frames.map(\.vectorID)
         // Vectors first: a crash in between leaves an item without vectors (found by text only), never
         // a vector pointing at a missing item.
-        let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)
         try writer.remove(ids)
         return try textIndex.remove(id: id)
     }

@@ -93,11 +93,12 @@ public final class TextSearchIndex: Sendable {
     }
 
     /// Adds or replaces `items` with text vectors already computed by ``textVectors(of:encoder:)``
-    /// (`textVectors[i]` for `items[i]`), in one catalog transaction.
+    /// (`textVectors[i]` for `items[i]`), in one catalog transaction. `keys`: keys reserved with
+    /// `Catalog.reserveItemKey(vectors:)` for new items (default: the catalog assigns them).
     @discardableResult
-    public func add(_ items: [CatalogItem], textVectors: [[Float]?]) throws -> [ItemKey] {
+    public func add(_ items: [CatalogItem], textVectors: [[Float]?], keys reserved: [ItemKey]? = nil) throws -> [ItemKey] {
         precondition(items.count == textVectors.count, "one text vector slot per item")
-        let keys = try catalog.upsert(items, textVectors: textVectors, textModel: Self.textModelName)
+        let keys = try catalog.upsert(items, textVectors: textVectors, textModel: Self.textModelName, keys: reserved)
         if Self.hasVectorIndex(in: directory) {
             try updateVectorIndex(keys: keys, vectors: textVectors)
             return keys

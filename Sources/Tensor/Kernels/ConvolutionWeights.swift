@@ -11,6 +11,10 @@ public struct PointwiseWeights: Sendable {
     let panels: [Float]
     /// Bias padded with zeros to the packed width.
     let paddedBias: [Float]
+    /// The weights rounded to bfloat16 for ``KernelISA/avx512bf16`` (nil until
+    /// ``withBFloat16Panels()``): every panel 16 columns wide, `(inputChannels + 1) / 2` rows of 16
+    /// column pairs, element `[p][j][t]` = `W[2p + t][16·panel + j]` (zero past the matrix).
+    private(set) var bf16Panels: [UInt16]?
 
     public init(inputChannels: Int, outputChannels: Int, weights: [Float], bias: [Float]) {
         precondition(weights.count == inputChannels * outputChannels && bias.count == outputChannels)
@@ -36,6 +40,35 @@ public struct PointwiseWeights: Sendable {
 
     /// `outputChannels` rounded up to a multiple of 8.
     static func paddedWidth(_ n: Int) -> Int { (n + 7) & ~7 }
+
+    /// A copy that also carries the weights rounded to bfloat16 (round to nearest even), for the
+    /// opt-in ``KernelISA/avx512bf16`` kernels (+50% weight memory). Inputs of at most 4096 channels.
+    public func withBFloat16Panels() -> PointwiseWeights {
+        precondition(inputChannels <= 4096, "the bf16 kernel takes at most 4096 input channels")
+        let k = inputChannels, pairs = (k + 1) / 2
+        let panelCount = (Self.paddedWidth(outputChannels) + 15) / 16
+        var packed = [UInt16](repeating: 0, count: panelCount * pairs * 32)
+        for panel in 0..<panelCount {
+            let column = panel * 16
+            let width = min(16, Self.paddedWidth(outputChannels) - column)
+            for kk in 0..<k {
+                for j in 0..<width where column + j < outputChannels {
+                    let value = panels[column * k + kk * width + j]
+                    packed[panel * pairs * 32 + (kk / 2) * 32 + j * 2 + (kk % 2)] = Self.bfloat16(value)
+                }
+            }
+        }
+        var copy = self
+        copy.bf16Panels = packed
+        return copy
+    }
+
+    /// `value` rounded to the nearest bfloat16 (ties to even), as its 16 bits.
+    static func bfloat16(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        if value.isNaN { return UInt16(bits >> 16) | 0x40 }
+        return UInt16((bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)
+    }
 }
 
 /// Weights of a depthwise convolution: `taps` is `[kernel · kernel][channels]` (tap-major, tap
@@ -64,7 +97,7 @@ public struct ConvolutionWeights: Sendable {
     public let kernel: Int
     public let inputChannels: Int
     public var outputChannels: Int { matrix.outputChannels }
-    let matrix: PointwiseWeights
+    private(set) var matrix: PointwiseWeights
 
     public init(kernel: Int, inputChannels: Int, outputChannels: Int, weights: [Float], bias: [Float]) {
         precondition(weights.count == kernel * kernel * inputChannels * outputChannels && bias.count == outputChannels)
@@ -76,4 +109,11 @@ public struct ConvolutionWeights: Sendable {
 
     /// Rows of the GEMM's `B` matrix (`kernel · kernel · inputChannels`).
     public var patchLength: Int { kernel * kernel * inputChannels }
+
+    /// A copy whose GEMM weights also carry bf16 panels (see ``PointwiseWeights/withBFloat16Panels()``).
+    public func withBFloat16Panels() -> ConvolutionWeights {
+        var copy = self
+        copy.matrix = matrix.withBFloat16Panels()
+        return copy
+    }
 }

@@ -3,7 +3,8 @@
 /// but a GEMM over patches to be efficient).
 ///
 /// For output rows `rows`, each output pixel's `k·k·Cin` input patch (zeros outside the image,
-/// ordered `(ky, kx, ci)`) is copied into `scratch`, then `[pixels × k·k·Cin] · W` runs as one GEMM.
+/// ordered `(ky, kx, ci)`) is copied into `scratch`, then `[pixels × k·k·Cin] · W` runs as one GEMM
+/// (``PointwiseConvolution`` with the instruction set `isa`).
 public enum DenseConvolution {
     /// Floats of scratch needed for `rows` output rows of `output`.
     public static func scratchCount(weights: ConvolutionWeights, outputWidth: Int, rows: Int) -> Int {
@@ -12,7 +13,7 @@ public enum DenseConvolution {
 
     public static func apply(
         input: FeatureMap, weights: ConvolutionWeights, stride: Int, activation: Activation,
-        output: FeatureMap, rows: Range<Int>, scratch: FeatureMap
+        output: FeatureMap, rows: Range<Int>, scratch: FeatureMap, isa: KernelISA = .preferred
     ) {
         let k = weights.kernel, cin = weights.inputChannels, cout = weights.outputChannels
         let padY = SamePadding(inputSize: input.height, kernel: k, stride: stride)
@@ -52,6 +53,6 @@ public enum DenseConvolution {
         let pixels = rows.count * output.width
         let patches = FeatureMap(base: scratch.base, height: 1, width: pixels, channels: patch)
         let outRows = FeatureMap(base: output.base + rows.lowerBound * output.width * cout, height: 1, width: pixels, channels: cout)
-        PointwiseConvolution.apply(input: patches, weights: weights.matrix, activation: activation, output: outRows, pixels: 0..<pixels)
+        PointwiseConvolution.apply(input: patches, weights: weights.matrix, activation: activation, output: outRows, pixels: 0..<pixels, isa: isa)
     }
 }

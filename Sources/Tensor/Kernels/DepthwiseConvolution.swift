@@ -1,3 +1,5 @@
+import CConvKernels
+
 /// Depthwise k×k convolution (one filter per channel), stride 1 or 2, TensorFlow SAME padding, on
 /// NHWC activations, with the bias and activation fused: `out[oy][ox][c] = act(bias[c] +
 /// Σ_{ky,kx} in[oy·s − padTop + ky][ox·s − padLeft + kx][c] · taps[ky·k + kx][c])`.
@@ -7,10 +9,12 @@
 /// Taps that fall in the padding are skipped rather than read as zeros.
 public enum DepthwiseConvolution {
     /// Computes output rows `rows`, channels `channelRange` (default all; a sub-range must start and
-    /// end on multiples of 8, so threads can split small maps by channels instead of rows).
+    /// end on multiples of 8, so threads can split small maps by channels instead of rows). With
+    /// `isa: .avx512` (which must be supported on this CPU) the rows' interiors run in the AVX-512
+    /// kernel (`vs_depthwise_row_avx512`, 16 channels per vector, masked tails); edge pixels are the same.
     public static func apply(
         input: FeatureMap, weights: DepthwiseWeights, stride: Int, activation: Activation,
-        output: FeatureMap, rows: Range<Int>, channelRange: Range<Int>? = nil
+        output: FeatureMap, rows: Range<Int>, channelRange: Range<Int>? = nil, isa: KernelISA = .preferred
     ) {
         let k = weights.kernel, channels = weights.channels
         let range = channelRange ?? 0..<channels
@@ -22,6 +26,7 @@ public enum DepthwiseConvolution {
         precondition(output.height == padY.outputSize && output.width == padX.outputSize)
         precondition(rows.lowerBound >= 0 && rows.upperBound <= output.height)
         let relu6 = activation == .relu6
+        precondition(isa.isSupported, "\(isa) kernels are not supported on this CPU")
         // Output columns whose k taps all fall inside the image: no bounds checks there.
         let interiorStart = min(output.width, (padX.before + stride - 1) / stride)
         let interiorEnd = max(interiorStart, min(output.width, (input.width - k + padX.before) / stride + 1))
@@ -38,7 +43,11 @@ public enum DepthwiseConvolution {
                               taps: taps, bias: bias, channels: channels, range: range, relu6: relu6, out: outRow + ox * channels)
                     }
                     for ox in 0..<interiorStart { edge(ox) }
-                    if channels % 8 == 0 {
+                    if isa.usesAVX512 {
+                        vs_depthwise_row_avx512(input.base + iy0 * input.width * channels, input.width * channels, channels,
+                                                range.lowerBound, range.upperBound, taps, bias, ky.lowerBound, ky.upperBound,
+                                                relu6 ? 1 : 0, outRow, interiorStart, interiorEnd, padX.before, k, stride)
+                    } else if channels % 8 == 0 {
                         let row = Row(input: UnsafePointer(input.base + iy0 * input.width * channels), rowStride: input.width * channels,
                                       channels: channels, channelRange: range, taps: taps, bias: bias, ky: ky, relu6: relu6, out: outRow)
                         let columns = interiorStart..<interiorEnd

@@ -13,6 +13,8 @@ import Glibc
 /// three steps are the ordinary kernels (``PointwiseConvolution``, ``DepthwiseConvolution``), called
 /// on views whose origin is shifted so the kernels' absolute row indices land in the buffers.
 ///
+/// `isa` selects the kernels' instruction set (see ``KernelISA``).
+///
 /// Threads split `rows` (output rows); each needs its own `scratch` of ``scratchCount(input:expandedChannels:kernel:stride:bandRows:)`` floats.
 public enum InvertedResidual {
     /// Output rows per band for an output map `outputWidth` wide: about 128 pixels, enough 6-pixel
@@ -28,7 +30,8 @@ public enum InvertedResidual {
 
     public static func apply(
         input x: FeatureMap, expand: PointwiseWeights?, depthwise: DepthwiseWeights, stride s: Int,
-        project: PointwiseWeights, residual: Bool, output y: FeatureMap, rows: Range<Int>, bandRows: Int, scratch: FeatureMap
+        project: PointwiseWeights, residual: Bool, output y: FeatureMap, rows: Range<Int>, bandRows: Int, scratch: FeatureMap,
+        isa: KernelISA = .preferred
     ) {
         let k = depthwise.kernel, c = depthwise.channels
         let padY = SamePadding(inputSize: x.height, kernel: k, stride: s)
@@ -61,7 +64,7 @@ public enum InvertedResidual {
                 expanded = FeatureMap(base: window - held.lowerBound * rowFloats, height: x.height, width: x.width, channels: c)
                 if needed.upperBound > held.upperBound {
                     PointwiseConvolution.apply(input: x, weights: expand, activation: .relu6, output: expanded,
-                                               pixels: (held.upperBound * x.width)..<(needed.upperBound * x.width))
+                                               pixels: (held.upperBound * x.width)..<(needed.upperBound * x.width), isa: isa)
                     held = held.lowerBound..<needed.upperBound
                 }
             } else {
@@ -70,9 +73,9 @@ public enum InvertedResidual {
             // The band buffer seen as the whole depthwise output map (rows oy0..<oy1 are real).
             let depthwiseOut = FeatureMap(base: band - oy0 * y.width * c, height: y.height, width: y.width, channels: c)
             DepthwiseConvolution.apply(input: expanded, weights: depthwise, stride: s, activation: .relu6,
-                                       output: depthwiseOut, rows: oy0..<oy1)
+                                       output: depthwiseOut, rows: oy0..<oy1, isa: isa)
             PointwiseConvolution.apply(input: depthwiseOut, weights: project, activation: .none, residual: residual ? x : nil,
-                                       output: y, pixels: (oy0 * y.width)..<(oy1 * y.width))
+                                       output: y, pixels: (oy0 * y.width)..<(oy1 * y.width), isa: isa)
             oy0 = oy1
         }
     }

@@ -1,3 +1,5 @@
+import CConvKernels
+
 /// 1×1 convolution on NHWC activations as a matrix product with a fused epilogue: for the pixels
 /// `p` in `pixels`, `output[p] = act(input[p] · W + bias) (+ residual[p])`, where `input[p]` is the
 /// row of `Cin` channels of pixel `p` and `W` is `[Cin × Cout]`.
@@ -8,7 +10,9 @@
 /// packed once at load (``PointwiseWeights``), activation rows are read in place, and bias, ReLU6 and
 /// the residual are applied in registers before the single store. The register tile is 6 pixels ×
 /// 16 channels (12 AVX accumulators, FMA-bound). Rows are independent, so callers split `pixels`
-/// across threads.
+/// across threads. With `isa: .avx512` the same packed weights go to the AVX-512 kernel
+/// (`vs_pointwise_avx512`: tiles of up to 12 pixels × 16 channels in ZMM registers); with
+/// `.avx512bf16` and weights that carry bf16 panels, to the bfloat16 dot-product kernel.
 public enum PointwiseConvolution {
     /// Number of 16-channel column panels of `weights` (the last may be 8 wide); callers may split
     /// these across threads instead of pixels when there are few pixels and many weights.
@@ -16,10 +20,12 @@ public enum PointwiseConvolution {
         (PointwiseWeights.paddedWidth(weights.outputChannels) + 15) / 16
     }
 
-    /// Computes the outputs of `pixels` × the output channels of column panels `panels` (default: all).
+    /// Computes the outputs of `pixels` × the output channels of column panels `panels` (default: all),
+    /// with the kernels of `isa` (which must be supported on this CPU).
     public static func apply(
         input: FeatureMap, weights: PointwiseWeights, activation: Activation,
-        residual: FeatureMap? = nil, output: FeatureMap, pixels: Range<Int>, panels: Range<Int>? = nil
+        residual: FeatureMap? = nil, output: FeatureMap, pixels: Range<Int>, panels: Range<Int>? = nil,
+        isa: KernelISA = .preferred
     ) {
         let cin = weights.inputChannels, cout = weights.outputChannels
         precondition(input.channels == cin && output.channels == cout && input.pixelCount == output.pixelCount)
@@ -27,8 +33,25 @@ public enum PointwiseConvolution {
         if let residual { precondition(residual.channels == cout && residual.pixelCount == output.pixelCount) }
         guard !pixels.isEmpty else { return }
         let relu6 = activation == .relu6
+        precondition(isa.isSupported, "\(isa) kernels are not supported on this CPU")
         weights.panels.withUnsafeBufferPointer { packed in
             weights.paddedBias.withUnsafeBufferPointer { bias in
+                if isa.usesAVX512 {
+                    let panels = panels ?? 0..<Self.panelCount(weights)
+                    precondition(panels.lowerBound >= 0 && panels.upperBound <= Self.panelCount(weights))
+                    if isa == .avx512bf16, let bf16 = weights.bf16Panels {
+                        bf16.withUnsafeBufferPointer { bf16 in
+                            vs_pointwise_bf16(input.base, cin, cout, bf16.baseAddress!, bias.baseAddress!, output.base,
+                                              residual.map { UnsafePointer($0.base) }, relu6 ? 1 : 0,
+                                              pixels.lowerBound, pixels.upperBound, panels.lowerBound, panels.upperBound)
+                        }
+                        return
+                    }
+                    vs_pointwise_avx512(input.base, cin, cout, packed.baseAddress!, bias.baseAddress!, output.base,
+                                        residual.map { UnsafePointer($0.base) }, relu6 ? 1 : 0,
+                                        pixels.lowerBound, pixels.upperBound, panels.lowerBound, panels.upperBound)
+                    return
+                }
                 let job = Job(a: input.base, k: cin, n: cout, panels: packed.baseAddress!, bias: bias.baseAddress!,
                               c: output.base, residual: residual.map { UnsafePointer($0.base) }, relu6: relu6)
                 let panels = panels ?? 0..<Self.panelCount(weights)

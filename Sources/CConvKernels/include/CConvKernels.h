@@ -1,0 +1,63 @@
+// AVX-512 variants of the Tensor target's hot convolution kernels, and the CPU check that decides
+// whether they may run. Swift cannot compile one function for a wider ISA than its module (the
+// `Tensor` target is built for x86-64-v3 = AVX2 + FMA), so these few kernels are C with intrinsics
+// and per-function `target("avx512f")` attributes: the object code holds AVX-512 instructions only
+// inside these functions, and `Tensor` calls them only after `vs_cpu_has_avx512()` said yes, so a
+// machine without AVX-512 never executes one (no SIGILL).
+//
+// Layouts are those of the Swift kernels (see PointwiseConvolution.swift, DepthwiseConvolution.swift):
+// NHWC activations, channels contiguous; 1×1 weights packed in column panels of 16 (the last one 8
+// wide when the padded width is not a multiple of 16), each panel [k][width] contiguous.
+#ifndef CCONVKERNELS_H
+#define CCONVKERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU and the operating system support AVX-512 F (the foundation: 512-bit registers,
+/// masks, embedded broadcasts) and the OS saves the ZMM state (XCR0 bits 1, 2, 5, 6, 7), else 0.
+/// Computed once with CPUID/XGETBV; cheap to call.
+int vs_cpu_has_avx512(void);
+
+/// 1 when ``vs_cpu_has_avx512()`` and the CPU has AVX512_BF16 (`vdpbf16ps`, `vcvtne2ps2bf16`), else 0.
+int vs_cpu_has_avx512_bf16(void);
+
+/// 1×1 convolution (AVX-512): for output rows `row_start ..< row_end` and column panels
+/// `panel_start ..< panel_end`: `c[p][j] = act(sum_k a[p][k] · W[k][j] + bias[j]) (+ residual[p][j])`.
+/// `a` is [P × k] row-major, `c` and `residual` (may be NULL) are [P × n]; `panels` the packed weights;
+/// `bias` padded to the packed width. `relu6` selects min(max(x, 0), 6). Call only when
+/// `vs_cpu_has_avx512()` returned 1.
+void vs_pointwise_avx512(const float *a, long k, long n, const float *panels, const float *bias,
+                         float *c, const float *residual, int relu6,
+                         long row_start, long row_end, long panel_start, long panel_end);
+
+/// The interior of one output row of a depthwise k×k convolution (AVX-512): output pixels
+/// `col_start ..< col_end` whose taps all fall inside the image, channels `ch_start ..< ch_end`
+/// (any counts; tails use masks). `in_row` points at input row `oy·s − pad_top` (tap row 0, which may
+/// lie in the padding: only tap rows `ky_start ..< ky_end` are read), `row_stride` floats per input row,
+/// `channels` per pixel; `taps` [k·k][channels], `bias` [channels]; `out_row` the output row.
+/// Call only when `vs_cpu_has_avx512()` returned 1.
+void vs_depthwise_row_avx512(const float *in_row, long row_stride, long channels, long ch_start, long ch_end,
+                             const float *taps, const float *bias, long ky_start, long ky_end, int relu6,
+                             float *out_row, long col_start, long col_end, long pad_left, long k, long s);
+
+/// 1×1 convolution with bfloat16 dot products (opt-in reduced precision): as `vs_pointwise_avx512`,
+/// but the weights are `panels_bf16` (every panel 16 columns wide, `(k + 1) / 2` rows of 16 column pairs:
+/// element [p][j][t] = W[2p + t][16·panel + j] in bf16, zero beyond k and n), and each activation is
+/// rounded to bf16 before the products; sums are float32. Requires k ≤ 4096. Call only when
+/// `vs_cpu_has_avx512_bf16()` returned 1.
+void vs_pointwise_bf16(const float *a, long k, long n, const uint16_t *panels_bf16, const float *bias,
+                       float *c, const float *residual, int relu6,
+                       long row_start, long row_end, long panel_start, long panel_end);
+
+/// Rounds `count` floats to bf16 (round to nearest even). Call only when `vs_cpu_has_avx512_bf16()` returned 1.
+void vs_round_to_bf16(const float *src, long count, uint16_t *dst);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,83 @@
+import Catalog
+import Foundation
+import SearchEngine
+import SearchTesting
+import Testing
+
+/// `vsearch add` killed (SIGKILL, via the `VSEARCH_CRASH_POINT` fault-injection hook) between its
+/// durable steps: the index never holds an item that is searchable by text without its vectors, and
+/// the next add undoes the unfinished one and then indexes the file completely, once.
+@Suite struct AddCrashTests {
+    @Test(arguments: ["add.key-reserved", "add.vectors-written", "add.catalog-written"])
+    func killedAddIsUndoneAndRedone(point: String) throws {
+        let vsearch = CommandLineRunner.vsearchPath
+        try #require(FileManager.default.isExecutableFile(atPath: vsearch), "vsearch not built at \(vsearch)")
+        let scratch = try TemporaryDirectory("vs-addkill")
+        defer { scratch.remove() }
+        let folder = scratch.file("media")
+        for name in ["apple.jpg", "baboon.jpg"] { try BuildFixtures.copy(BuildFixtures.sample(name), to: folder) }
+        let index = IndexDirectory(path: scratch.file("index"))
+        _ = try BuildFixtures.builder(index).build(entries: try BuildInput.entries(input: folder).entries, inputDescription: folder)
+        let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
+        let butterfly = BuildFixtures.sample("butterfly.jpg")
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: vsearch)
+        process.arguments = ["add", "--index", index.path, butterfly]
+        var environment = ProcessInfo.processInfo.environment
+        if environment["VSEARCH_MODELS"] == nil { environment["VSEARCH_MODELS"] = "\(BuildFixtures.root)/assets/models" }
+        environment["VSEARCH_CRASH_POINT"] = point
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "killed at \(point)")
+
+        // Right after the crash: an item in the catalog has its vector; nothing is findable by text alone.
+        let crashed = try IndexSearcher(index: index, textEncoder: textEncoder)
+        let items = try crashed.text.catalog.count()
+        #expect(crashed.visual?.count ?? 0 >= items, "\(point): \(items) items but \(crashed.visual?.count ?? 0) vectors")
+
+        // The next add repairs, then indexes the file: exactly one butterfly, with exactly one vector.
+        let added = try IndexMaintenance.add([BuildEntry(path: butterfly, title: "A butterfly")], to: index,
+                                             imageEncoder: imageEncoder, textEncoder: textEncoder)
+        #expect(added.indexed == 1 && added.duplicates.isEmpty, "\(point): \(added.duplicates)")
+        #expect(added.items == 3 && added.vectors == 3, "\(point): \(added.items) items, \(added.vectors) vectors")
+        let searcher = try IndexSearcher(index: index, textEncoder: textEncoder)
+        #expect(try searcher.text.catalog.pendingAdds().isEmpty)
+        let query = try IndexSearcher.embed(imageAt: butterfly, encoder: imageEncoder)
+        let found = try searcher.search(embedding: query, text: nil, options: QueryOptions(k: 3))
+        #expect(found.first?.item.source == butterfly && found.filter { $0.item.source == butterfly }.count == 1)
+    }
+
+    /// Keys are never reused: removing the newest item and adding another gives the new one a fresh
+    /// key, so its vector ids cannot meet the removed item's tombstones.
+    @Test func removedKeysAreNotReused() throws {
+        let scratch = try TemporaryDirectory("vs-keys")
+        defer { scratch.remove() }
+        let folder = scratch.file("media")
+        for name in ["apple.jpg", "baboon.jpg"] { try BuildFixtures.copy(BuildFixtures.sample(name), to: folder) }
+        let index = IndexDirectory(path: scratch.file("index"))
+        _ = try BuildFixtures.builder(index).build(entries: try BuildInput.entries(input: folder).entries, inputDescription: folder)
+        let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
+
+        _ = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.sample("butterfly.jpg"), id: "butterfly")], to: index,
+                                     imageEncoder: imageEncoder, textEncoder: textEncoder)
+        let catalog = try Catalog(path: try index.servingDirectory() + "/" + TextSearchIndex.catalogFileName)
+        let removedKey = try #require(try catalog.key(id: "butterfly"))
+        #expect(try IndexMaintenance.remove(id: "butterfly", from: index, textEncoder: textEncoder))
+        _ = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.sample("orange.jpg"), id: "orange")], to: index,
+                                     imageEncoder: imageEncoder, textEncoder: textEncoder)
+        let newKey = try #require(try catalog.key(id: "orange"))
+        #expect(newKey > removedKey)
+
+        // The removed butterfly stays gone (its tombstoned vector is not revived), the orange is found.
+        let searcher = try IndexSearcher(index: index, textEncoder: textEncoder)
+        #expect(searcher.visual?.count == 3)
+        let butterfly = try IndexSearcher.embed(imageAt: BuildFixtures.sample("butterfly.jpg"), encoder: imageEncoder)
+        #expect(try searcher.search(embedding: butterfly, text: nil, options: QueryOptions(k: 3)).allSatisfy { $0.item.id != "butterfly" })
+        let orange = try IndexSearcher.embed(imageAt: BuildFixtures.sample("orange.jpg"), encoder: imageEncoder)
+        #expect(try searcher.search(embedding: orange, text: nil, options: QueryOptions(k: 1)).first?.item.id == "orange")
+    }
+}
