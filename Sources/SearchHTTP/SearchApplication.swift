@@ -26,7 +26,7 @@ public enum SearchApplication {
         let configuration = service.configuration
         return Application(
             router: router(service: service, metrics: metrics, logger: logger),
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(max(1, configuration.requestTimeout.seconds * 2))))),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.effectiveIdleTimeout.seconds * 1000)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vsearch"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port) },
             logger: logger)

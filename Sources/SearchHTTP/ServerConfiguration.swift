@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     /// Whole-request deadline (reading the body and answering); past it the client gets 408 while the
     /// body is still arriving, 503 `timeout` afterwards.
     public var requestTimeout: Duration
+    /// How long a connection may send nothing before it is closed; nil: twice `requestTimeout`, at least 1 s.
+    public var idleTimeout: Duration?
     /// Image embeddings (query images, added media) running at once; each uses `embeddingThreads` cores.
     public var embeddingConcurrency: Int
     /// Image requests allowed to wait for a slot; beyond that, 503 `overloaded`.
@@ -28,8 +30,8 @@ public struct ServerConfiguration: Sendable {
     /// Results returned when the request gives no `k`, and the largest `k` accepted.
     public var defaultK: Int
     public var maxK: Int
-    /// IVF lists probed per image query.
-    public var nprobe: Int
+    /// IVF lists probed per image query; nil: the index's saved default (`vsearch eval --ann --save`), else 32.
+    public var nprobe: Int?
     /// Longest text query accepted, in UTF-8 bytes.
     public var maxQueryBytes: Int
 
@@ -37,11 +39,12 @@ public struct ServerConfiguration: Sendable {
                 requestTimeout: Duration = .seconds(30), embeddingConcurrency: Int = 2, embeddingQueueLimit: Int = 32,
                 textConcurrency: Int = 2, textQueueLimit: Int = 64, writeQueueLimit: Int = 8, embeddingThreads: Int = 1,
                 apiToken: APIToken? = nil, refreshInterval: Duration = .milliseconds(500),
-                defaultK: Int = 10, maxK: Int = 100, nprobe: Int = 32, maxQueryBytes: Int = 4096) {
+                defaultK: Int = 10, maxK: Int = 100, nprobe: Int? = nil, maxQueryBytes: Int = 4096) {
         self.host = host
         self.port = port
         self.maxUploadBytes = maxUploadBytes
         self.requestTimeout = requestTimeout
+        self.idleTimeout = nil
         self.embeddingConcurrency = embeddingConcurrency
         self.embeddingQueueLimit = embeddingQueueLimit
         self.textConcurrency = textConcurrency
@@ -55,6 +58,11 @@ public struct ServerConfiguration: Sendable {
         self.nprobe = nprobe
         self.maxQueryBytes = maxQueryBytes
     }
+}
+
+extension ServerConfiguration {
+    /// `idleTimeout`, or its default: twice the request deadline, at least one second.
+    var effectiveIdleTimeout: Duration { idleTimeout ?? max(.seconds(1), requestTimeout * 2) }
 }
 
 extension Duration {
