@@ -60,14 +60,16 @@ let package = Package(
         .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"], cSettings: [.unsafeFlags(["-O2"])]),
         // AVX-512 variants of the hot convolution kernels (per-function `target` attributes) and the CPU
         // check that gates them; Tensor picks them at run time, so the build runs on AVX2-only CPUs too.
-        .target(name: "CConvKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CConvKernels", dependencies: ["CCPUFeatures"], cSettings: [.unsafeFlags(["-O2"])]),
+        // The CPUID/XGETBV check both kernel targets consult before running AVX-512 code.
+        .target(name: "CCPUFeatures", cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Libraries
         .target(name: "DurableFiles"),
         .target(name: "Imaging", dependencies: ["CCodecShims", "DurableFiles"], swiftSettings: optimisedInDebug),
         .target(name: "Tensor", dependencies: ["CBLAS", "CTransformerKernels", "CConvKernels"], swiftSettings: simdKernels),
         // fp16-weight dense layers for MiniLM: AVX2 and AVX-512 variants chosen at run time (cpuid).
-        .target(name: "CTransformerKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CTransformerKernels", dependencies: ["CCPUFeatures"], cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Embedding", dependencies: ["Tensor", "Imaging", "DurableFiles"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
         .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex", "VideoFrames", "DurableFiles",

@@ -14,39 +14,9 @@
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
-// MARK: - CPU features
-
-#if defined(__x86_64__)
-static int detect_isa(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return VS_ISA_PORTABLE;
-    const int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, f16c = (c >> 29) & 1, fma = (c >> 12) & 1;
-    if (!osxsave || !avx || !f16c || !fma) return VS_ISA_PORTABLE;
-    unsigned xlo, xhi;
-    __asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
-    if ((xlo & 0x6) != 0x6) return VS_ISA_PORTABLE;  // the OS saves XMM and YMM state
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return VS_ISA_PORTABLE;
-    const int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1, avx512bw = (b >> 30) & 1, avx512vl = (b >> 31) & 1;
-    if (!avx2) return VS_ISA_PORTABLE;
-    // AVX-512 also needs the OS to save opmask and ZMM state (XCR0 bits 5–7).
-    if (avx512f && avx512bw && avx512vl && (xlo & 0xE0) == 0xE0) return VS_ISA_AVX512;
-    return VS_ISA_AVX2;
-}
-#else
-static int detect_isa(void) { return VS_ISA_PORTABLE; }
-#endif
-
-int vs_best_isa(void) {
-    static int cached = -1;  // a benign race: every thread computes the same value
-    if (cached < 0) cached = detect_isa();
-    return cached;
-}
-
-int vs_isa_supported(int isa) { return isa == VS_ISA_PORTABLE || (isa > 0 && isa <= vs_best_isa()); }
 
 // MARK: - Portable reference
 

@@ -1,5 +1,5 @@
-// AVX-512 variants of the Tensor target's hot convolution kernels, and the CPU check that decides
-// whether they may run. Swift cannot compile one function for a wider ISA than its module (the
+// AVX-512 variants of the Tensor target's hot convolution kernels (the CPU check that decides whether
+// they may run is CCPUFeatures'). Swift cannot compile one function for a wider ISA than its module (the
 // `Tensor` target is built for x86-64-v3 = AVX2 + FMA), so these few kernels are C with intrinsics
 // and per-function `target("avx512f")` attributes: the object code holds AVX-512 instructions only
 // inside these functions, and `Tensor` calls them only after `vs_cpu_has_avx512()` said yes, so a
@@ -13,17 +13,11 @@
 
 #include <stdint.h>
 
+#include "CCPUFeatures.h"  // vs_cpu_has_avx512(), vs_cpu_has_avx512_bf16()
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/// 1 when the CPU and the operating system support AVX-512 F (the foundation: 512-bit registers,
-/// masks, embedded broadcasts) and the OS saves the ZMM state (XCR0 bits 1, 2, 5, 6, 7), else 0.
-/// Computed once with CPUID/XGETBV; cheap to call.
-int vs_cpu_has_avx512(void);
-
-/// 1 when ``vs_cpu_has_avx512()`` and the CPU has AVX512_BF16 (`vdpbf16ps`, `vcvtne2ps2bf16`), else 0.
-int vs_cpu_has_avx512_bf16(void);
 
 /// 1×1 convolution (AVX-512): for output rows `row_start ..< row_end` and column panels
 /// `panel_start ..< panel_end`: `c[p][j] = act(sum_k a[p][k] · W[k][j] + bias[j]) (+ residual[p][j])`.

@@ -7,22 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "CCPUFeatures.h"  // VS_ISA_*, vs_best_isa(), vs_isa_supported()
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/// Instruction sets of `vs_linear_f16`.
-enum {
-    VS_ISA_PORTABLE = 0,  ///< plain C (any CPU): the reference the SIMD variants are tested against
-    VS_ISA_AVX2 = 1,      ///< AVX2 + FMA + F16C (x86-64-v3)
-    VS_ISA_AVX512 = 2,    ///< AVX-512 F/VL/BW + FMA + F16C (x86-64-v4)
-};
-
-/// The best instruction set this CPU supports (`VS_ISA_*`), from `cpuid` (cached).
-int vs_best_isa(void);
-
-/// True when this CPU can run `isa` (the portable one always).
-int vs_isa_supported(int isa);
+// Instruction sets of `vs_linear_f16`: the `VS_ISA_*` levels of CCPUFeatures.
 
 /// `out[r·ldo + c] (+)= Σ_j x[r·ldx + j] · W[c, j]` for `r < m`, `c < n`, with `W` (`n × k`) given as
 /// fp16 panels of 16 output columns: `panels[(p·k + j)·16 + i]` holds `W[16p + i, j]` (IEEE binary16
