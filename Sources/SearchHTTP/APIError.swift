@@ -1,4 +1,5 @@
 import Foundation
+import SearchEngine
 import HTTPTypes
 import Hummingbird
 

@@ -5,8 +5,9 @@ import Foundation
 /// spectrum (variance of direction i ∝ i^-alpha in a random orthonormal basis, total variance sigma²),
 /// each point normalised. Same arguments → same values on every platform.
 public struct RandomVectors: Sendable {
-    /// SplitMix64: tiny, seedable, portable.
-    public struct Generator: RandomNumberGenerator {
+    /// SplitMix64: tiny, seedable, portable (the product's own is `VectorIndex.SplitMix64`; the test
+    /// helpers keep theirs so they depend on `Imaging` only).
+    public struct Generator: RandomNumberGenerator, Sendable {
         var state: UInt64
         public init(seed: UInt64) { state = seed }
         public mutating func next() -> UInt64 {

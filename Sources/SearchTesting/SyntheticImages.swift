@@ -60,18 +60,8 @@ public enum SyntheticImages {
         return Image(width: width, height: height, pixels: pixels)
     }
 
-    /// A tiny, fast, seedable generator (Steele et al.'s SplitMix64) for reproducible test data.
-    public struct Generator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    }
+    /// The seeded SplitMix64 generator shared by the test helpers (``RandomVectors/Generator``).
+    public typealias Generator = RandomVectors.Generator
 }
 
 /// Pixel-difference measures for comparing decoders and resizers.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SearchEngine
 import Embedding
 import Foundation
 
@@ -67,10 +68,10 @@ struct EmbedCommand: ParsableCommand {
     }
 
     static func jsonLine(path: String, encoding: ImageEncoding, labels: [ImageLabel]) -> String {
-        var out = "{\"path\":\(jsonString(path)),\"embedding\":["
+        var out = "{\"path\":\(JSONText.string(path)),\"embedding\":["
         out += encoding.embedding.map { "\($0)" }.joined(separator: ",")
         out += "],\"labels\":["
-        out += labels.map { "{\"index\":\($0.index),\"name\":\(jsonString($0.name)),\"score\":\($0.score)}" }.joined(separator: ",")
+        out += labels.map { "{\"index\":\($0.index),\"name\":\(JSONText.string($0.name)),\"score\":\($0.score)}" }.joined(separator: ",")
         return out + "]}"
     }
 }

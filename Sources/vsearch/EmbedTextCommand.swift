@@ -1,4 +1,5 @@
 import ArgumentParser
+import SearchEngine
 import Embedding
 import Foundation
 import Tensor
@@ -42,7 +43,7 @@ struct EmbedTextCommand: ParsableCommand {
         for (text, embedding) in zip(texts, embeddings) {
             if json {
                 let values = embedding.map { "\($0)" }.joined(separator: ",")
-                print("{\"text\":\(jsonString(text)),\"embedding\":[\(values)]}")
+                print("{\"text\":\(JSONText.string(text)),\"embedding\":[\(values)]}")
             } else {
                 let head = embedding.prefix(4).map { String(format: "%.5f", $0) }.joined(separator: " ")
                 print("\(text)\t\(embedding.count) floats: \(head) …")

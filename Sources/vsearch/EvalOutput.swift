@@ -17,10 +17,10 @@ enum EvalOutput {
         if json {
             for e in report.evaluations {
                 let m = e.metrics
-                print("{\"query\":\(jsonString(e.query.id)),\"line\":\(e.query.line),\"k\":\(k),\"relevant\":\(e.relevantCount),"
+                print("{\"query\":\(JSONText.string(e.query.id)),\"line\":\(e.query.line),\"k\":\(k),\"relevant\":\(e.relevantCount),"
                       + "\"first_relevant_rank\":\(m.firstRelevantRank.map(String.init) ?? "null"),\"recall\":\(n(m.recall)),"
                       + "\"precision\":\(n(m.precision)),\"ap\":\(n(m.averagePrecision)),\"rr\":\(n(m.reciprocalRank)),"
-                      + "\"ndcg\":\(n(m.ndcg)),\"results\":[\(e.results.map(jsonString).joined(separator: ","))]}")
+                      + "\"ndcg\":\(n(m.ndcg)),\"results\":[\(e.results.map(JSONText.string).joined(separator: ","))]}")
             }
             let mean = report.mean
             print("{\"summary\":true,\"queries\":\(report.evaluations.count),\"failed\":\(report.failures.count),\"k\":\(k),"
@@ -49,8 +49,8 @@ enum EvalOutput {
         let rows = report.rows
         if json {
             for c in report.cases {
-                print("{\"original\":\(jsonString(c.original)),\"id\":\(jsonString(c.originalID)),\"transform\":\"\(c.transform.rawValue)\","
-                      + "\"rank\":\(c.rank.map(String.init) ?? "null"),\"top\":\(c.topID.map(jsonString) ?? "null")}")
+                print("{\"original\":\(JSONText.string(c.original)),\"id\":\(JSONText.string(c.originalID)),\"transform\":\"\(c.transform.rawValue)\","
+                      + "\"rank\":\(c.rank.map(String.init) ?? "null"),\"top\":\(c.topID.map(JSONText.string) ?? "null")}")
             }
             for r in rows {
                 let name = r.transform.map { "\"\($0.rawValue)\"" } ?? "\"all\""
@@ -90,7 +90,7 @@ enum EvalOutput {
     static func printDrift(_ report: DriftReport, json: Bool) {
         if json {
             let metrics = report.metrics.map { "\"\($0.0)\":\(count($0.1))" }.joined(separator: ",")
-            print("{\(metrics),\"retrain\":\(report.retrain),\"reasons\":[\(report.reasons.map(jsonString).joined(separator: ","))]}")
+            print("{\(metrics),\"retrain\":\(report.retrain),\"reasons\":[\(report.reasons.map(JSONText.string).joined(separator: ","))]}")
             return
         }
         print("reference \(report.referenceCount) vectors (trained-on base), current \(report.currentCount) vectors, \(report.nlist) lists")

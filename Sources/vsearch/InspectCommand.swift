@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import SearchEngine
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -54,29 +55,29 @@ struct InspectCommand: ParsableCommand {
     }
 
     static func textLine(_ path: String, _ info: VideoInfo) -> String {
-        let title = info.title.map { " title=\(jsonString($0))" } ?? ""
+        let title = info.title.map { " title=\(JSONText.string($0))" } ?? ""
         return "\(path): video container=\(info.container) codec=\(info.codec) \(info.width)x\(info.height)"
             + " duration=\(String(format: "%.3f", info.duration))s fps=\(String(format: "%.3f", info.fps)) rotation=\(info.rotation)\(title)"
     }
 
     static func jsonLine(_ path: String, _ info: VideoInfo) -> String {
         var fields = [
-            "\"path\":\(jsonString(path))", "\"format\":\"video\"", "\"container\":\(jsonString(info.container))",
-            "\"codec\":\(jsonString(info.codec))", "\"width\":\(info.width)", "\"height\":\(info.height)",
+            "\"path\":\(JSONText.string(path))", "\"format\":\"video\"", "\"container\":\(JSONText.string(info.container))",
+            "\"codec\":\(JSONText.string(info.codec))", "\"width\":\(info.width)", "\"height\":\(info.height)",
             "\"duration\":\(info.duration)", "\"fps\":\(info.fps)", "\"rotation\":\(info.rotation)",
             "\"display_width\":\(info.displaySize.width)", "\"display_height\":\(info.displaySize.height)",
         ]
-        if let title = info.title { fields.append("\"title\":\(jsonString(title))") }
+        if let title = info.title { fields.append("\"title\":\(JSONText.string(title))") }
         return "{" + fields.joined(separator: ",") + "}"
     }
 
     static func jsonLine(_ path: String, _ info: ImageInfo) -> String {
         var fields = [
-            "\"path\":\(jsonString(path))", "\"format\":\(jsonString(info.format.rawValue))",
+            "\"path\":\(JSONText.string(path))", "\"format\":\(JSONText.string(info.format.rawValue))",
             "\"width\":\(info.width)", "\"height\":\(info.height)", "\"orientation\":\(info.orientation)",
             "\"display_width\":\(info.displayWidth)", "\"display_height\":\(info.displayHeight)",
         ]
-        fields += info.details.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+        fields += info.details.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }
         return "{" + fields.joined(separator: ",") + "}"
     }
 }

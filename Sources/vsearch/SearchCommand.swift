@@ -114,9 +114,9 @@ struct SearchCommand: ParsableCommand {
     static func jsonLine(_ r: QueryResult) -> String {
         let sources = r.sources.sorted { $0.key < $1.key }.map { "\"\($0.key.rawValue)\":\($0.value)" }.joined(separator: ",")
         let moments = r.moments.map { "{\"timestamp\":\($0.timestamp),\"score\":\($0.score)}" }.joined(separator: ",")
-        return "{\"rank\":\(r.rank),\"id\":\(jsonString(r.item.id)),\"kind\":\"\(r.item.kind.rawValue)\","
-            + "\"score\":\(r.score),\"path\":\(jsonString(r.item.source)),"
-            + "\"title\":\(jsonString(r.item.title)),\"timestamp\":\(r.timestamp.map { "\($0)" } ?? "null"),"
+        return "{\"rank\":\(r.rank),\"id\":\(JSONText.string(r.item.id)),\"kind\":\"\(r.item.kind.rawValue)\","
+            + "\"score\":\(r.score),\"path\":\(JSONText.string(r.item.source)),"
+            + "\"title\":\(JSONText.string(r.item.title)),\"timestamp\":\(r.timestamp.map { "\($0)" } ?? "null"),"
             + "\"moments\":[\(moments)],\"sources\":{\(sources)}}"
     }
 
@@ -130,9 +130,9 @@ struct SearchCommand: ParsableCommand {
     static func jsonLine(_ r: SearchResult) -> String {
         let sources = r.sources.sorted { $0.key < $1.key }.map { "\"\($0.key.rawValue)\":\($0.value)" }.joined(separator: ",")
         // Text queries match whole items: there is no best moment (`timestamp` null, `moments` empty).
-        return "{\"rank\":\(r.rank),\"id\":\(jsonString(r.item.id)),\"kind\":\"\(r.item.kind.rawValue)\","
-            + "\"score\":\(r.score),\"path\":\(jsonString(r.item.source)),"
-            + "\"title\":\(jsonString(r.item.title)),\"timestamp\":null,\"moments\":[],"
+        return "{\"rank\":\(r.rank),\"id\":\(JSONText.string(r.item.id)),\"kind\":\"\(r.item.kind.rawValue)\","
+            + "\"score\":\(r.score),\"path\":\(JSONText.string(r.item.source)),"
+            + "\"title\":\(JSONText.string(r.item.title)),\"timestamp\":null,\"moments\":[],"
             + "\"sources\":{\(sources)}}"
     }
 

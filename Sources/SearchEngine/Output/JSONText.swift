@@ -1,8 +1,10 @@
-/// Minimal JSON text helpers for hand-built bodies (error bodies, where a failing encoder is not an
-/// option). DTOs use `JSONEncoder`.
-enum JSONText {
-    /// `value` as a JSON string literal (quotes, backslashes and control characters escaped).
-    static func string(_ value: String) -> String {
+/// JSON text for hand-built output: the CLI's `--json` lines (embeddings are large, and `JSONEncoder` per
+/// field is several times slower), HTTP error bodies (where a failing encoder is not an option), build
+/// markers. Structured DTOs use `JSONEncoder`.
+public enum JSONText {
+    /// `value` as a JSON string literal (RFC 8259: quotes, backslashes and control characters escaped;
+    /// slashes and non-ASCII left as they are).
+    public static func string(_ value: String) -> String {
         var out = "\""
         out.reserveCapacity(value.utf8.count + 2)
         for scalar in value.unicodeScalars {
