@@ -59,14 +59,14 @@ extension APIError {
     static var missingQuery: APIError {
         APIError(.badRequest, "missing_query", "give an image (multipart field 'image' or an image/* body) and/or text ('text' or 'q')")
     }
-    // 401 / 403
+    // 401 (the issue's contract: a write without the configured token is 401, also when none is configured)
     static var unauthorized: APIError {
         var e = APIError(.unauthorized, "unauthorized", "this write needs 'Authorization: Bearer <token>' with the server's API token")
         e.headers = [("WWW-Authenticate", #"Bearer realm="vsearch""#)]
         return e
     }
     static var writesDisabled: APIError {
-        APIError(.forbidden, "writes_disabled", "the server has no API token configured (VSEARCH_API_TOKEN or --token-file), so writes are refused")
+        APIError(.unauthorized, "writes_disabled", "the server has no API token configured (VSEARCH_API_TOKEN or --token-file), so writes are refused")
     }
     // 404 / 405
     static func itemNotFound(_ id: String) -> APIError { APIError(.notFound, "item_not_found", "no item with id '\(id)'") }

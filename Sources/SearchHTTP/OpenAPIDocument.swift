@@ -10,7 +10,7 @@ info:
     Search images and videos by example image and/or text, add and remove items. Reads are open; writes
     (POST /v1/items, DELETE /v1/items/{id}) need `Authorization: Bearer <token>` with the token the server
     was started with (environment variable VSEARCH_API_TOKEN or --token-file); a server without a token
-    refuses every write (403 writes_disabled). Errors always have the body {"error":{"code","message"}}.
+    refuses every write (401 writes_disabled). Errors always have the body {"error":{"code","message"}}.
 servers:
   - url: http://127.0.0.1:8080
 paths:
@@ -90,7 +90,6 @@ paths:
               schema: { $ref: "#/components/schemas/Item" }
         "400": { $ref: "#/components/responses/Error" }
         "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
         "409": { $ref: "#/components/responses/Error" }
         "413": { $ref: "#/components/responses/Error" }
         "415": { $ref: "#/components/responses/Error" }
@@ -115,7 +114,6 @@ paths:
       responses:
         "204": { description: Removed }
         "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
         "404": { $ref: "#/components/responses/Error" }
         "503": { $ref: "#/components/responses/Error" }
   /v1/items/{id}/thumbnail:
@@ -253,7 +251,7 @@ components:
     Error:
       description: |
         An error. Codes: bad_request, undecodable_image, undecodable_media, invalid_text, invalid_parameter,
-        bad_multipart, missing_query (400); unauthorized (401); writes_disabled (403); item_not_found,
+        bad_multipart, missing_query (400); unauthorized, writes_disabled (401); item_not_found,
         not_found, media_unavailable (404); method_not_allowed (405); request_timeout (408); id_conflict, duplicate (409);
         payload_too_large (413); unsupported_media_type (415); internal (500); overloaded, timeout,
         not_ready, cancelled (503).

@@ -21,7 +21,7 @@ struct ItemRoutes: Sendable {
         return id
     }
 
-    /// Writes need `Authorization: Bearer <token>`; with no token configured they are refused (403).
+    /// Writes need `Authorization: Bearer <token>`; with no token configured they are refused (401 `writes_disabled`).
     /// Checked before any of the body is read.
     func authorize(_ request: Request) throws {
         guard let token = configuration.apiToken else { throw APIError.writesDisabled }

@@ -26,9 +26,9 @@ import Testing
         let closed = try HTTPFixtures.service(index)
         try await HTTPFixtures.app(closed).test(.router) { client in
             expectError(try await client.execute(uri: "/v1/items", method: .post, headers: form.headers(token: Self.token), body: form.body),
-                        .forbidden, "writes_disabled")
+                        .unauthorized, "writes_disabled")
             expectError(try await client.execute(uri: "/v1/items/anything", method: .delete, headers: [.authorization: "Bearer \(Self.token)"]),
-                        .forbidden, "writes_disabled")
+                        .unauthorized, "writes_disabled")
         }
         // A token configured: missing, wrong, truncated, extended or non-Bearer credentials get 401.
         let open = try HTTPFixtures.service(index) { $0.apiToken = APIToken(Self.token) }
