@@ -14,10 +14,7 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: vsearch), "vsearch not built at \(vsearch)")
         let scratch = try TemporaryDirectory("vs-addkill")
         defer { scratch.remove() }
-        let folder = scratch.file("media")
-        for name in ["apple.jpg", "baboon.jpg"] { try BuildFixtures.copy(BuildFixtures.sample(name), to: folder) }
-        let index = IndexDirectory(path: scratch.file("index"))
-        _ = try BuildFixtures.builder(index).build(entries: try BuildInput.entries(input: folder).entries, inputDescription: folder)
+        let index = try Self.twoPhotoIndex(in: scratch)
         let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
         let butterfly = BuildFixtures.sample("butterfly.jpg")
 
@@ -56,10 +53,7 @@ import Testing
     @Test func removedKeysAreNotReused() throws {
         let scratch = try TemporaryDirectory("vs-keys")
         defer { scratch.remove() }
-        let folder = scratch.file("media")
-        for name in ["apple.jpg", "baboon.jpg"] { try BuildFixtures.copy(BuildFixtures.sample(name), to: folder) }
-        let index = IndexDirectory(path: scratch.file("index"))
-        _ = try BuildFixtures.builder(index).build(entries: try BuildInput.entries(input: folder).entries, inputDescription: folder)
+        let index = try Self.twoPhotoIndex(in: scratch)
         let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
 
         _ = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.sample("butterfly.jpg"), id: "butterfly")], to: index,
@@ -79,5 +73,14 @@ import Testing
         #expect(try searcher.search(embedding: butterfly, text: nil, options: QueryOptions(k: 3)).allSatisfy { $0.item.id != "butterfly" })
         let orange = try IndexSearcher.embed(imageAt: BuildFixtures.sample("orange.jpg"), encoder: imageEncoder)
         #expect(try searcher.search(embedding: orange, text: nil, options: QueryOptions(k: 1)).first?.item.id == "orange")
+    }
+
+    /// An index built from two sample photos (apple, baboon) in `scratch/index`.
+    private static func twoPhotoIndex(in scratch: TemporaryDirectory) throws -> IndexDirectory {
+        let folder = scratch.file("media")
+        for name in ["apple.jpg", "baboon.jpg"] { try BuildFixtures.copy(BuildFixtures.sample(name), to: folder) }
+        let index = IndexDirectory(path: scratch.file("index"))
+        _ = try BuildFixtures.builder(index).build(entries: try BuildInput.entries(input: folder).entries, inputDescription: folder)
+        return index
     }
 }
