@@ -1,5 +1,6 @@
 import Foundation
 import SearchEngine
+import SearchTesting
 import Testing
 
 @Suite struct EvalQueryTests {
@@ -42,5 +43,31 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("{\"text\":\"a\",\"relevant\":[\"x\"]}\n\n{\"text\":\"b\"}\n".utf8).write(to: URL(fileURLWithPath: path))
         #expect { try EvalQuery.load(path: path) } throws: { "\($0)".contains("\(path):3") }
+    }
+
+    /// Empty, truncated, oversized and non-UTF-8 query files: each a clear error naming the file (the
+    /// oversized one before anything is read: a sparse file one byte over the limit).
+    @Test func emptyTruncatedOversizedAndBinaryFiles() throws {
+        let scratch = try TemporaryDirectory("vs-evalq-bad")
+        defer { scratch.remove() }
+        let cases: [(name: String, reason: String)] = [
+            ("empty.jsonl", "holds no queries"),
+            ("truncated.jsonl", "not a JSON object"),
+            ("oversized.jsonl", "over the \(EvalQuery.maxFileBytes)-byte limit"),
+            ("binary.jsonl", "not UTF-8"),
+        ]
+        try Data().write(to: URL(fileURLWithPath: scratch.file("empty.jsonl")))
+        try Data(#"{"text":"red apple","relevant":["app"#.utf8).write(to: URL(fileURLWithPath: scratch.file("truncated.jsonl")))
+        let handle = try FileHandle(forWritingTo: {
+            FileManager.default.createFile(atPath: scratch.file("oversized.jsonl"), contents: nil)
+            return URL(fileURLWithPath: scratch.file("oversized.jsonl"))
+        }())
+        try handle.truncate(atOffset: UInt64(EvalQuery.maxFileBytes + 1))
+        try handle.close()
+        try Data([0x7B, 0xFF, 0xFE, 0x7D, 0x0A]).write(to: URL(fileURLWithPath: scratch.file("binary.jsonl")))
+        for (name, reason) in cases {
+            let path = scratch.file(name)
+            #expect { try EvalQuery.load(path: path) } throws: { "\($0)".contains(path) && "\($0)".contains(reason) }
+        }
     }
 }
