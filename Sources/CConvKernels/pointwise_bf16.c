@@ -86,26 +86,9 @@ BF16 void vs_pointwise_bf16(const float *a, long k, long n, const uint16_t *pane
     }
 }
 
-BF16 void vs_round_to_bf16(const float *src, long count, uint16_t *dst) {
-    long i = 0;
-    for (; i + 32 <= count; i += 32) {
-        const __m512bh v = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(src + i + 16), _mm512_loadu_ps(src + i));
-        _mm512_storeu_si512((void *)(dst + i), (__m512i)v);
-    }
-    if (i < count) {
-        const long left = count - i;
-        const __mmask16 lo = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
-        const __mmask16 hi = left > 16 ? (__mmask16)((1u << (left - 16)) - 1) : 0;
-        const __m512bh v = _mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(hi, src + i + 16), _mm512_maskz_loadu_ps(lo, src + i));
-        uint16_t tmp[32];
-        _mm512_storeu_si512((void *)tmp, (__m512i)v);
-        memcpy(dst + i, tmp, (size_t)left * sizeof(uint16_t));
-    }
-}
 #else
 #include <stdlib.h>
 void vs_pointwise_bf16(const float *a, long k, long n, const uint16_t *panels, const float *bias,
                        float *c, const float *residual, int relu6,
                        long row_start, long row_end, long panel_start, long panel_end) { abort(); }
-void vs_round_to_bf16(const float *src, long count, uint16_t *dst) { abort(); }
 #endif

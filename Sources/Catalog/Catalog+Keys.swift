@@ -25,6 +25,17 @@ extension Catalog {
         }
     }
 
+    /// False until ``markKeyHighWaterCheckedAgainstIndex()``: the index layer then raises the mark from the
+    /// largest vector id its index holds, once per catalog.
+    public func keyHighWaterCheckedAgainstIndex() throws -> Bool {
+        try withConnection { try $0.scalarInt("SELECT checked_against_index FROM item_key_high_water WHERE singleton = 0") ?? 0 } != 0
+    }
+
+    /// Records that the mark has been raised from the index's vector ids.
+    public func markKeyHighWaterCheckedAgainstIndex() throws {
+        try withConnection { try $0.run("UPDATE item_key_high_water SET checked_against_index = 1 WHERE singleton = 0") }
+    }
+
     /// Reserves a new, never-used key for an item with `vectors` vectors and records the add as pending,
     /// in one durable transaction. Finish with ``upsert(_:textVectors:textModel:keys:)`` (passing the
     /// key) and ``finishPendingAdd(_:)``; after a crash, ``pendingAdds()`` lists it for repair.

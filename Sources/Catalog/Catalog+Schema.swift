@@ -75,5 +75,11 @@ enum CatalogSchema {
             vectors INTEGER NOT NULL
         );
         """,
+        // 4: whether the high-water mark has been raised from the index's vector ids yet. That raise scans
+        // every id of the visual index, so it is done once per catalog (the first add/remove after this
+        // migration, or after a build), not on every incremental write.
+        """
+        ALTER TABLE item_key_high_water ADD COLUMN checked_against_index INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 }

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import Imaging
+import SearchEngine
 
 /// Where uploaded media lives: `DIR/media/<sha256 of the bytes>.<ext>`, the extension chosen from the
 /// content (never from the client's file name), written atomically (temp file, fsync, rename, fsync
@@ -18,13 +18,8 @@ struct MediaStore: Sendable {
         var created: Bool
     }
 
-    /// The hex SHA-256 of `bytes` (the catalog's content hash, as builds compute it).
-    static func contentHash(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
-
-    func store(_ bytes: [UInt8]) throws -> Stored {
-        let hash = Self.contentHash(bytes)
+    /// Stores `bytes`, whose content hash (``ContentHash/sha256(bytes:)``) the caller has computed already.
+    func store(_ bytes: [UInt8], hash: String) throws -> Stored {
         let path = directory + "/" + hash + "." + Self.fileExtension(for: bytes)
         if FileManager.default.fileExists(atPath: path) { return Stored(path: path, hash: hash, created: false) }
         do {

@@ -9,7 +9,6 @@ struct MultipartForm: Sendable {
         var name: String
         /// The client's file name, if the part is a file (used only for a default title).
         var fileName: String?
-        var contentType: String?
         var body: ByteBuffer
     }
 
@@ -79,8 +78,7 @@ struct MultipartForm: Sendable {
                 failure = APIError.badMultipart("a part has no Content-Disposition name")
                 return
             }
-            let type = headers.first { $0.0.lowercased() == "content-type" }?.1
-            form.parts.append(Part(name: name, fileName: parameters["filename"], contentType: type, body: body))
+            form.parts.append(Part(name: name, fileName: parameters["filename"], body: body))
         }
 
         /// `form-data; name="image"; filename="cat.jpg"` → `["name": "image", "filename": "cat.jpg"]`.

@@ -16,7 +16,6 @@ enum RequestBodyReader {
 
     /// The whole body, at most `limit` bytes (413 beyond).
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        try checkDeclaredLength(request, limit: limit)
         var collected = ByteBuffer()
         try await forEachChunk(request, limit: limit) { chunk in collected.writeImmutableBuffer(chunk) }
         return collected
@@ -29,7 +28,7 @@ enum RequestBodyReader {
         for try await chunk in request.body {
             // A request past its deadline stops at the next chunk: NIO's body stream does not wake a
             // waiting reader on cancellation, so a client that sends nothing more is woken by the
-            // connection's idle timeout (twice the request timeout) closing the input.
+            // connection's idle timeout (`ServerConfiguration.idleTimeout`) closing the input.
             try Task.checkCancellation()
             total += chunk.readableBytes
             if total > limit { throw APIError.tooLarge(limit: limit) }

@@ -48,10 +48,11 @@ extension SearchService {
             if let id = new.id, let owner = try catalog.item(id: id) {
                 throw APIError.conflict("id_conflict", "id '\(id)' is already used by \(owner.source)")
             }
-            if let existing = try catalog.item(contentHash: MediaStore.contentHash(new.media)) {
+            let hash = ContentHash.sha256(bytes: new.media)
+            if let existing = try catalog.item(contentHash: hash) {
                 throw APIError.conflict("duplicate", "the same content is already indexed as item '\(existing.id)'")
             }
-            let stored = try media.store(new.media)
+            let stored = try media.store(new.media, hash: hash)
             let stem = new.fileName.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? ""
             let entry = BuildEntry(path: stored.path, id: new.id, title: new.title.isEmpty ? stem : new.title,
                                    description: new.description, tags: new.tags)

@@ -27,7 +27,6 @@ final class ServingIndex: Sendable {
         var fingerprint: IndexFingerprint?
         var lastCheck: ContinuousClock.Instant?
         var refreshing = false
-        var generation = 0
     }
     private let state = Mutex(State())
     /// Serialises reopens (the state lock is never held while opening).
@@ -49,9 +48,6 @@ final class ServingIndex: Sendable {
     var unavailableReason: String? {
         state.withLock { $0.searcher == nil ? ($0.openError ?? "not opened yet") : nil }
     }
-
-    /// Times the snapshot was replaced (for tests and logs).
-    var generation: Int { state.withLock { $0.generation } }
 
     /// The snapshot to query, after a cheap check for changes by other processes (blocking: call from a
     /// worker thread). Throws `APIError.notReady` when no index can be opened.
@@ -90,7 +86,6 @@ final class ServingIndex: Sendable {
                     $0.searcher = searcher
                     $0.fingerprint = fingerprint
                     $0.openError = nil
-                    $0.generation += 1
                 }
                 logger.debug("index snapshot opened", metadata: ["reason": "\(reason)", "version": "\(searcher.version.map(String.init) ?? "flat")"])
             } catch {

@@ -47,9 +47,6 @@ void vs_pointwise_bf16(const float *a, long k, long n, const uint16_t *panels_bf
                        float *c, const float *residual, int relu6,
                        long row_start, long row_end, long panel_start, long panel_end);
 
-/// Rounds `count` floats to bf16 (round to nearest even). Call only when `vs_cpu_has_avx512_bf16()` returned 1.
-void vs_round_to_bf16(const float *src, long count, uint16_t *dst);
-
 #ifdef __cplusplus
 }
 #endif

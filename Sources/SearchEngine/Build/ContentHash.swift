@@ -20,6 +20,11 @@ public enum ContentHash {
             if chunk.isEmpty { break }
             hasher.update(data: chunk)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
+
+    /// SHA-256 of bytes already in memory (hex), the same value ``sha256(path:)`` gives for a file of them.
+    public static func sha256(bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+
+    private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 }

@@ -186,11 +186,15 @@ public enum IndexMaintenance {
     /// Undoes adds that reserved a key and did not finish (the process died between the steps of
     /// ``add(_:to:imageEncoder:textEncoder:options:)``): their vectors are removed and, if the catalog
     /// row was already written, the item too (the add never returned, so it was not promised). Also
-    /// raises the catalog's key high-water mark above every vector id in the index, so keys used before
+    /// raises (once per catalog) the key high-water mark above every vector id in the index, so keys used before
     /// catalogs tracked them (a removed last item's key) are not handed out again. Run under the lock.
     static func repairInterruptedAdds(catalog: Catalog, textIndex: TextSearchIndex, writer: IVFIndexWriter) throws {
-        if let largest = try writer.index().largestID() {
-            try catalog.raiseKeyHighWater(to: VisualVectorID.key(of: largest))
+        // Once per catalog (it scans every vector id): keys in use before keys were tracked.
+        if try !catalog.keyHighWaterCheckedAgainstIndex() {
+            if let largest = try writer.index().largestID() {
+                try catalog.raiseKeyHighWater(to: VisualVectorID.key(of: largest))
+            }
+            try catalog.markKeyHighWaterCheckedAgainstIndex()
         }
         for pending in try catalog.pendingAdds() {
             try writer.remove((0..<max(1, pending.vectors)).map { VisualVectorID.make(key: pending.key, frame: $0) })

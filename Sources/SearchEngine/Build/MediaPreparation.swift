@@ -1,5 +1,4 @@
 import Catalog
-import Crypto
 import Embedding
 import Foundation
 import Imaging
@@ -56,7 +55,7 @@ enum PreparedMedia: Sendable {
             let rest = (try? handle.read(upToCount: maxImageBytes + 1 - head.count)) ?? Data()
             let bytes = head + [UInt8](rest)
             guard bytes.count <= maxImageBytes else { return .failed(entry, reason: "image file is larger than \(maxImageBytes) bytes") }
-            let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            let hash = ContentHash.sha256(bytes: bytes)
             if finishedHashes.contains(hash) { return .finished(entry, hash: hash) }
             do {
                 let info = try ImageDecoder.inspect(data: bytes, name: path)
