@@ -76,20 +76,21 @@ extension Catalog {
         // max(key) is an upper bound of the item count, found in O(log n): deletions only make the
         // pruning more conservative.
         let bound = Int(try db.scalarInt("SELECT max(key) FROM items") ?? 0)
+        // The database's change stamp, read once per query: `PRAGMA data_version` moves on commits of
+        // other connections, `total_changes()` on this connection's writes.
+        let version = (try db.scalarInt("PRAGMA data_version") ?? 0, try db.scalarInt("SELECT total_changes()") ?? 0)
         var frequencies: [String: Int] = [:]
         for case .word(let word) in query.terms {
             let term = FTSQuery.folded(word)
-            frequencies[term] = try documentFrequency(of: term, db)
+            frequencies[term] = try documentFrequency(of: term, version: version, db)
         }
         return query.plannedExpression(documentFrequency: frequencies, itemCount: bound, scoringBudget: scoringBudget)
     }
 
     /// How many items contain `term` (folded). fts5vocab counts it by reading the term's whole posting
     /// list (~3 ms for a word in most items of a 100k catalog), so counts are cached until the
-    /// database changes: `PRAGMA data_version` moves on commits of other connections,
-    /// `total_changes()` on this connection's writes.
-    private func documentFrequency(of term: String, _ db: SQLiteConnection) throws -> Int {
-        let version = (try db.scalarInt("PRAGMA data_version") ?? 0, try db.scalarInt("SELECT total_changes()") ?? 0)
+    /// database's change stamp `version` moves.
+    private func documentFrequency(of term: String, version: (Int64, Int64), _ db: SQLiteConnection) throws -> Int {
         if let cached = documentFrequencies.withLock({ cache -> Int? in
             if cache.version != version { cache = DocumentFrequencyCache(version: version) }
             return cache.counts[term]

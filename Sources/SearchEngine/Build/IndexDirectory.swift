@@ -66,16 +66,23 @@ public struct IndexDirectory: Sendable {
         return try Self.parseCurrent(bytes, path: currentFile)
     }
 
-    /// The directory of the serving version. Throws `.noVersion` if nothing was published.
-    public func servingDirectory() throws -> String {
-        guard let version = try currentVersion() else {
-            throw IndexBuildError(.noVersion, path, "no index version published yet (run vsearch build first)")
-        }
+    /// The serving version and its directory, from one read of `CURRENT` (so the two always agree, even
+    /// while another process publishes); nil if nothing was published.
+    public func serving() throws -> (version: UInt64, directory: String)? {
+        guard let version = try currentVersion() else { return nil }
         let directory = versionDirectory(version)
         guard FileManager.default.fileExists(atPath: directory) else {
             throw IndexBuildError(.corruptIndex, currentFile, "names version \(version), but \(directory) is missing")
         }
-        return directory
+        return (version, directory)
+    }
+
+    /// The directory of the serving version. Throws `.noVersion` if nothing was published.
+    public func servingDirectory() throws -> String {
+        guard let serving = try serving() else {
+            throw IndexBuildError(.noVersion, path, "no index version published yet (run vsearch build first)")
+        }
+        return serving.directory
     }
 
     /// Published versions on disk, oldest first.

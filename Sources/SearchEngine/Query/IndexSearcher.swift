@@ -81,9 +81,7 @@ public final class IndexSearcher: Sendable {
     /// The directory holding `catalog.sqlite`: the serving version, or (for a directory written before
     /// versions existed, or by the text-only tools) the directory itself.
     public static func resolve(_ index: IndexDirectory) throws -> (path: String, version: UInt64?) {
-        if let version = try index.currentVersion() {
-            return (try index.servingDirectory(), version)
-        }
+        if let serving = try index.serving() { return (serving.directory, serving.version) }
         if FileManager.default.fileExists(atPath: index.path + "/" + TextSearchIndex.catalogFileName) { return (index.path, nil) }
         throw IndexBuildError(.noVersion, index.path, "no index here (no \(IndexDirectory.currentFileName), no \(TextSearchIndex.catalogFileName)); run vsearch build first")
     }
