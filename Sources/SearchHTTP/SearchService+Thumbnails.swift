@@ -44,18 +44,8 @@ extension SearchService {
     /// The decoded frame nearest `at` seconds. The sampling interval is the moment itself, so the
     /// demuxer seeks straight there instead of decoding everything before it (see `SamplingPolicy`).
     static func videoFrame(path: String, at: Double, shorterSide: Int) throws -> Image {
-        struct Reached: Error {}
-        let video = try FFmpegVideo(path: path)
         let policy = SamplingPolicy(interval: max(at, 0.001), maxFrames: 3, sceneCutThreshold: 2, duplicateThreshold: 0,
                                     minimumCutSpacing: 1e9, outputShorterSide: max(shorterSide, 16))
-        var nearest: SampledFrame?
-        do {
-            _ = try video.sampleFrames(policy: policy) { frame in
-                if abs(frame.timestamp - at) < abs((nearest?.timestamp ?? .infinity) - at) { nearest = frame }
-                if frame.timestamp >= at { throw Reached() }
-            }
-        } catch is Reached {}
-        guard let frame = nearest else { throw VideoError(.decodeFailed, path: path, reason: "no frame decoded") }
-        return frame.image
+        return try FFmpegVideo(path: path).nearestFrame(to: at, policy: policy).image
     }
 }

@@ -18,25 +18,15 @@ struct FrameCommand: ParsableCommand {
     @Option(help: "Output file (.jpg/.jpeg for JPEG, otherwise PNG).")
     var out: String
 
-    private struct Reached: Error {}
-
     func validate() throws {
         guard at >= 0, at.isFinite else { throw TextCommandSupport.usage("frame", "--at must be a number of seconds ≥ 0") }
     }
 
     func run() throws {
-        var nearest: SampledFrame?
         do {
-            let source = try FFmpegVideo(path: video)
             // Every decoded frame is offered (tiny interval, no duplicate skipping) at full size.
             let policy = SamplingPolicy(interval: 0.001, maxFrames: 1 << 20, duplicateThreshold: 0, outputShorterSide: 1 << 14)
-            do {
-                _ = try source.sampleFrames(policy: policy) { frame in
-                    if abs(frame.timestamp - at) < abs((nearest?.timestamp ?? .infinity) - at) { nearest = frame }
-                    if frame.timestamp > at { throw Reached() }
-                }
-            } catch is Reached {}
-            guard let frame = nearest else { throw VideoError(.decodeFailed, path: video, reason: "no frame decoded") }
+            let frame = try FFmpegVideo(path: video).nearestFrame(to: at, policy: policy)
             let lower = out.lowercased()
             let bytes = lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg")
                 ? try JPEGEncoder.encode(frame.image, quality: 90) : try PNGEncoder.encode(frame.image)

@@ -1,5 +1,4 @@
 import CTransformerKernels
-import Dispatch
 
 extension TransformerKernels {
     /// A dense layer's weights stored once as fp16 panels for ``linear(rows:input:weights:output:accumulate:threads:)``
@@ -81,29 +80,12 @@ extension TransformerKernels {
                 return
             }
             // Each part writes its own disjoint column range of `output`.
-            if let team, team.size > 1 {
-                let base = halves.baseAddress!
-                team.split(panels) { range in
-                    vs_linear_f16(isa.rawValue, m, k, n, input, k, base, range.lowerBound, range.upperBound, output, n,
-                                  accumulate ? 1 : 0)
-                }
-                return
-            }
-            let shared = SharedBuffers(input: input, halves: halves.baseAddress!, output: output)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let begin = panels * part / parts, end = panels * (part + 1) / parts
-                vs_linear_f16(isa.rawValue, m, k, n, shared.input, k, shared.halves, begin, end, shared.output, n,
+            let base = halves.baseAddress!
+            let run = { (range: Range<Int>) in
+                vs_linear_f16(isa.rawValue, m, k, n, input, k, base, range.lowerBound, range.upperBound, output, n,
                               accumulate ? 1 : 0)
             }
+            if let team, team.size > 1 { team.split(panels, run) } else { Parallel.split(panels, parts: parts, run) }
         }
     }
-}
-
-/// The buffers handed to `concurrentPerform` workers.
-/// `@unchecked Sendable`: the inputs are only read, each worker writes a disjoint column range of
-/// `output`, and all buffers outlive the (synchronous) `concurrentPerform` call.
-private struct SharedBuffers: @unchecked Sendable {
-    let input: UnsafePointer<Float>
-    let halves: UnsafePointer<UInt16>
-    let output: UnsafeMutablePointer<Float>
 }
