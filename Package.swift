@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// VisualSearch: visual and video search for Linux. Target layout and contracts: see DESIGN.md (shared) and README.md.
+// VisualSearch: visual and video search for Linux. Target layout, data flow and contracts: see ARCHITECTURE.md and README.md.
 import PackageDescription
 
 /// Hot numeric targets (kernels, the index) are compiled optimised even in debug builds, so the test
@@ -115,13 +115,13 @@ let package = Package(
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "SearchTesting"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting", "Tensor"], exclude: ["Fixtures"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting", "Tensor"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting", "VideoFrames", "Imaging", "vsearch"]),
         .testTarget(name: "CLITests", dependencies: ["SearchTesting", "vsearch"]),
         .testTarget(name: "SearchHTTPTests",
-                    dependencies: ["SearchHTTP", "SearchEngine", "SearchTesting", "Imaging", "Catalog",
+                    dependencies: ["SearchHTTP", "SearchEngine", "SearchTesting", "Imaging", "Catalog", "vsearch",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                    .product(name: "Logging", package: "swift-log"),

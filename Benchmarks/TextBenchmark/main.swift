@@ -85,8 +85,7 @@ func minilm(_ args: [String]) throws {
     struct Inputs: Decodable { let short: [String]; let long: String }
     let inputs = try JSONDecoder().decode(Inputs.self, from: Data(contentsOf: URL(fileURLWithPath: args[0])))
     guard let directory = TextModelLocator.miniLMDirectory() else { fail("model not found: run scripts/setup") }
-    let encoder = try TextEncoder(modelDirectory: directory)
-    BLAS.threadCount = threads
+    let encoder = try TextEncoder(modelDirectory: directory, threads: threads)
     let vocabulary = encoder.tokenizer.vocabulary
     let t128 = WordPieceTokenizer(vocabulary: vocabulary, maximumLength: 128)
     let t256 = WordPieceTokenizer(vocabulary: vocabulary, maximumLength: 256)
@@ -221,13 +220,16 @@ func queryLatency(_ args: [String]) throws {
     guard args.count == 3, let threads = Int(args[2]) else { fail("usage: query-latency DIR QUERIES.txt THREADS") }
     let queries = try String(contentsOfFile: args[1], encoding: .utf8).split(separator: "\n").map(String.init)
     guard let directory = TextModelLocator.miniLMDirectory() else { fail("model not found: run scripts/setup") }
-    let encoder = try TextEncoder(modelDirectory: directory)
-    BLAS.threadCount = threads
+    let encoder = try TextEncoder(modelDirectory: directory, threads: threads)
     let start = now()
-    let index = try TextSearchIndex(directory: URL(fileURLWithPath: args[0]), encoder: encoder)
+    // The query path of `vsearch search --text` and the HTTP service: one QueryEngine over a snapshot.
+    let engine = QueryEngine(snapshot: try IndexSnapshot(index: IndexDirectory(path: args[0])), models: QueryModels(text: encoder))
+    let index = engine.snapshot.text
     print(String(format: "opened %d items, %d text vectors in %.2f s", try index.catalog.count(), index.vectorCount, now() - start))
-    let options = TextSearchOptions(k: 10)
-    for query in queries.prefix(Int(ProcessInfo.processInfo.environment["WARM"] ?? "20") ?? 20) { _ = try index.search(query, options: options) }  // warm caches
+    let options = QueryOptions(k: 10)
+    for query in queries.prefix(Int(ProcessInfo.processInfo.environment["WARM"] ?? "20") ?? 20) {  // warm caches
+        _ = try engine.hits(for: SearchRequest(text: query, options: options))
+    }
     var wall: [String: [Double]] = [:], cpu: [String: [Double]] = [:]
     var slowLexical: [(Double, String)] = []
     /// Times `body` (wall and thread CPU) under `stage`.
@@ -240,7 +242,7 @@ func queryLatency(_ args: [String]) throws {
     }
     let monitor = LoadMonitor()
     for query in queries {
-        _ = try measure("full") { try index.search(query, options: options) }
+        _ = try measure("full") { try engine.hits(for: SearchRequest(text: query, options: options)) }
         _ = try measure("bm25") { try index.catalog.lexicalSearch(query, limit: options.candidatesPerSource) }
         slowLexical.append((cpu["bm25"]!.last!, query))
         let vector = measure("embed") { encoder.embed(query) }

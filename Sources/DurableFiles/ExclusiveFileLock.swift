@@ -35,6 +35,22 @@ public final class ExclusiveFileLock {
         }
     }
 
+    /// Opens (creating if needed) `path` and locks it, waiting at most `timeout` for another holder to
+    /// release it (polling every 20 ms); throws ``Failure/held(path:)`` when the time is up.
+    public convenience init(path: String, waitingUpTo timeout: Duration) throws(Failure) {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            do {
+                try self.init(path: path, wait: false)
+                return
+            } catch .held(let path) {
+                guard ContinuousClock.now < deadline else { throw .held(path: path) }
+                var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
+                nanosleep(&pause, nil)
+            }
+        }
+    }
+
     /// Releases the lock (idempotent).
     public func unlock() {
         if descriptor >= 0 {

@@ -14,6 +14,8 @@ public struct APIError: HTTPResponseError, CustomStringConvertible, Sendable, Eq
     public let message: String
     /// Extra response headers (`Retry-After` on 503, `WWW-Authenticate` on 401).
     public var headers: [(name: String, value: String)] = []
+    /// What happened underneath, for the server log only — never in the body (it may name files or SQL).
+    public var logDetail: String?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
         self.status = status
@@ -97,5 +99,11 @@ extension APIError {
         e.headers = [("Retry-After", "5")]
         return e
     }
-    static func `internal`(_ message: String) -> APIError { APIError(.internalServerError, "internal", message) }
+    /// A failure of the server itself: the body says only that; `detail` (which may name files or SQL)
+    /// goes to the server log.
+    static func `internal`(_ detail: String) -> APIError {
+        var e = APIError(.internalServerError, "internal", "the server could not answer this request; the failure is in its log")
+        e.logDetail = detail
+        return e
+    }
 }

@@ -16,6 +16,9 @@ struct APIMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as APIError {
+            if let detail = error.logDetail {
+                logger.error("request failed", metadata: ["path": "\(request.uri.path)", "code": "\(error.code)", "error": "\(detail)"])
+            }
             response = error.response()
         } catch let error as HTTPError {
             switch error.status {
@@ -26,8 +29,9 @@ struct APIMiddleware: RouterMiddleware {
         } catch is CancellationError {
             response = APIError(.serviceUnavailable, "cancelled", "the request was cancelled (server shutting down?)").response()
         } catch {
-            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            response = APIError.internal("\(error)").response()
+            let mapped = APIError.mapping(error)
+            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "code": "\(mapped.code)", "error": "\(mapped.logDetail ?? "\(error)")"])
+            response = mapped.response()
         }
         let route = context.endpointPath ?? "unmatched"
         metrics.recordRequest(route: route, method: request.method.rawValue, status: response.status.code,

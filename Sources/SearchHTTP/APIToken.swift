@@ -6,7 +6,7 @@ import Foundation
 public struct APIToken: Sendable, CustomStringConvertible {
     private let bytes: [UInt8]
 
-    /// The environment variable read by `vsearch serve` (DESIGN.md).
+    /// The environment variable read by `vsearch serve` (ARCHITECTURE.md).
     public static let environmentVariable = "VSEARCH_API_TOKEN"
 
     /// A token of at least one non-whitespace character (surrounding whitespace is trimmed).

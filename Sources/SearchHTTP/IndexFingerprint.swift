@@ -32,7 +32,7 @@ struct IndexFingerprint: Equatable, Sendable {
                                  modifiedNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)))
         }
         add(index.currentFile)
-        let served = (try? IndexSearcher.resolve(index))?.path ?? index.path
+        let served = (try? IndexSnapshot.resolve(index))?.path ?? index.path
         let visual = served + "/" + IndexDirectory.visualFolder
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: visual)) ?? []).sorted() where name != "LOCK" {
             add(visual + "/" + name)

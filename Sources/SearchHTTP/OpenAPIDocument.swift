@@ -15,31 +15,40 @@ servers:
   - url: http://127.0.0.1:8080
 paths:
   /v1/search:
+    parameters:
+      - $ref: "#/components/parameters/q"
+      - $ref: "#/components/parameters/item"
+      - $ref: "#/components/parameters/t"
+      - $ref: "#/components/parameters/k"
+      - $ref: "#/components/parameters/filter"
+      - $ref: "#/components/parameters/visualWeight"
+      - $ref: "#/components/parameters/bm25Weight"
+      - $ref: "#/components/parameters/semanticWeight"
+      - $ref: "#/components/parameters/rrfK"
     get:
-      summary: Text search (BM25 + MiniLM semantic, fused with reciprocal rank fusion)
+      summary: Search by text and/or by an indexed item ("more like this")
+      description: |
+        Give `q` (text: BM25 + MiniLM semantic), `item` (an indexed item's stored vectors, no re-embedding;
+        for a video the frame nearest `t` seconds, else up to 8 of its frames; the item itself is not among
+        the results), or both: the rankings are fused with weighted reciprocal rank fusion (`visual_weight`,
+        `bm25_weight`, `semantic_weight`, `rrf_k`). Without `q` and `item`: 400 missing_query.
       operationId: searchText
-      parameters:
-        - $ref: "#/components/parameters/qRequired"
-        - $ref: "#/components/parameters/k"
-        - $ref: "#/components/parameters/filter"
       responses:
         "200": { $ref: "#/components/responses/SearchResults" }
         "400": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
         "503": { $ref: "#/components/responses/Error" }
     post:
       summary: Search by image and/or text
       description: |
-        Either multipart/form-data with an `image` file part and/or a `text` field (plus `k`, `filter`), or a
-        raw image body (Content-Type image/jpeg or image/png) with `q`, `k`, `filter` in the query string.
+        Either multipart/form-data with an `image` file part or an `item` field, and/or a `text` field (plus any
+        parameter of GET /v1/search as a field), or a raw image body (Content-Type image/jpeg or image/png) with
+        the parameters in the query string.
         The image is decoded, resized and embedded by EfficientNet-Lite0 and searched in the IVF index; video
         frames are folded into videos with their best moments. Image-only scores are cosine similarities;
         image + text is RRF over visual, bm25 and semantic. Bodies over the upload limit get 413 (checked as
         the body streams in); image embedding runs on a bounded pool, a full queue gives 503 overloaded.
       operationId: searchImage
-      parameters:
-        - $ref: "#/components/parameters/q"
-        - $ref: "#/components/parameters/k"
-        - $ref: "#/components/parameters/filter"
       requestBody:
         required: true
         content:
@@ -48,9 +57,15 @@ paths:
               type: object
               properties:
                 image: { type: string, format: binary, description: "JPEG or PNG" }
+                item: { type: string, description: "id of an indexed item to find more like (instead of an image)" }
+                t: { type: number, minimum: 0, description: "with item and a video: the moment in seconds" }
                 text: { type: string, description: "query text (UTF-8)" }
                 k: { type: integer, minimum: 1, maximum: 100, default: 10 }
                 filter: { type: string }
+                visual_weight: { type: number, minimum: 0, maximum: 1000000, default: 1 }
+                bm25_weight: { type: number, minimum: 0, maximum: 1000000, default: 1 }
+                semantic_weight: { type: number, minimum: 0, maximum: 1000000, default: 1 }
+                rrf_k: { type: number, minimum: 0, maximum: 1000000, default: 60 }
           image/jpeg:
             schema: { type: string, format: binary }
           image/png:
@@ -58,6 +73,7 @@ paths:
       responses:
         "200": { $ref: "#/components/responses/SearchResults" }
         "400": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
         "408": { $ref: "#/components/responses/Error" }
         "413": { $ref: "#/components/responses/Error" }
         "415": { $ref: "#/components/responses/Error" }
@@ -227,12 +243,36 @@ components:
       in: query
       description: query text (`text` is accepted too); `+` and %XX are decoded; must be UTF-8, at most 4096 bytes
       schema: { type: string, maxLength: 4096 }
-    qRequired:
-      name: q
+    item:
+      name: item
       in: query
-      required: true
-      description: query text (`text` is accepted too); `+` and %XX are decoded; must be UTF-8 with a non-space character, at most 4096 bytes
-      schema: { type: string, minLength: 1, maxLength: 4096, pattern: "\\S" }
+      description: id of an indexed item to find more like ("more like this"; its stored vectors, no re-embedding)
+      schema: { type: string, minLength: 1, maxLength: 1024 }
+    t:
+      name: t
+      in: query
+      description: with `item` and a video, the moment (seconds) whose nearest sampled frame is the query
+      schema: { type: number, minimum: 0 }
+    visualWeight:
+      name: visual_weight
+      in: query
+      description: RRF weight of the visual ranking
+      schema: { type: number, minimum: 0, maximum: 1000000, default: 1 }
+    bm25Weight:
+      name: bm25_weight
+      in: query
+      description: RRF weight of the BM25 ranking
+      schema: { type: number, minimum: 0, maximum: 1000000, default: 1 }
+    semanticWeight:
+      name: semantic_weight
+      in: query
+      description: RRF weight of the semantic ranking
+      schema: { type: number, minimum: 0, maximum: 1000000, default: 1 }
+    rrfK:
+      name: rrf_k
+      in: query
+      description: the RRF constant k (score = Σ weight / (k + rank))
+      schema: { type: number, minimum: 0, maximum: 1000000, default: 60 }
     k:
       name: k
       in: query
@@ -254,7 +294,7 @@ components:
         bad_multipart, missing_query (400); unauthorized, writes_disabled (401); item_not_found,
         not_found, media_unavailable (404); method_not_allowed (405); request_timeout (408); id_conflict, duplicate (409);
         payload_too_large (413); unsupported_media_type (415); internal (500); overloaded, timeout,
-        not_ready, cancelled (503).
+        not_ready, index_busy, cancelled (503). A 500 body never names a file or a statement: the detail is in the server log.
       content:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
@@ -273,21 +313,21 @@ components:
       type: object
       required: [query, k, tookMilliseconds, results]
       properties:
-        query: { type: string, enum: [image, text, image+text] }
+        query: { type: string, enum: [image, item, text, image+text, item+text], description: "what was asked" }
         k: { type: integer }
         tookMilliseconds: { type: number }
         results:
           type: array
           items: { $ref: "#/components/schemas/SearchHit" }
     SearchHit:
-      description: The fields of `vsearch search --json`, plus thumbnail, tags and duration
+      description: Exactly the fields of `vsearch search --json` (the CLI and the service serialise the same type)
       type: object
-      required: [rank, id, kind, score, path, title, moments, sources, thumbnail, tags]
+      required: [rank, id, kind, score, path, title, timestamp, moments, sources, scores, thumbnail, tags, duration]
       properties:
         rank: { type: integer, minimum: 1 }
         id: { type: string }
         kind: { type: string, enum: [image, video] }
-        score: { type: number, description: "image-only: cosine similarity; otherwise the RRF score" }
+        score: { type: number, description: "no text in the query (image or item): cosine similarity; otherwise the RRF score" }
         path: { type: string }
         title: { type: string }
         timestamp: { type: [number, "null"], description: "videos found by the image: seconds of the best moment" }
@@ -305,6 +345,13 @@ components:
             visual: { type: integer }
             bm25: { type: integer }
             semantic: { type: integer }
+        scores:
+          type: object
+          description: each source's own score for the item
+          properties:
+            visual: { type: number, description: "cosine similarity (a video's best frame)" }
+            bm25: { type: number, description: "BM25 relevance, higher is better" }
+            semantic: { type: number, description: "cosine similarity of query text and item text" }
         thumbnail: { type: string, description: "URL of the thumbnail (videos: at the best moment)" }
         tags: { type: array, items: { type: string } }
         duration: { type: [number, "null"] }

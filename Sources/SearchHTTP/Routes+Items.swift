@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SearchEngine
 
 /// `POST /v1/items`, `GET|DELETE /v1/items/{id}`, `GET /v1/items/{id}/thumbnail`.
 struct ItemRoutes: Sendable {
@@ -9,7 +10,11 @@ struct ItemRoutes: Sendable {
     var configuration: ServerConfiguration { service.configuration }
 
     func register(on router: Router<BasicRequestContext>) {
-        router.post("/v1/items") { request, _ in try await self.add(request) }
+        router.post("/v1/items") { request, _ in
+            try self.authorize(request)  // before reserving or reading anything
+            let bytes = try BodyBudget.reservation(for: request, limit: self.configuration.maxUploadBytes)
+            return try await self.service.bodies.withReservation(bytes: bytes) { try await self.add(request) }
+        }
         router.get("/v1/items/:id") { _, context in try await self.get(try Self.id(context)) }
         router.delete("/v1/items/:id") { request, context in try await self.delete(request, id: try Self.id(context)) }
         router.get("/v1/items/:id/thumbnail") { request, context in try await self.thumbnail(request, id: try Self.id(context)) }
@@ -61,7 +66,7 @@ struct ItemRoutes: Sendable {
             try await service.add(item)
         }
         var response = try JSONResponse.make(dto, status: .created)
-        response.headers[.location] = "/v1/items/" + (dto.id.addingPercentEncoding(withAllowedCharacters: DTOMapping.pathSegmentAllowed) ?? dto.id)
+        response.headers[.location] = "/v1/items/" + ItemURL.pathSegment(dto.id)
         return response
     }
 

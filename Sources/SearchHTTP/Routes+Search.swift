@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import SearchEngine
 import Hummingbird
 import NIOCore
 
@@ -12,14 +13,21 @@ struct SearchRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/search") { request, _ in try await self.get(request) }
-        router.post("/v1/search") { request, _ in try await self.post(request) }
+        router.post("/v1/search") { request, _ in
+            // The body's bytes are reserved before any is read (BodyBudget): bounded memory under many uploads.
+            let bytes = try BodyBudget.reservation(for: request, limit: self.configuration.maxUploadBytes)
+            return try await self.service.bodies.withReservation(bytes: bytes) { try await self.post(request) }
+        }
     }
 
     func get(_ request: Request) async throws -> Response {
         let url = QueryString(request.uri.query)
-        var query = try parameters(url)
-        guard query.text != nil else { throw APIError.missingQuery }
-        query.image = nil
+        let query = try parameters { name in
+            guard let value = url.first(name) else { return nil }
+            guard let value else { throw APIError.invalidText(name) }
+            return value
+        }
+        guard query.effectiveText != nil || query.item != nil else { throw APIError.missingQuery }
         return try await answer(query)
     }
 
@@ -27,47 +35,50 @@ struct SearchRoutes: Sendable {
         let start = ContinuousClock.now
         let contentType = request.headers[.contentType] ?? ""
         let url = QueryString(request.uri.query)
-        var query = try parameters(url)
+        let fromURL: (String) throws -> String? = { name in
+            guard let value = url.first(name) else { return nil }
+            guard let value else { throw APIError.invalidText(name) }
+            return value
+        }
+        var query: SearchRequest
         let limit = configuration.maxUploadBytes
         if let boundary = MultipartForm.boundary(contentType: contentType) {
             let form = try await withDeadline(configuration.requestTimeout, error: .bodyTimeout) {
                 try await Self.readForm(request, boundary: boundary, limit: limit)
             }
+            // Form fields win over the same parameter in the URL.
+            query = try parameters { name in
+                guard let part = form.first(name) else { return try fromURL(name) }
+                guard let text = String(validating: Array(buffer: part.body), as: UTF8.self) else { throw APIError.invalidText(name) }
+                return text
+            }
             if let image = form.first("image", "file"), image.body.readableBytes > 0 {
-                query.image = Array(buffer: image.body)
-                query.imageName = "upload " + (image.fileName.map { "'\($0)'" } ?? "'image'")
-            }
-            if let part = form.first("text", "q") {
-                guard let text = String(validating: Array(buffer: part.body), as: UTF8.self) else { throw APIError.invalidText("text") }
-                query.text = try checkedText(text)
-            }
-            if let part = form.first("k") { query.k = try Self.k(String(buffer: part.body), max: configuration.maxK) }
-            if let part = form.first("filter") {
-                guard let text = String(validating: Array(buffer: part.body), as: UTF8.self) else { throw APIError.invalidText("filter") }
-                query.filter = try Self.filter(text)
+                query.image = .bytes(Array(buffer: image.body), name: "upload " + (image.fileName.map { "'\($0)'" } ?? "'image'"))
             }
         } else if contentType.lowercased().hasPrefix("image/") {
+            query = try parameters(fromURL)
             let body = try await withDeadline(configuration.requestTimeout, error: .bodyTimeout) {
                 try await RequestBodyReader.collect(request, limit: limit)
             }
-            query.image = Array(buffer: body)
-            query.imageName = "request body"
+            if body.readableBytes > 0 { query.image = .bytes(Array(buffer: body), name: "request body") }
         } else {
             throw APIError.unsupportedMediaType(
                 "POST /v1/search takes multipart/form-data or an image/* body, not '\(contentType.isEmpty ? "(no Content-Type)" : contentType)'")
         }
-        if query.image?.isEmpty == true { query.image = nil }
+        guard query.image == nil || query.item == nil else {
+            throw APIError.invalidParameter("item", "give an image or an item, not both")
+        }
         let remaining = configuration.requestTimeout - (ContinuousClock.now - start)
         return try await answer(query, timeout: remaining)
     }
 
-    private func answer(_ query: SearchQuery, timeout: Duration? = nil) async throws -> Response {
+    private func answer(_ query: SearchRequest, timeout: Duration? = nil) async throws -> Response {
         let limit = timeout ?? configuration.requestTimeout
         let service = service
-        let dto = try await withDeadline(max(limit, .milliseconds(1)), error: .timeout(seconds: configuration.requestTimeout.seconds)) {
+        let response = try await withDeadline(max(limit, .milliseconds(1)), error: .timeout(seconds: configuration.requestTimeout.seconds)) {
             try await service.search(query)
         }
-        return try JSONResponse.make(dto)
+        return try JSONResponse.make(response)
     }
 
     static func readForm(_ request: Request, boundary: String, limit: Int) async throws -> MultipartForm {
@@ -76,21 +87,30 @@ struct SearchRoutes: Sendable {
         return try builder.finish()
     }
 
-    /// `q`/`text`, `k` and `filter` from the URL.
-    private func parameters(_ url: QueryString) throws -> SearchQuery {
-        var query = SearchQuery(k: configuration.defaultK)
-        if let q = url.first("q") ?? url.first("text") {
-            guard let q else { throw APIError.invalidText("q") }
-            query.text = try checkedText(q)
+    /// The query's parameters, read by name from the URL or the form: `q`/`text`, `item`, `t`, `k`,
+    /// `filter`, `visual_weight`, `bm25_weight`, `semantic_weight`, `rrf_k`.
+    private func parameters(_ value: (String) throws -> String?) throws -> SearchRequest {
+        var query = SearchRequest(options: QueryOptions(k: configuration.defaultK))
+        if let q = try value("q") ?? value("text") { query.text = try checkedText(q) }
+        if let item = try value("item"), !item.isEmpty {
+            guard item.utf8.count <= 1024 else { throw APIError.invalidParameter("item", "longer than 1024 bytes") }
+            query.item = ItemQuery(id: item)
         }
-        if let k = url.first("k") {
-            guard let k else { throw APIError.invalidText("k") }
-            query.k = try Self.k(k, max: configuration.maxK)
+        if let t = try value("t") {
+            guard query.item != nil else { throw APIError.invalidParameter("t", "applies only with 'item'") }
+            guard let seconds = Double(t.trimmingCharacters(in: .whitespaces)), seconds.isFinite, seconds >= 0 else {
+                throw APIError.invalidParameter("t", "must be a number of seconds ≥ 0, got '\(t.prefix(40))'")
+            }
+            query.item?.at = seconds
         }
-        if let filter = url.first("filter") {
-            guard let filter else { throw APIError.invalidText("filter") }
-            query.filter = try Self.filter(filter)
+        if let k = try value("k") { query.options.k = try Self.k(k, max: configuration.maxK) }
+        if let filter = try value("filter") { query.options.filter = try Self.filter(filter) }
+        var weights: [RankingSource: Double] = [:]
+        for (name, source) in [("visual_weight", RankingSource.visual), ("bm25_weight", .bm25), ("semantic_weight", .semantic)] {
+            if let text = try value(name) { weights[source] = try Self.number(text, name: name) }
         }
+        let rrfK = try value("rrf_k").map { try Self.number($0, name: "rrf_k") } ?? ReciprocalRankFusion().k
+        query.options.fusion = ReciprocalRankFusion(k: rrfK, weights: weights)
         return query
     }
 
@@ -99,6 +119,14 @@ struct SearchRoutes: Sendable {
             throw APIError.invalidParameter("text", "longer than \(configuration.maxQueryBytes) bytes")
         }
         return text
+    }
+
+    /// A finite number ≥ 0 (weights and the RRF constant).
+    static func number(_ text: String, name: String) throws -> Double {
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0, value <= 1e6 else {
+            throw APIError.invalidParameter(name, "must be a number 0…1000000, got '\(text.prefix(40))'")
+        }
+        return value
     }
 
     static func k(_ text: String, max: Int) throws -> Int {

@@ -22,7 +22,7 @@ extension SearchService {
         if let cached = thumbnails.get(key) { return cached }
         let serving = serving
         let bytes: [UInt8] = try await run(thumbnailWork, "thumbnail") {
-            let catalog = try serving.searcher().text.catalog
+            let catalog = try serving.catalog()
             guard let item = try catalog.item(id: id) else { throw APIError.itemNotFound(id) }
             let image: Image
             let at = try item.kind == .video ? moment ?? (catalog.frames(videoID: id).map(\.timestamp).min() ?? 0) : 0
@@ -33,7 +33,9 @@ extension SearchService {
                 }
             } catch {
                 // The catalog names the original, but it is gone or unreadable (moved, deleted, a metadata-only item).
-                throw APIError(.notFound, "media_unavailable", "item '\(id)': its original cannot be read (\(error))")
+                var unavailable = APIError(.notFound, "media_unavailable", "item '\(id)': its original cannot be read")
+                unavailable.logDetail = "\(error)"
+                throw unavailable
             }
             return try JPEGEncoder.encode(image, quality: 85)
         }

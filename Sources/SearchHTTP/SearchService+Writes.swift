@@ -41,10 +41,9 @@ extension SearchService {
         guard !new.media.isEmpty else { throw APIError.badRequest("the media file is empty") }
         let index = index, media = media, imageEncoder = imageEncoder, textEncoder = textEncoder, serving = serving
         let item: ItemDTO = try await run(writeWork, "write") {
-            guard let searcher = try? serving.searcher() else {
+            guard let catalog = try? serving.catalog() else {
                 throw APIError.notReady(serving.unavailableReason ?? "no index")
             }
-            let catalog = searcher.text.catalog
             if let id = new.id, let owner = try catalog.item(id: id) {
                 throw APIError.conflict("id_conflict", "id '\(id)' is already used by \(owner.source)")
             }
@@ -75,7 +74,7 @@ extension SearchService {
             }
             serving.reopen(reason: "add")
             let id = new.id ?? String(stored.hash.prefix(16))
-            guard let added = try serving.searcher().text.catalog.item(id: id) else {
+            guard let added = try serving.catalog().item(id: id) else {
                 throw APIError.internal("item '\(id)' was added but cannot be read back")
             }
             let frames = added.kind == .video ? try catalog.frames(videoID: id).count : 0
@@ -89,7 +88,7 @@ extension SearchService {
     public func remove(id: String) async throws {
         let index = index, media = media, textEncoder = textEncoder, serving = serving
         try await run(writeWork, "write") {
-            let source = try serving.searcher().text.catalog.item(id: id)?.source
+            let source = try serving.catalog().item(id: id)?.source
             guard try IndexMaintenance.remove(id: id, from: index, textEncoder: textEncoder) else {
                 throw APIError.itemNotFound(id)
             }

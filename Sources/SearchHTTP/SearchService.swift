@@ -5,26 +5,6 @@ import Imaging
 import Logging
 import SearchEngine
 
-/// What a search request asks for (already parsed from multipart, query string or raw body).
-public struct SearchQuery: Sendable {
-    /// The query image's bytes (JPEG or PNG), or nil.
-    public var image: [UInt8]?
-    /// Labels the image in error messages (the upload's file name, or `body`).
-    public var imageName: String
-    public var text: String?
-    public var k: Int
-    public var filter: CatalogFilter
-
-    public init(image: [UInt8]? = nil, imageName: String = "image", text: String? = nil, k: Int = 10,
-                filter: CatalogFilter = CatalogFilter()) {
-        self.image = image
-        self.imageName = imageName
-        self.text = text
-        self.k = k
-        self.filter = filter
-    }
-}
-
 /// The service behind the routes, free of HTTP: it owns the models, the serving snapshot and the
 /// limits, and runs every blocking step (CNN, MiniLM, SQLite, index scans, codecs) on the bounded
 /// worker threads of a ``ConcurrencyLimiter``.
@@ -38,6 +18,8 @@ public final class SearchService: Sendable {
     public let configuration: ServerConfiguration
     let imageEncoder: ImageEncoder
     let textEncoder: TextEncoder
+    /// The models queries use (the same encoders).
+    var models: QueryModels { QueryModels(image: imageEncoder, text: textEncoder) }
     let serving: ServingIndex
     let media: MediaStore
     let logger: Logger
@@ -46,7 +28,9 @@ public final class SearchService: Sendable {
     let textWork: ConcurrencyLimiter
     let thumbnailWork: ConcurrencyLimiter
     let writeWork: ConcurrencyLimiter
-    let thumbnails = ThumbnailCache(capacity: 512)
+    let thumbnails: ThumbnailCache
+    /// Request-body bytes held at once (uploads, query images).
+    let bodies: BodyBudget
 
     public init(index: IndexDirectory, imageEncoder: ImageEncoder, textEncoder: TextEncoder,
                 configuration: ServerConfiguration, logger: Logger = Logger(label: "vsearch.http")) {
@@ -55,7 +39,12 @@ public final class SearchService: Sendable {
         self.imageEncoder = imageEncoder
         self.textEncoder = textEncoder
         self.logger = logger
-        serving = ServingIndex(index: index, textEncoder: textEncoder, refreshInterval: configuration.refreshInterval, logger: logger)
+        bodies = BodyBudget(capacity: configuration.maxBodyBytesInFlight)
+        let thumbnails = ThumbnailCache(capacity: 512)
+        self.thumbnails = thumbnails
+        serving = ServingIndex(index: index, models: QueryModels(image: imageEncoder, text: textEncoder),
+                               refreshInterval: configuration.refreshInterval, logger: logger,
+                               onSwap: { thumbnails.removeAll() })
         media = MediaStore(directory: index.path + "/" + MediaStore.folderName)
         imageWork = ConcurrencyLimiter(name: "embedding", limit: configuration.embeddingConcurrency,
                                        queueLimit: configuration.embeddingQueueLimit)
@@ -75,49 +64,21 @@ public final class SearchService: Sendable {
 
     // MARK: Queries
 
-    public func search(_ query: SearchQuery) async throws -> SearchResponseDTO {
-        let text = query.text.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
-        guard query.image != nil || text != nil else { throw APIError.missingQuery }
-        let nprobe = configuration.nprobe
-        let start = ContinuousClock.now
-        let results: [SearchHitDTO]
-        if let image = query.image {
-            let encoder = imageEncoder
-            let serving = serving
-            results = try await run(imageWork, "image search") {
-                let embedding: [Float]
-                do {
-                    embedding = try IndexSearcher.embed(imageData: image, name: query.imageName, encoder: encoder)
-                } catch let error as ImagingError {
-                    throw Self.imageError(error)
-                }
-                let searcher = try serving.searcher()
-                return try searcher.search(embedding: embedding, text: text,
-                                           options: QueryOptions(k: query.k, filter: query.filter, nprobe: nprobe)).map(DTOMapping.hit)
-            }
-        } else {
-            let serving = serving
-            results = try await run(textWork, "text search") {
-                try serving.searcher().text.search(text!, options: TextSearchOptions(k: query.k, filter: query.filter)).map(DTOMapping.hit)
-            }
-        }
-        let kind = query.image == nil ? "text" : (text == nil ? "image" : "image+text")
-        return SearchResponseDTO(query: kind, k: query.k, tookMilliseconds: (ContinuousClock.now - start).seconds * 1000, results: results)
-    }
-
-    /// An image the decoders refuse: a known format we do not decode is 415, anything else 400.
-    static func imageError(_ error: ImagingError) -> APIError {
-        switch error.reason {
-        case .unsupportedFormat: .unsupportedMediaType("\(error)")
-        case .fileTooLarge, .tooManyPixels: .invalidParameter("image", "\(error)")
-        default: .undecodableImage("\(error)")
-        }
+    /// Answers a search on the one ``QueryEngine``: image queries (which run the CNN) on the embedding
+    /// pool, item and text queries on the text pool. `nprobe` defaults to the server's configuration.
+    public func search(_ request: SearchRequest) async throws -> SearchResponse {
+        var request = request
+        if request.options.nprobe == nil { request.options.nprobe = configuration.nprobe }
+        let (pool, what) = request.image != nil ? (imageWork, "image search") : (textWork, "search")
+        let serving = serving
+        let frozen = request
+        return try await run(pool, what) { try serving.engine().search(frozen) }
     }
 
     public func item(id: String) async throws -> ItemDTO {
         let serving = serving
         return try await run(textWork, "item") {
-            let catalog = try serving.searcher().text.catalog
+            let catalog = try serving.catalog()
             guard let item = try catalog.item(id: id) else { throw APIError.itemNotFound(id) }
             let frames = item.kind == .video ? try catalog.frames(videoID: id).count : 0
             return DTOMapping.item(item, frames: frames)
@@ -128,9 +89,9 @@ public final class SearchService: Sendable {
     public func statistics() async -> IndexStatistics? {
         let serving = serving
         return try? await run(textWork, "statistics") {
-            let searcher = try serving.searcher()
-            return IndexStatistics(version: searcher.version, items: try searcher.text.catalog.count(),
-                                   vectors: searcher.visual?.count ?? 0, textVectors: searcher.text.vectorCount)
+            let snapshot = try serving.engine().snapshot
+            return IndexStatistics(version: snapshot.version, items: try snapshot.catalog.count(),
+                                   vectors: snapshot.visual?.count ?? 0, textVectors: snapshot.text.vectorCount)
         }
     }
 
@@ -139,12 +100,15 @@ public final class SearchService: Sendable {
         [imageWork, textWork, thumbnailWork, writeWork].map { ($0.name, $0.inFlight, $0.queued) }
     }
 
-    /// Runs blocking `work` on `limiter`, turning a full queue into 503 `overloaded`.
+    /// Runs blocking `work` on `limiter`, turning a full queue into 503 `overloaded` and any error of the
+    /// layers below into its ``APIError`` (the one mapping, ``APIError/mapping(_:)``).
     func run<T: Sendable>(_ limiter: ConcurrencyLimiter, _ what: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         do {
             return try await limiter.run(work)
         } catch is ConcurrencyLimiter.Overloaded {
             throw APIError.overloaded(what)
+        } catch {
+            throw APIError.mapping(error)
         }
     }
 }

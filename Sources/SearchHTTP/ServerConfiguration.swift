@@ -34,12 +34,16 @@ public struct ServerConfiguration: Sendable {
     public var nprobe: Int?
     /// Longest text query accepted, in UTF-8 bytes.
     public var maxQueryBytes: Int
+    /// Request-body bytes held at once over all requests (each reserves its `Content-Length`, or
+    /// `maxUploadBytes` when chunked, before reading); beyond it a request gets 503 `overloaded` at once.
+    public var maxBodyBytesInFlight: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 32 << 20,
                 requestTimeout: Duration = .seconds(30), embeddingConcurrency: Int = 2, embeddingQueueLimit: Int = 32,
                 textConcurrency: Int = 2, textQueueLimit: Int = 64, writeQueueLimit: Int = 8, embeddingThreads: Int = 1,
                 apiToken: APIToken? = nil, refreshInterval: Duration = .milliseconds(500),
-                defaultK: Int = 10, maxK: Int = 100, nprobe: Int? = nil, maxQueryBytes: Int = 4096) {
+                defaultK: Int = 10, maxK: Int = 100, nprobe: Int? = nil, maxQueryBytes: Int = 4096,
+                maxBodyBytesInFlight: Int = 256 << 20) {
         self.host = host
         self.port = port
         self.maxUploadBytes = maxUploadBytes
@@ -57,6 +61,7 @@ public struct ServerConfiguration: Sendable {
         self.maxK = maxK
         self.nprobe = nprobe
         self.maxQueryBytes = maxQueryBytes
+        self.maxBodyBytesInFlight = maxBodyBytesInFlight
     }
 }
 

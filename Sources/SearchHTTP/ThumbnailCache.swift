@@ -42,4 +42,9 @@ final class ThumbnailCache: Sendable {
     func removeAll(id: String) {
         state.withLock { s in s.entries = s.entries.filter { $0.key.id != id } }
     }
+
+    /// Forgets every thumbnail (the index changed: items may be gone or replaced).
+    func removeAll() {
+        state.withLock { $0.entries.removeAll() }
+    }
 }

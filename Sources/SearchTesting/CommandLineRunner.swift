@@ -24,10 +24,17 @@ public enum CommandLineRunner {
     /// Runs `vsearch arguments…` to completion (stdout and stderr drained concurrently, so large outputs
     /// cannot block the child).
     public static func vsearch(_ arguments: [String], environment: [String: String]? = nil) throws -> Outcome {
+        try run(vsearchPath, arguments, environment: environment)
+    }
+
+    /// Runs `executable arguments…` (in `currentDirectory` when given) to completion.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           currentDirectory: String? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: vsearchPath)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

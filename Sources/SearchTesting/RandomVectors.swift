@@ -1,6 +1,6 @@
 import Foundation
 
-/// Seeded random vectors for index tests, in the spirit of `../shared/tools/synth_vectors.py`:
+/// Seeded random vectors for index tests, in the spirit of the team's `synth_vectors.py` benchmark tool:
 /// a Gaussian mixture of unit-norm centres with uneven weights (Gamma(2,1)-like), noise with a power-law
 /// spectrum (variance of direction i ∝ i^-alpha in a random orthonormal basis, total variance sigma²),
 /// each point normalised. Same arguments → same values on every platform.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Paths to the text-search fixtures and model files, found from this source file's location so tests
-/// work from any working directory (CI clones the repository with `shared/` beside it).
+/// work from any working directory.
 public enum TextFixtures {
     /// The repository root (the directory holding `Package.swift`).
     public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
@@ -12,9 +12,9 @@ public enum TextFixtures {
     /// `assets/models/minilm`, written by `scripts/setup.d/20-minilm`.
     public static var miniLMDirectory: URL { repositoryRoot.appendingPathComponent("assets/models/minilm") }
 
-    /// `../shared/reference/minilm/reference.json`: token ids and embeddings from the anchors.
+    /// `Tests/Fixtures/Reference/minilm/reference.json`: token ids and embeddings from the anchors (copied; see its README).
     public static var miniLMReference: URL {
-        repositoryRoot.appendingPathComponent("../shared/reference/minilm/reference.json").standardizedFileURL
+        repositoryRoot.appendingPathComponent("Tests/Fixtures/Reference/minilm/reference.json")
     }
 
     /// A committed fixture under `Tests/Fixtures/Text/`.

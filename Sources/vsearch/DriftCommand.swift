@@ -63,7 +63,6 @@ struct DriftCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.threadCount = 1
         let directory = IndexDirectory(path: index)
         let options = DriftOptions(psiThreshold: psiThreshold, ksAlpha: ksAlpha, projections: projections, maxListSkew: maxListSkew)
         do {

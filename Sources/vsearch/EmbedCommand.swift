@@ -31,7 +31,7 @@ struct EmbedCommand: ParsableCommand {
     @Flag(help: "One JSON object per line on stdout.")
     var json = false
 
-    /// Bad option values are usage errors: exit status 2 (DESIGN.md), not ArgumentParser's 64.
+    /// Bad option values are usage errors: exit status 2 (ARCHITECTURE.md), not ArgumentParser's 64.
     func validate() throws {
         func usage(_ message: String) -> ExitCode {
             FileHandle.standardError.write(Data("vsearch embed: \(message)\n".utf8))

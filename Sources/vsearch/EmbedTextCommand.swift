@@ -37,8 +37,7 @@ struct EmbedTextCommand: ParsableCommand {
     }
 
     func run() throws {
-        let encoder = try TextCommandSupport.loadTextEncoder(Self.configuration.commandName!, model: model)
-        BLAS.threadCount = threads
+        let encoder = try TextCommandSupport.loadTextEncoder(Self.configuration.commandName!, model: model, threads: threads)
         let embeddings = encoder.embed(texts, batchSize: batch)
         for (text, embedding) in zip(texts, embeddings) {
             if json {

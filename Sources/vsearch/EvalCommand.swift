@@ -85,7 +85,6 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.threadCount = 1
         do {
             if ann { try runANN() } else if let folder = nearDuplicates { try runNearDuplicates(folder) } else { try runQueries() }
         } catch let exit as ExitCode {
@@ -108,10 +107,11 @@ struct EvalCommand: ParsableCommand {
     private func runQueries() throws {
         let list = try EvalQuery.load(path: queries!)
         let directory = IndexDirectory(path: index!)
-        _ = try IndexSearcher.resolve(directory)
-        let searcher = try IndexSearcher(index: directory, textEncoder: try TextCommandSupport.loadTextEncoder(Self.name, model: nil))
+        let snapshot = try IndexSnapshot(index: directory)
         let imageEncoder = list.contains { $0.image != nil } ? try loadImageEncoder() : nil
-        let report = try RelevanceEvaluator(searcher: searcher, imageEncoder: imageEncoder)
+        let textEncoder = list.contains { $0.text != nil } ? try TextCommandSupport.loadTextEncoder(Self.name, model: nil) : nil
+        let engine = QueryEngine(snapshot: snapshot, models: QueryModels(image: imageEncoder, text: textEncoder))
+        let report = try RelevanceEvaluator(engine: engine)
             .run(list, options: RelevanceEvalOptions(k: k, nprobe: try nprobes()?.first, exhaustive: exact))
         for failure in report.failures {
             TextCommandSupport.error(Self.name, "\(queries!):\(failure.query.line) (\(failure.query.id)): \(failure.reason)")
@@ -143,8 +143,8 @@ struct EvalCommand: ParsableCommand {
             _ = try IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder,
                                  options: BuildOptions(threads: threads)).build(entries: entries, inputDescription: folder)
         }
-        let searcher = try IndexSearcher(index: directory, textEncoder: textEncoder)
-        let report = try NearDuplicateCheck.run(photos: photos, searcher: searcher, encoder: imageEncoder, k: k, nprobe: try nprobes()?.first)
+        let engine = QueryEngine(snapshot: try IndexSnapshot(index: directory), models: QueryModels(image: imageEncoder))
+        let report = try NearDuplicateCheck.run(photos: photos, engine: engine, encoder: imageEncoder, k: k, nprobe: try nprobes()?.first)
         for (photo, reason) in report.failures { TextCommandSupport.error(Self.name, "\(photo): \(reason)") }
         EvalOutput.printNearDuplicates(report, json: json)
         if !report.failures.isEmpty { throw ExitCode(1) }

@@ -75,11 +75,11 @@ struct RemoveCommand: ParsableCommand {
     var id: [String]
 
     func run() throws {
-        let encoder = try TextCommandSupport.loadTextEncoder("remove", model: nil)
         var failed = false
         for id in id {
             do {
-                if try IndexMaintenance.remove(id: id, from: IndexDirectory(path: index), textEncoder: encoder) {
+                // No model: removing embeds nothing.
+                if try IndexMaintenance.remove(id: id, from: IndexDirectory(path: index)) {
                     print("removed \(id)")
                 } else {
                     TextCommandSupport.error("remove", "\(id): no such item in \(index)")
@@ -106,10 +106,9 @@ struct InfoCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let encoder = try TextCommandSupport.loadTextEncoder("info", model: nil)
         let info: IndexInfo
         do {
-            info = try IndexMaintenance.info(IndexDirectory(path: index), textEncoder: encoder)
+            info = try IndexInfo.read(IndexDirectory(path: index))  // no model is loaded
         } catch {
             TextCommandSupport.error("info", "\(error)")
             throw ExitCode(1)

@@ -3,22 +3,24 @@ import Catalog
 import Embedding
 import Foundation
 import SearchEngine
-import Imaging
-import Tensor
 
-/// `vsearch search --index DIR (--image FILE | --text "QUERY") [--k 10] [--filter …] [--json]`: visual
-/// search (frames folded into videos with moments) and/or BM25 + MiniLM text search over the serving
-/// version of an index directory, fused with reciprocal rank fusion.
+/// `vsearch search --index DIR (--image FILE | --item ID [--at S] | --text "QUERY") [--k 10] [--filter …] [--json]`:
+/// parses the options into a ``SearchRequest``, runs it on the one ``QueryEngine`` and prints the
+/// ``SearchHit``s — the same type, field for field, as the HTTP service's results.
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Search an index by image and/or text: visual, BM25 and semantic retrieval fused (reciprocal rank fusion).",
+        abstract: "Search an index by image, by an indexed item and/or by text: visual, BM25 and semantic retrieval fused (reciprocal rank fusion).",
         discussion: """
             --filter takes comma-separated conditions, all of which must hold:
               kind=image|video, tag=NAME (repeatable), duration=MIN..MAX (seconds), added=FROM..TO (ISO dates).
+            --item ID searches with the stored vectors of an indexed item ("more like this"; the item itself is
+            left out); for a video, --at S uses the frame nearest S seconds, else up to 8 of its frames.
             With --json each result prints one line:
-              {"rank","id","kind","score","path","title","timestamp","moments","sources":{"visual"|"bm25"|"semantic": rank}}
-            score: an image-only query gives the cosine similarity (a video's best frame), otherwise the RRF score.
+              {"rank","id","kind","score","path","title","timestamp","moments":[{"timestamp","score"}],
+               "sources":{"visual"|"bm25"|"semantic": rank},"scores":{"visual"|"bm25"|"semantic": score},
+               "tags","duration","thumbnail"}
+            score: a query without text gives the cosine similarity (a video's best frame), otherwise the RRF score.
             """)
 
     @Option(help: "Index directory (built by vsearch build; or a flat one holding catalog.sqlite).")
@@ -30,10 +32,16 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Query image (JPEG or PNG).")
     var image: String?
 
+    @Option(help: "Id of an indexed item to find more like (its stored vectors; no re-embedding).")
+    var item: String?
+
+    @Option(help: "With --item and a video: the moment (seconds) whose frame is the query.")
+    var at: Double?
+
     @Option(help: "RRF weight of the visual ranking.")
     var visualWeight: Double = 1
 
-    @Option(help: "IVF lists probed (image queries; default: the index's saved default from eval --ann --save, else 32).")
+    @Option(help: "IVF lists probed (visual queries; default: the index's saved default from eval --ann --save, else 32).")
     var nprobe: Int?
 
     @Option(help: "Number of results.")
@@ -54,7 +62,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Directory holding the MiniLM model (default: $VSEARCH_MODELS/minilm or assets/models/minilm).")
     var model: String?
 
-    @Option(help: "BLAS threads.")
+    @Option(help: "Threads of the query's image and text embedding.")
     var threads: Int = 1
 
     @Flag(help: "One JSON object per line on stdout.")
@@ -63,12 +71,16 @@ struct SearchCommand: ParsableCommand {
     private var name: String { Self.configuration.commandName! }
 
     func validate() throws {
-        guard text != nil || image != nil else { throw TextCommandSupport.usage(name, "give --image FILE, --text QUERY, or both") }
+        guard text != nil || image != nil || item != nil else {
+            throw TextCommandSupport.usage(name, "give --image FILE, --item ID, --text QUERY, or a combination")
+        }
+        guard image == nil || item == nil else { throw TextCommandSupport.usage(name, "give --image or --item, not both") }
+        guard at == nil || item != nil else { throw TextCommandSupport.usage(name, "--at needs --item") }
+        if let at { guard at.isFinite, at >= 0 else { throw TextCommandSupport.usage(name, "--at must be a number of seconds ≥ 0") } }
         guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--nprobe must be at least 1") }
-        guard visualWeight >= 0, visualWeight.isFinite else { throw TextCommandSupport.usage(name, "weights must be finite and ≥ 0") }
         guard (1...1000).contains(k) else { throw TextCommandSupport.usage(name, "--k must be 1…1000") }
         guard (1...64).contains(threads) else { throw TextCommandSupport.usage(name, "--threads must be 1…64") }
-        guard bm25Weight >= 0, semanticWeight >= 0, bm25Weight.isFinite, semanticWeight.isFinite else {
+        guard [visualWeight, bm25Weight, semanticWeight].allSatisfy({ $0 >= 0 && $0.isFinite }) else {
             throw TextCommandSupport.usage(name, "weights must be finite and ≥ 0")
         }
         guard rrfK >= 0, rrfK.isFinite else { throw TextCommandSupport.usage(name, "--rrf-k must be finite and ≥ 0") }
@@ -78,67 +90,39 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = IndexDirectory(path: index)
+        let snapshot: IndexSnapshot
         do {
-            _ = try IndexSearcher.resolve(directory)
+            snapshot = try IndexSnapshot(index: IndexDirectory(path: index), textVectors: text != nil)
         } catch {
             TextCommandSupport.error(name, "\(error)")
             throw ExitCode(1)
         }
-        let encoder = try TextCommandSupport.loadTextEncoder(name, model: model)
-        BLAS.threadCount = threads
-        let filter = try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter()
+        // Only the models this query needs are loaded.
+        var models = QueryModels()
+        if text != nil { models.text = try TextCommandSupport.loadTextEncoder(name, model: model, threads: threads) }
+        if image != nil {
+            do { models.image = try ImageEncoder(threads: threads) } catch {
+                TextCommandSupport.error(name, "\(error)")
+                throw ExitCode(1)
+            }
+        }
         let fusion = ReciprocalRankFusion(k: rrfK, weights: [.bm25: bm25Weight, .semantic: semanticWeight, .visual: visualWeight])
+        let request = SearchRequest(
+            image: image.map { .file(path: $0) }, item: item.map { ItemQuery(id: $0, at: at) }, text: text,
+            options: QueryOptions(k: k, filter: try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter(), fusion: fusion, nprobe: nprobe))
         do {
-            let searcher = try IndexSearcher(index: directory, textEncoder: encoder)
-            guard let image else {
-                // Text only: the text index's own ranking (BM25 + semantic).
-                let results = try searcher.text.search(text!, options: TextSearchOptions(k: k, filter: filter, fusion: fusion))
-                for result in results { print(json ? Self.jsonLine(result) : Self.textLine(result)) }
-                return
-            }
-            let imageEncoder = try ImageEncoder(threads: threads)
-            let embedding: [Float]
-            do {
-                embedding = try IndexSearcher.embed(imageAt: image, encoder: imageEncoder)
-            }
-            let results = try searcher.search(embedding: embedding, text: text,
-                                              options: QueryOptions(k: k, filter: filter, fusion: fusion, nprobe: nprobe))
-            for result in results { print(json ? Self.jsonLine(result) : Self.textLine(result)) }
+            let hits = try QueryEngine(snapshot: snapshot, models: models).hits(for: request)
+            for hit in hits { print(json ? try ResultJSON.line(hit) : Self.textLine(hit)) }
         } catch {
             TextCommandSupport.error(name, "\(error)")
             throw ExitCode(1)
         }
     }
 
-    static func jsonLine(_ r: QueryResult) -> String {
-        let sources = r.sources.sorted { $0.key < $1.key }.map { "\"\($0.key.rawValue)\":\($0.value)" }.joined(separator: ",")
-        let moments = r.moments.map { "{\"timestamp\":\($0.timestamp),\"score\":\($0.score)}" }.joined(separator: ",")
-        return "{\"rank\":\(r.rank),\"id\":\(JSONText.string(r.item.id)),\"kind\":\"\(r.item.kind.rawValue)\","
-            + "\"score\":\(r.score),\"path\":\(JSONText.string(r.item.source)),"
-            + "\"title\":\(JSONText.string(r.item.title)),\"timestamp\":\(r.timestamp.map { "\($0)" } ?? "null"),"
-            + "\"moments\":[\(moments)],\"sources\":{\(sources)}}"
-    }
-
-    static func textLine(_ r: QueryResult) -> String {
-        let sources = r.sources.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) #\($0.value)" }.joined(separator: ", ")
-        let moment = r.timestamp.map { String(format: " at %.1f s", $0) } ?? ""
-        return "\(r.rank). \(r.item.title)\(moment)  [\(r.item.kind.rawValue) \(r.item.id)]  score "
-            + String(format: "%.4f", r.score) + "  (\(sources))  \(r.item.source)"
-    }
-
-    static func jsonLine(_ r: SearchResult) -> String {
-        let sources = r.sources.sorted { $0.key < $1.key }.map { "\"\($0.key.rawValue)\":\($0.value)" }.joined(separator: ",")
-        // Text queries match whole items: there is no best moment (`timestamp` null, `moments` empty).
-        return "{\"rank\":\(r.rank),\"id\":\(JSONText.string(r.item.id)),\"kind\":\"\(r.item.kind.rawValue)\","
-            + "\"score\":\(r.score),\"path\":\(JSONText.string(r.item.source)),"
-            + "\"title\":\(JSONText.string(r.item.title)),\"timestamp\":null,\"moments\":[],"
-            + "\"sources\":{\(sources)}}"
-    }
-
-    static func textLine(_ r: SearchResult) -> String {
-        let sources = r.sources.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) #\($0.value)" }.joined(separator: ", ")
-        return "\(r.rank). \(r.item.title)  [\(r.item.kind.rawValue) \(r.item.id)]  score "
-            + String(format: "%.5f", r.score) + "  (\(sources))"
+    static func textLine(_ hit: SearchHit) -> String {
+        let sources = hit.sources.sorted { $0.key < $1.key }.map { "\($0.key) #\($0.value)" }.joined(separator: ", ")
+        let moment = hit.timestamp.map { String(format: " at %.1f s", $0) } ?? ""
+        return "\(hit.rank). \(hit.title)\(moment)  [\(hit.kind) \(hit.id)]  score "
+            + String(format: "%.4f", hit.score) + "  (\(sources))  \(hit.path)"
     }
 }

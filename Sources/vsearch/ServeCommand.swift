@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the HTTP search API and web page over an index directory.",
         discussion: """
             Reads are open. Writes (POST /v1/items, DELETE /v1/items/{id}) need 'Authorization: Bearer TOKEN' with the
-            token from $VSEARCH_API_TOKEN or --token-file; without a token every write is refused (403).
+            token from $VSEARCH_API_TOKEN or --token-file; without a token every write is refused (401 writes_disabled).
             Routes: GET / (web page), GET|POST /v1/search, POST /v1/items, GET|DELETE /v1/items/{id},
             GET /v1/items/{id}/thumbnail, /healthz, /readyz, /metrics, /openapi.yaml.
             """)
@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Image requests allowed to wait; beyond that 503.")
     var embeddingQueue: Int = 32
 
+    @Option(help: "IVF lists probed per visual query (default: the index's saved default from eval --ann --save, else 32).")
+    var nprobe: Int?
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
@@ -53,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...64).contains(embeddingConcurrency), (0...10_000).contains(embeddingQueue) else {
             throw TextCommandSupport.usage("serve", "--embedding-concurrency must be 1…64 and --embedding-queue 0…10000")
         }
+        guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage("serve", "--nprobe must be at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw TextCommandSupport.usage("serve", "unknown --log-level '\(logLevel)'") }
     }
 
@@ -66,11 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
             TextCommandSupport.error("serve", "\(error)")
             throw ExitCode(1)
         }
-        // One BLAS thread per call, as `vsearch search` defaults to: the server runs queries side by side on
-        // bounded pools (one core each); multi-threaded BLAS would oversubscribe the cores, and MiniLM's
-        // pre-packed small-batch kernels (the query-embedding fast path) are used only at one thread.
-        BLAS.threadCount = 1
-        let textEncoder = try TextCommandSupport.loadTextEncoder("serve", model: nil)
+        // One thread per query embedding: the server runs queries side by side on bounded pools (one core
+        // each), and MiniLM's pre-packed small-batch kernels (the query-embedding fast path) run at one thread.
+        let textEncoder = try TextCommandSupport.loadTextEncoder("serve", model: nil, threads: 1)
         let imageEncoder: ImageEncoder
         do { imageEncoder = try ImageEncoder(threads: 1) } catch {
             TextCommandSupport.error("serve", "\(error)")
@@ -79,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
                                                 requestTimeout: .milliseconds(Int64(timeout * 1000)),
                                                 embeddingConcurrency: embeddingConcurrency, embeddingQueueLimit: embeddingQueue,
-                                                apiToken: token)
+                                                apiToken: token, nprobe: nprobe)
         let service = SearchService(index: IndexDirectory(path: index), imageEncoder: imageEncoder, textEncoder: textEncoder,
                                     configuration: configuration, logger: logger)
         service.openIndex()

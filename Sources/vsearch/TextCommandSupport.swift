@@ -9,20 +9,21 @@ enum TextCommandSupport {
         printToStandardError("vsearch \(command): \(message)")
     }
 
-    /// A usage error: message on stderr, exit status 2 (DESIGN.md), not ArgumentParser's 64.
+    /// A usage error: message on stderr, exit status 2 (ARCHITECTURE.md), not ArgumentParser's 64.
     static func usage(_ command: String, _ message: String) -> ExitCode {
         error(command, message)
         return ExitCode(2)
     }
 
-    /// Loads all-MiniLM-L6-v2 from `--model` or the default locations; failures go to stderr, exit 1.
-    static func loadTextEncoder(_ command: String, model: String?) throws -> TextEncoder {
+    /// Loads all-MiniLM-L6-v2 from `--model` or the default locations, running each forward pass on
+    /// `threads` threads; failures go to stderr, exit 1.
+    static func loadTextEncoder(_ command: String, model: String?, threads: Int = 1) throws -> TextEncoder {
         guard let directory = model.map({ URL(fileURLWithPath: $0) }) ?? TextModelLocator.miniLMDirectory() else {
             error(command, "all-MiniLM-L6-v2 model files not found in $VSEARCH_MODELS/minilm or assets/models/minilm (run scripts/setup, or pass --model DIR)")
             throw ExitCode(1)
         }
         do {
-            return try TextEncoder(modelDirectory: directory)
+            return try TextEncoder(modelDirectory: directory, threads: threads)
         } catch {
             Self.error(command, "\(error)")
             throw ExitCode(1)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensor
 
 /// The `vsearch` command line: argument parsing only; every subcommand calls into the libraries.
 @main
@@ -16,8 +17,12 @@ struct VSearch: AsyncParsableCommand {
     )
 
     /// Runs the chosen subcommand. Differs from swift-argument-parser's default only in the exit status of
-    /// usage errors: DESIGN.md fixes it at 2 (the parser's default is 64, EX_USAGE).
+    /// usage errors: ARCHITECTURE.md fixes it at 2 (the parser's default is 64, EX_USAGE).
     static func main() async {
+        // OpenBLAS is process-wide state: keep it at one thread. Every parallel part of the product (the
+        // CNN, MiniLM, the index) splits its own work over the threads its caller chose, and only calls
+        // BLAS for per-thread blocks; BLAS threads of its own would oversubscribe the cores.
+        BLAS.threadCount = 1
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

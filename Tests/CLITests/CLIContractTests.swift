@@ -2,7 +2,7 @@ import Foundation
 import SearchTesting
 import Testing
 
-/// The command-line contract of DESIGN.md, checked on the built `vsearch`: JSON lines on stdout, errors on
+/// The command-line contract of ARCHITECTURE.md, checked on the built `vsearch`: JSON lines on stdout, errors on
 /// stderr naming the input and the reason, exit 0 / 1 (an input failed) / 2 (usage).
 @Suite struct CLIContractTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

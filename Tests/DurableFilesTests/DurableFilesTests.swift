@@ -1,3 +1,4 @@
+import Dispatch
 import DurableFiles
 import Foundation
 import SearchTesting
@@ -60,6 +61,24 @@ import Testing
         first.unlock()
         let second = try ExclusiveFileLock(path: scratch.file("LOCK"))
         second.unlock()
+    }
+
+    /// A writer waits a bounded time for the holder: it gets the lock as soon as the holder lets go, and
+    /// gives up with `.held` once the wait is over.
+    @Test func boundedWaitGetsTheLockWhenReleasedAndGivesUpOtherwise() throws {
+        let scratch = try TemporaryDirectory("durable-lock-wait")
+        defer { scratch.remove() }
+        let holder = try ExclusiveFileLock(path: scratch.file("LOCK"))
+        do {
+            _ = try ExclusiveFileLock(path: scratch.file("LOCK"), waitingUpTo: .milliseconds(100))
+            Issue.record("the lock was granted while held")
+        } catch {
+            guard case .held = error else { Issue.record("expected .held, got \(error)"); return }
+        }
+        nonisolated(unsafe) let release = holder  // handed to one other thread, which only unlocks it
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { release.unlock() }
+        let waited = try ExclusiveFileLock(path: scratch.file("LOCK"), waitingUpTo: .seconds(30))
+        waited.unlock()
     }
 
     @Test func lockInAMissingDirectoryIsASystemError() throws {

@@ -2,7 +2,7 @@ import Embedding
 import Foundation
 import Tensor
 
-/// The reference outputs in `Fixtures/reference.json` and paths to the crops and photos.
+/// The reference outputs in `Tests/Fixtures/Reference/effnet-lite0/reference.json` and paths to the crops and photos.
 struct EncoderReference: Sendable {
     struct Item: Decodable, Sendable {
         var name: String
@@ -19,13 +19,15 @@ struct EncoderReference: Sendable {
 
     static let items: [Item] = {
         struct File: Decodable { var images: [Item] }
-        let url = URL(fileURLWithPath: "\(testsDirectory)/Fixtures/reference.json")
+        let url = URL(fileURLWithPath: "\(referenceDirectory)/reference.json")
         return try! JSONDecoder().decode(File.self, from: Data(contentsOf: url)).images
     }()
     static let names = items.map(\.name)
     static func item(_ name: String) -> Item { items.first { $0.name == name }! }
-    static func crop(_ name: String) -> String { "\(testsDirectory)/Fixtures/crops/\(name).png" }
-    static func photo(_ name: String) -> String { "\(repositoryRoot)/../shared/reference/effnet-lite0/photos/\(name).png" }
+    static func crop(_ name: String) -> String { "\(referenceDirectory)/crops/\(name).png" }
+    static func photo(_ name: String) -> String { "\(referenceDirectory)/photos/\(name).png" }
+    /// `Tests/Fixtures/Reference/effnet-lite0` (copied from the team's reference outputs; see its README).
+    static var referenceDirectory: String { "\(repositoryRoot)/Tests/Fixtures/Reference/effnet-lite0" }
 
     /// The model is loaded once for all tests from `assets/models` (made by `scripts/setup`, which
     /// `make test` runs first) or `$VSEARCH_MODELS`. A missing model is a failure that says so.

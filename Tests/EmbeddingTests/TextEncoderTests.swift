@@ -53,18 +53,15 @@ func textCosine(_ a: [Float], _ b: [Float]) -> Double {
         let encoder = try SharedTextEncoder.get()
         let texts = ["A man is riding a horse.", "東京の夜景 night walk in Tokyo", "short",
                      String(repeating: "long text about harbours and sunsets ", count: 20)]
-        let before = BLAS.threadCount
-        defer { BLAS.threadCount = before }
-        BLAS.threadCount = 1
-        let one = encoder.embed(texts)
-        BLAS.threadCount = 2
+        let one = encoder.withThreads(1).embed(texts)
+        let twoThreads = encoder.withThreads(2)
+        #expect(twoThreads.threadCount == 2)
         let workspace = TextEncoderWorkspace()
-        let two = encoder.embed(texts, workspace: workspace)
-        let twoAgain = encoder.embed(texts, workspace: workspace)  // the team is reused
-        let singleOnTwo = encoder.embed(["single sentence on two threads"])
-        BLAS.threadCount = 1
+        let two = twoThreads.embed(texts, workspace: workspace)
+        let twoAgain = twoThreads.embed(texts, workspace: workspace)  // the team is reused
+        let singleOnTwo = twoThreads.embed(["single sentence on two threads"])
         #expect(one == two && two == twoAgain)
-        #expect(singleOnTwo == encoder.embed(["single sentence on two threads"]))
+        #expect(singleOnTwo == encoder.withThreads(1).embed(["single sentence on two threads"]))
     }
 
     /// Semantic sanity beyond the reference vectors (published sentence-transformers cosines).

@@ -3,7 +3,7 @@ import Testing
 import Embedding
 import SearchTesting
 
-/// Reference sentences from `../shared/reference/minilm/reference.json`.
+/// Reference sentences from `Tests/Fixtures/Reference/minilm/reference.json`.
 struct MiniLMReference: Decodable {
     struct Sentence: Decodable {
         let text: String

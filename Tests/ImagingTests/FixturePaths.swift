@@ -1,4 +1,4 @@
-/// Paths to committed fixtures and to the shared reference data (`../shared` beside the repository).
+/// Paths to committed fixtures, including the reference data copied into `Tests/Fixtures/Reference`.
 enum FixturePaths {
     /// `Tests/ImagingTests`.
     static let testsDirectory: String = {
@@ -14,5 +14,5 @@ enum FixturePaths {
 
     static func fixture(_ name: String) -> String { "\(testsDirectory)/Fixtures/\(name)" }
     static func sample(_ name: String) -> String { "\(repositoryRoot)/assets/samples/\(name)" }
-    static func reference(_ relative: String) -> String { "\(repositoryRoot)/../shared/reference/\(relative)" }
+    static func reference(_ relative: String) -> String { "\(repositoryRoot)/Tests/Fixtures/Reference/\(relative)" }
 }

@@ -1,7 +1,7 @@
 import Imaging
 import Testing
 
-/// The reference crops in `shared/reference/effnet-lite0/crops` were made by Pillow from the photos
+/// The reference crops in `Tests/Fixtures/Reference/effnet-lite0/crops` were made by Pillow from the photos
 /// beside them: shorter side to 256 (antialiased bilinear), centre crop 224. Our `modelInput` must
 /// reproduce them to within rounding: same geometry, same filter.
 @Suite struct ReferenceCropTests {

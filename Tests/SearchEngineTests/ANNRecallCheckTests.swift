@@ -32,20 +32,20 @@ import VectorIndex
         let index = IndexDirectory(path: scratch.file("index"))
         _ = try BuildFixtures.builder(index).build(entries: try BuildInput.entries(input: folder).entries, inputDescription: folder)
         let text = try BuildFixtures.models.get().text
-        let before = try IndexSearcher(index: index, textEncoder: text)
-        #expect(before.searchDefaults == nil && before.defaultNprobe == QueryOptions.fallbackNprobe)
-        let visual = try #require(before.visual)
+        let before = try QueryEngine(index: index, textEncoder: text)
+        #expect(before.snapshot.searchDefaults == nil && before.snapshot.defaultNprobe == QueryOptions.fallbackNprobe)
+        let visual = try #require(before.snapshot.visual)
         let report = try ANNRecallCheck.run(visual, options: ANNCheckOptions(sample: 10, k: 3, nprobes: [visual.nlist]))
         let best = try #require(report.recommended)
         try SearchDefaults(nprobe: best.nprobe, nlist: visual.nlist, ivfVersion: visual.version, measuredAt: 1, targetRecall: 0.95,
                            measuredRecall: Float(best.recall), k: 3).save(in: index)
-        let after = try IndexSearcher(index: index, textEncoder: text)
-        #expect(after.defaultNprobe == best.nprobe && after.searchDefaults?.k == 3)
+        let after = try QueryEngine(index: index, textEncoder: text)
+        #expect(after.snapshot.defaultNprobe == best.nprobe && after.snapshot.searchDefaults?.k == 3)
         // A damaged file is an error naming it, not a silent fallback.
         let path = try index.servingDirectory() + "/" + SearchDefaults.fileName
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[17] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: path))
-        #expect { try IndexSearcher(index: index, textEncoder: text) } throws: { "\($0)".contains(path) && "\($0)".contains("checksum") }
+        #expect { try QueryEngine(index: index, textEncoder: text) } throws: { "\($0)".contains(path) && "\($0)".contains("checksum") }
     }
 }

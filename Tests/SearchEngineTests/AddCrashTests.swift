@@ -32,20 +32,20 @@ import Testing
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "killed at \(point)")
 
         // Right after the crash: an item in the catalog has its vector; nothing is findable by text alone.
-        let crashed = try IndexSearcher(index: index, textEncoder: textEncoder)
-        let items = try crashed.text.catalog.count()
-        #expect(crashed.visual?.count ?? 0 >= items, "\(point): \(items) items but \(crashed.visual?.count ?? 0) vectors")
+        let crashed = try QueryEngine(index: index, textEncoder: textEncoder)
+        let items = try crashed.snapshot.catalog.count()
+        #expect(crashed.snapshot.visual?.count ?? 0 >= items, "\(point): \(items) items but \(crashed.snapshot.visual?.count ?? 0) vectors")
 
         // The next add repairs, then indexes the file: exactly one butterfly, with exactly one vector.
         let added = try IndexMaintenance.add([BuildEntry(path: butterfly, title: "A butterfly")], to: index,
                                              imageEncoder: imageEncoder, textEncoder: textEncoder)
         #expect(added.indexed == 1 && added.duplicates.isEmpty, "\(point): \(added.duplicates)")
         #expect(added.items == 3 && added.vectors == 3, "\(point): \(added.items) items, \(added.vectors) vectors")
-        let searcher = try IndexSearcher(index: index, textEncoder: textEncoder)
-        #expect(try searcher.text.catalog.pendingAdds().isEmpty)
-        let query = try IndexSearcher.embed(imageAt: butterfly, encoder: imageEncoder)
+        let searcher = try QueryEngine(index: index, textEncoder: textEncoder)
+        #expect(try searcher.snapshot.catalog.pendingAdds().isEmpty)
+        let query = try embedImage(butterfly, imageEncoder)
         let found = try searcher.search(embedding: query, text: nil, options: QueryOptions(k: 3))
-        #expect(found.first?.item.source == butterfly && found.filter { $0.item.source == butterfly }.count == 1)
+        #expect(found.first?.path == butterfly && found.filter { $0.path == butterfly }.count == 1)
     }
 
     /// Keys are never reused: removing the newest item and adding another gives the new one a fresh
@@ -67,12 +67,12 @@ import Testing
         #expect(newKey > removedKey)
 
         // The removed butterfly stays gone (its tombstoned vector is not revived), the orange is found.
-        let searcher = try IndexSearcher(index: index, textEncoder: textEncoder)
-        #expect(searcher.visual?.count == 3)
-        let butterfly = try IndexSearcher.embed(imageAt: BuildFixtures.sample("butterfly.jpg"), encoder: imageEncoder)
-        #expect(try searcher.search(embedding: butterfly, text: nil, options: QueryOptions(k: 3)).allSatisfy { $0.item.id != "butterfly" })
-        let orange = try IndexSearcher.embed(imageAt: BuildFixtures.sample("orange.jpg"), encoder: imageEncoder)
-        #expect(try searcher.search(embedding: orange, text: nil, options: QueryOptions(k: 1)).first?.item.id == "orange")
+        let searcher = try QueryEngine(index: index, textEncoder: textEncoder)
+        #expect(searcher.snapshot.visual?.count == 3)
+        let butterfly = try embedImage(BuildFixtures.sample("butterfly.jpg"), imageEncoder)
+        #expect(try searcher.search(embedding: butterfly, text: nil, options: QueryOptions(k: 3)).allSatisfy { $0.id != "butterfly" })
+        let orange = try embedImage(BuildFixtures.sample("orange.jpg"), imageEncoder)
+        #expect(try searcher.search(embedding: orange, text: nil, options: QueryOptions(k: 1)).first?.id == "orange")
     }
 
     /// An index built from two sample photos (apple, baboon) in `scratch/index`.

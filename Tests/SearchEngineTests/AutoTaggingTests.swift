@@ -37,11 +37,11 @@ import Testing
             CatalogItem(id: "blank", kind: .image, source: "blank.png"),
         ])
         #expect(index.vectorCount == 2)  // an item with no text at all gets no text vector
-        let cat = try index.search("cat", options: TextSearchOptions(k: 2))
-        #expect(cat.first?.item.id == "photo")
-        #expect(cat.first?.sources == [.bm25: 1, .semantic: 1])
-        let kitten = try index.search("kitten", options: TextSearchOptions(k: 1))
-        #expect(kitten.first?.item.id == "photo")
-        #expect(try index.search("scooter", options: TextSearchOptions(k: 1)).first?.item.id == "bike")
+        let cat = try index.search("cat", options: QueryOptions(k: 2))
+        #expect(cat.first?.id == "photo")
+        #expect(cat.first?.sources == ["bm25": 1, "semantic": 1])
+        let kitten = try index.search("kitten", options: QueryOptions(k: 1))
+        #expect(kitten.first?.id == "photo")
+        #expect(try index.search("scooter", options: QueryOptions(k: 1)).first?.id == "bike")
     }
 }

@@ -24,15 +24,15 @@ import Testing
         #expect(summary.duplicates.map { ($0.input as NSString).lastPathComponent } == ["b-apple-copy.jpg"])
 
         let text = try BuildFixtures.models.get().text
-        let searcher = try IndexSearcher(index: index, textEncoder: text)
-        #expect(searcher.text.vectorCount == 3)
+        let searcher = try QueryEngine(index: index, textEncoder: text)
+        #expect(searcher.snapshot.text.vectorCount == 3)
         // Each item's stored text vector is the one of its own text: recomputed, it finds that item first.
-        let items = try searcher.text.catalog.items(keys: Array(ItemKey(1)...ItemKey(16)))
+        let items = try searcher.snapshot.catalog.items(keys: Array(ItemKey(1)...ItemKey(16)))
         #expect(items.count == 3)
         for item in items.values {
             let vector = try #require(TextSearchIndex.textVectors(of: [item], encoder: text).first ?? nil)
-            let best = try #require(searcher.text.semanticSearch(vector, k: 1).first)
-            #expect(best.key == (try searcher.text.catalog.key(id: item.id)), "item \(item.source)")
+            let best = try #require(searcher.snapshot.text.semanticSearch(vector, k: 1).first)
+            #expect(best.key == (try searcher.snapshot.catalog.key(id: item.id)), "item \(item.source)")
             #expect(best.score > 0.99)
         }
     }

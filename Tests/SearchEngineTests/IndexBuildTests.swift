@@ -42,18 +42,18 @@ import VideoFrames
         #expect(!FileManager.default.fileExists(atPath: index.stagingDirectory))
 
         let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
-        let searcher = try IndexSearcher(index: index, textEncoder: textEncoder)
+        let searcher = try QueryEngine(index: index, textEncoder: textEncoder)
         for name in ["apple.jpg", "baboon.jpg", "butterfly.jpg", "fruits.jpg", "smarties.png"] {
-            let query = try IndexSearcher.embed(imageAt: BuildFixtures.sample(name), encoder: imageEncoder)
+            let query = try embedImage(BuildFixtures.sample(name), imageEncoder)
             let results = try searcher.search(embedding: query, text: nil, options: QueryOptions(k: 3))
-            #expect(results.first?.item.source.hasSuffix("/" + name) == true, "query \(name)")
-            #expect(results.first?.sources == [.visual: 1])
+            #expect(results.first?.path.hasSuffix("/" + name) == true, "query \(name)")
+            #expect(results.first?.sources == ["visual": 1])
             #expect(results.count == 3)
         }
         // The video's title tag became its title; text search finds it.
         let byText = try searcher.search(embedding: nil, text: "bunny", options: QueryOptions(k: 1))
-        #expect(byText.first?.item.kind == .video)
-        #expect(byText.first?.item.title == "Big Buck Bunny (excerpt)")
+        #expect(byText.first?.kind == "video")
+        #expect(byText.first?.title == "Big Buck Bunny (excerpt)")
     }
 
     /// A frame grabbed between the sampled ones, re-encoded as JPEG, finds its video first, at the right
@@ -70,7 +70,7 @@ import VideoFrames
         _ = try BuildFixtures.builder(index).build(entries: input.entries, inputDescription: folder)
 
         let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
-        let searcher = try IndexSearcher(index: index, textEncoder: textEncoder)
+        let searcher = try QueryEngine(index: index, textEncoder: textEncoder)
         for (video, wanted) in [("bbb-4s.mp4", 2.5), ("two-shots.webm", 3.4)] {
             // Decode every frame at full rate and keep the one nearest `wanted` seconds.
             var grabbed: SampledFrame?
@@ -84,21 +84,21 @@ import VideoFrames
             let resized = frame.image.fitted(within: max(frame.image.width, frame.image.height) * 3 / 4)
             #expect(resized.width < frame.image.width)
             try Data(try JPEGEncoder.encode(resized, quality: 85)).write(to: URL(fileURLWithPath: screenshot))
-            let query = try IndexSearcher.embed(imageAt: screenshot, encoder: imageEncoder)
+            let query = try embedImage(screenshot, imageEncoder)
             let results = try searcher.search(embedding: query, text: nil, options: QueryOptions(k: 5))
             let top = try #require(results.first)
-            #expect(top.item.source.hasSuffix(video), "\(video): got \(top.item.source)")
-            #expect(top.item.kind == .video)
+            #expect(top.path.hasSuffix(video), "\(video): got \(top.path)")
+            #expect(top.kind == "video")
             let timestamp = try #require(top.timestamp)
             #expect(abs(timestamp - frame.timestamp) <= 1.0, "\(video): moment \(timestamp) for a frame at \(frame.timestamp)")
-            #expect(top.sources[.visual] == 1)
+            #expect(top.sources["visual"] == 1)
             // Filters apply inside the visual search: images only, or videos only.
             let imagesOnly = try searcher.search(embedding: query, text: nil,
                                                  options: QueryOptions(k: 5, filter: CatalogFilter(kinds: [.image])))
-            #expect(imagesOnly.count == 3 && imagesOnly.allSatisfy { $0.item.kind == .image && $0.moments.isEmpty })
+            #expect(imagesOnly.count == 3 && imagesOnly.allSatisfy { $0.kind == "image" && $0.moments.isEmpty })
             let videosOnly = try searcher.search(embedding: query, text: nil,
                                                  options: QueryOptions(k: 5, filter: CatalogFilter(kinds: [.video])))
-            #expect(videosOnly.map(\.item.kind) == [.video, .video])
+            #expect(videosOnly.map(\.kind) == ["video", "video"])
         }
     }
 
@@ -120,7 +120,7 @@ import VideoFrames
         }
         // Interrupted: version 1 still serves, the staging directory holds the finished part.
         #expect(try index.currentVersion() == 1)
-        #expect(try IndexSearcher(index: index, textEncoder: try BuildFixtures.models.get().text).text.catalog.count() == 2)
+        #expect(try QueryEngine(index: index, textEncoder: try BuildFixtures.models.get().text).snapshot.catalog.count() == 2)
         // Half a record of garbage at the end, as a crash mid-append leaves it.
         let spill = try FileHandle(forWritingTo: URL(fileURLWithPath: index.stagingDirectory + "/vectors.spill"))
         try spill.seekToEnd()
@@ -139,14 +139,14 @@ import VideoFrames
         #expect(resumed.vectors == 5 + resumed.frames)
         #expect(resumed.duplicates.isEmpty && resumed.failures.isEmpty)
         #expect(try index.versions() == [1, 2])
-        let searcher = try IndexSearcher(index: index, textEncoder: try BuildFixtures.models.get().text)
-        #expect(searcher.version == 2)
-        #expect(searcher.visual?.count == resumed.vectors)
-        #expect(try searcher.text.catalog.count() == 6)
+        let searcher = try QueryEngine(index: index, textEncoder: try BuildFixtures.models.get().text)
+        #expect(searcher.snapshot.version == 2)
+        #expect(searcher.snapshot.visual?.count == resumed.vectors)
+        #expect(try searcher.snapshot.catalog.count() == 6)
 
         // Rollback serves version 1 again.
         #expect(try IndexMaintenance.rollback(index) == 1)
-        #expect(try IndexSearcher(index: index, textEncoder: try BuildFixtures.models.get().text).text.catalog.count() == 2)
+        #expect(try QueryEngine(index: index, textEncoder: try BuildFixtures.models.get().text).snapshot.catalog.count() == 2)
 
         // Only the newest `keepVersions` versions stay (never the serving one).
         let builder = IndexBuilder(index: index, imageEncoder: try BuildFixtures.models.get().image,
@@ -173,8 +173,8 @@ import VideoFrames
         let summary = try BuildFixtures.builder(index, batchSize: 1).build(entries: listed.entries, inputDescription: "ids")
         #expect(summary.items == 2 && summary.vectors == 2)
         #expect(summary.failures.map { ($0.input as NSString).lastPathComponent } == ["orange.jpg"])
-        let searcher = try IndexSearcher(index: index, textEncoder: try BuildFixtures.models.get().text)
-        #expect(try searcher.text.catalog.item(id: "a")?.title == "Apple")
+        let searcher = try QueryEngine(index: index, textEncoder: try BuildFixtures.models.get().text)
+        #expect(try searcher.snapshot.catalog.item(id: "a")?.title == "Apple")
     }
 
     /// Killed after the staging directory moved into `versions/` but before `CURRENT` switched: the
@@ -216,10 +216,10 @@ import VideoFrames
         #expect(added.indexed == 1 && added.items == 4 && added.vectors == 4)
         // The build wrote the text vectors' IVF; the added item's text vector went into its log.
         #expect(FileManager.default.fileExists(atPath: try index.servingDirectory() + "/" + TextSearchIndex.vectorFolder + "/MANIFEST"))
-        let byText = try IndexSearcher(index: index, textEncoder: textEncoder)
-        #expect(byText.text.vectorCount == 4)
+        let byText = try QueryEngine(index: index, textEncoder: textEncoder)
+        #expect(byText.snapshot.text.vectorCount == 4)
         let textHit = try byText.search(embedding: nil, text: "a butterfly", options: QueryOptions(k: 1)).first
-        #expect(textHit?.item.id == "butterfly" && textHit?.sources[.semantic] == 1)
+        #expect(textHit?.id == "butterfly" && textHit?.sources["semantic"] == 1)
         let again = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.sample("butterfly.jpg"))], to: index,
                                              imageEncoder: imageEncoder, textEncoder: textEncoder)
         #expect(again.indexed == 0 && again.duplicates.count == 1)
@@ -228,26 +228,26 @@ import VideoFrames
                                              imageEncoder: imageEncoder, textEncoder: textEncoder)
         #expect(taken.indexed == 0 && taken.failures.first?.reason.contains("already used") == true)
 
-        let query = try IndexSearcher.embed(imageAt: BuildFixtures.sample("butterfly.jpg"), encoder: imageEncoder)
-        let found = try IndexSearcher(index: index, textEncoder: textEncoder).search(embedding: query, text: nil, options: QueryOptions(k: 2))
-        #expect(found.first?.item.id == "butterfly")
+        let query = try embedImage(BuildFixtures.sample("butterfly.jpg"), imageEncoder)
+        let found = try QueryEngine(index: index, textEncoder: textEncoder).search(embedding: query, text: nil, options: QueryOptions(k: 2))
+        #expect(found.first?.id == "butterfly")
 
         #expect(try IndexMaintenance.remove(id: "butterfly", from: index, textEncoder: textEncoder))
         #expect(try !IndexMaintenance.remove(id: "butterfly", from: index, textEncoder: textEncoder))
-        let after = try IndexSearcher(index: index, textEncoder: textEncoder)
-        #expect(after.visual?.count == 3)
-        #expect(try after.search(embedding: query, text: nil, options: QueryOptions(k: 4)).allSatisfy { $0.item.id != "butterfly" })
-        #expect(after.text.vectorCount == 3)
-        #expect(try after.search(embedding: nil, text: "a butterfly", options: QueryOptions(k: 4)).allSatisfy { $0.item.id != "butterfly" })
+        let after = try QueryEngine(index: index, textEncoder: textEncoder)
+        #expect(after.snapshot.visual?.count == 3)
+        #expect(try after.search(embedding: query, text: nil, options: QueryOptions(k: 4)).allSatisfy { $0.id != "butterfly" })
+        #expect(after.snapshot.text.vectorCount == 3)
+        #expect(try after.search(embedding: nil, text: "a butterfly", options: QueryOptions(k: 4)).allSatisfy { $0.id != "butterfly" })
 
         // Refresh: retrain the coarse quantizer on the live vectors and compact away the tombstone.
         let refreshed = try IndexMaintenance.refresh(index, nlist: 2, threads: 1, textEncoder: textEncoder)
         #expect(refreshed.vectors == 3 && refreshed.nlist == 2)
-        let info = try IndexMaintenance.info(index, textEncoder: textEncoder)
+        let info = try IndexInfo.read(index)
         #expect(info.items == 3 && info.vectors == 3 && info.nlist == 2 && info.version == 1 && info.textVectors == 3)
-        let apple = try IndexSearcher.embed(imageAt: BuildFixtures.sample("apple.jpg"), encoder: imageEncoder)
-        #expect(try IndexSearcher(index: index, textEncoder: textEncoder)
-            .search(embedding: apple, text: nil, options: QueryOptions(k: 1)).first?.item.title == "apple")
+        let apple = try embedImage(BuildFixtures.sample("apple.jpg"), imageEncoder)
+        #expect(try QueryEngine(index: index, textEncoder: textEncoder)
+            .search(embedding: apple, text: nil, options: QueryOptions(k: 1)).first?.title == "apple")
     }
 
     /// The `CURRENT` manifest is verified: a damaged one is an error naming the file.

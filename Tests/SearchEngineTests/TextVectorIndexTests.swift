@@ -86,9 +86,9 @@ import Testing
             #expect(found.map(\.key) == Self.exact(flat, query, k: 10, allowed: allowed))
         }
         // Through the fused search too: every result passes the filter and k is filled.
-        let options = TextSearchOptions(k: 10, filter: CatalogFilter(kinds: [.video]))
+        let options = QueryOptions(k: 10, filter: CatalogFilter(kinds: [.video]))
         let results = try index.search("item", options: options)
-        #expect(results.count == 10 && results.allSatisfy { $0.item.kind == .video })
+        #expect(results.count == 10 && results.allSatisfy { $0.kind == "video" })
     }
 
     @Test func writesAfterTheBuildGoThroughTheLogAndReopenedReadersSeeThem() throws {

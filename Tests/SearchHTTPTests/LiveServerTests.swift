@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SearchEngine
 import SearchHTTP
 import Testing
 
@@ -16,11 +17,11 @@ import Testing
             form.field("text", "butterfly")
             let response = try await client.execute(uri: "/v1/search", method: .post, headers: form.headers, body: form.body)
             #expect(response.status == .ok)
-            let answer = try response.json(SearchResponseDTO.self)
+            let answer = try response.json(SearchResponse.self)
             #expect(answer.query == "image+text")
             #expect(answer.results.first?.path.hasSuffix("/butterfly.jpg") == true)
             let text = try await client.execute(uri: "/v1/search?q=apple&k=2", method: .get)
-            #expect(try text.json(SearchResponseDTO.self).results.first?.title == "apple")
+            #expect(try text.json(SearchResponse.self).results.first?.title == "apple")
             // Over the limit on a real connection: refused with 413 from the declared length.
             let big = ByteBuffer(bytes: [UInt8](repeating: 0xFF, count: (1 << 20) + 1))
             let tooLarge = try await client.execute(uri: "/v1/search", method: .post, headers: [.contentType: "image/jpeg"], body: big)

@@ -19,7 +19,7 @@ import Testing
                 form.field("k", "3")
                 let response = try await client.execute(uri: "/v1/search", method: .post, headers: form.headers, body: form.body)
                 #expect(response.status == .ok)
-                let answer = try response.json(SearchResponseDTO.self)
+                let answer = try response.json(SearchResponse.self)
                 #expect(answer.query == "image")
                 #expect(answer.results.count == 3)
                 let top = try #require(answer.results.first)
@@ -39,13 +39,13 @@ import Testing
             let response = try await client.execute(uri: "/v1/search?k=2", method: .post, headers: [.contentType: "image/jpeg"],
                                                     body: ByteBuffer(bytes: try HTTPFixtures.sampleBytes("apple.jpg")))
             #expect(response.status == .ok)
-            let answer = try response.json(SearchResponseDTO.self)
+            let answer = try response.json(SearchResponse.self)
             #expect(answer.results.count == 2)
             #expect(answer.results.first?.path.hasSuffix("/apple.jpg") == true)
             // Image + text in the URL: fused with RRF over the three sources.
             let fused = try await client.execute(uri: "/v1/search?k=3&q=baboon", method: .post, headers: [.contentType: "image/jpeg"],
                                                  body: ByteBuffer(bytes: try HTTPFixtures.sampleBytes("baboon.jpg")))
-            let both = try fused.json(SearchResponseDTO.self)
+            let both = try fused.json(SearchResponse.self)
             #expect(both.query == "image+text")
             #expect(both.results.first?.path.hasSuffix("/baboon.jpg") == true)
             #expect(both.results.first?.sources["visual"] == 1)
@@ -56,12 +56,12 @@ import Testing
     @Test func textSearchByGetAndByMultipartAgreeWithTheLibrary() async throws {
         let index = try HTTPFixtures.sharedIndex.get()
         let service = try HTTPFixtures.service(index)
-        let expected = try IndexSearcher(index: index, textEncoder: try HTTPFixtures.models.get().text)
-            .text.search("bunny video", options: TextSearchOptions(k: 4)).map(\.item.id)
+        let engine = QueryEngine(snapshot: try IndexSnapshot(index: index), models: QueryModels(text: try HTTPFixtures.models.get().text))
+        let expected = try engine.hits(for: SearchRequest(text: "bunny video", options: QueryOptions(k: 4))).map(\.id)
         try await HTTPFixtures.app(service).test(.router) { client in
             let response = try await client.execute(uri: "/v1/search?q=bunny+video&k=4", method: .get)
             #expect(response.status == .ok)
-            let answer = try response.json(SearchResponseDTO.self)
+            let answer = try response.json(SearchResponse.self)
             #expect(answer.query == "text")
             #expect(answer.results.map(\.id) == expected)
             let top = try #require(answer.results.first)
@@ -73,11 +73,11 @@ import Testing
             form.field("text", "bunny video")
             form.field("k", "4")
             let posted = try await client.execute(uri: "/v1/search", method: .post, headers: form.headers, body: form.body)
-            #expect(try posted.json(SearchResponseDTO.self).results.map(\.id) == expected)
+            #expect(try posted.json(SearchResponse.self).results.map(\.id) == expected)
 
             // Filters use the CLI's syntax.
             let images = try await client.execute(uri: "/v1/search?q=bunny&filter=kind%3Dimage&k=10", method: .get)
-            #expect(try images.json(SearchResponseDTO.self).results.allSatisfy { $0.kind == "image" })
+            #expect(try images.json(SearchResponse.self).results.allSatisfy { $0.kind == "image" })
         }
     }
 
@@ -86,7 +86,7 @@ import Testing
     @Test func aVideoFrameFindsItsVideoAtTheMoment() async throws {
         let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get())
         try await HTTPFixtures.app(service).test(.router) { client in
-            let text = try await client.execute(uri: "/v1/search?q=bunny&k=1", method: .get).json(SearchResponseDTO.self)
+            let text = try await client.execute(uri: "/v1/search?q=bunny&k=1", method: .get).json(SearchResponse.self)
             let video = try #require(text.results.first)
             let thumbnail = try await client.execute(uri: "/v1/items/\(video.id)/thumbnail?size=320&t=2.5", method: .get)
             #expect(thumbnail.status == .ok)
@@ -96,7 +96,7 @@ import Testing
 
             let response = try await client.execute(uri: "/v1/search?k=3", method: .post, headers: [.contentType: "image/jpeg"],
                                                     body: ByteBuffer(bytes: jpeg))
-            let answer = try response.json(SearchResponseDTO.self)
+            let answer = try response.json(SearchResponse.self)
             let top = try #require(answer.results.first)
             #expect(top.id == video.id && top.kind == "video")
             let moment = try #require(top.timestamp)
@@ -109,7 +109,7 @@ import Testing
     @Test func itemAndImageThumbnail() async throws {
         let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get())
         try await HTTPFixtures.app(service).test(.router) { client in
-            let found = try await client.execute(uri: "/v1/search?q=butterfly&k=1", method: .get).json(SearchResponseDTO.self)
+            let found = try await client.execute(uri: "/v1/search?q=butterfly&k=1", method: .get).json(SearchResponse.self)
             let hit = try #require(found.results.first)
             let item = try await client.execute(uri: "/v1/items/\(hit.id)", method: .get)
             #expect(item.status == .ok)

@@ -63,6 +63,31 @@ import Testing
         try await run.value
     }
 
+    /// Bodies reserve their declared length before a byte is read: while two stalled 1 MiB uploads hold
+    /// the whole 2 MiB budget, a third upload is refused at once with 503 `overloaded` (before its body),
+    /// and the budget is free again once the stalled ones have been cut off.
+    @Test func stalledUploadsCannotExceedTheBodyBudget() async throws {
+        let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get()) {
+            $0.maxUploadBytes = 1 << 20
+            $0.maxBodyBytesInFlight = 2 << 20
+            $0.requestTimeout = .seconds(2)
+            $0.idleTimeout = .seconds(10)
+        }
+        let (group, run, port) = try await start(service)
+        let head = "POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(1 << 20)\r\n\r\n"
+        let stalled = (0..<2).map { _ in
+            Task { try? await RawHTTP.exchange(port: port, head: head, chunks: [[UInt8](repeating: 0xAB, count: 100_000)]) }
+        }
+        try await waitUntil { service.bodies.inUse == 2 << 20 }
+        let refused = try await RawHTTP.exchange(port: port, head: head)
+        #expect(refused.status == 503, "\(refused.text)")
+        #expect(refused.text.contains("overloaded"))
+        for task in stalled { _ = await task.value }
+        try await waitUntil { service.bodies.inUse == 0 }
+        await group.triggerGracefulShutdown()
+        try await run.value
+    }
+
     @Test func gracefulShutdownFinishesRequestsInFlight() async throws {
         let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get()) { $0.embeddingConcurrency = 1 }
         let (group, run, port) = try await start(service)

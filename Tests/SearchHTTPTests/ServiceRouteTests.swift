@@ -104,3 +104,42 @@ import Testing
         return block.joined(separator: "\n")
     }
 }
+
+/// A change by another process that cannot be opened (here a damaged IVF manifest) keeps the previous
+/// snapshot answering, makes `/readyz` say so (no path in the body), and is retried until the files are
+/// good again.
+@Suite struct StaleSnapshotTests {
+    @Test func aFailedReopenKeepsServingIsReportedAndIsRetried() async throws {
+        let scratch = try TemporaryDirectory("vs-http-stale")
+        defer { scratch.remove() }
+        let index = try HTTPFixtures.buildIndex(in: scratch)
+        let service = try HTTPFixtures.service(index) { $0.refreshInterval = .milliseconds(20) }
+        let manifest = try index.servingDirectory() + "/" + IndexDirectory.visualFolder + "/MANIFEST"
+        let good = try Data(contentsOf: URL(fileURLWithPath: manifest))
+        try await HTTPFixtures.app(service).test(.router) { client in
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            try Data(repeating: 0x5A, count: good.count).write(to: URL(fileURLWithPath: manifest))
+            var stale: TestResponse?
+            for _ in 0..<200 {
+                #expect(try await client.execute(uri: "/v1/search?q=apple", method: .get).status == .ok)
+                let ready = try await client.execute(uri: "/readyz", method: .get)
+                if ready.status == .serviceUnavailable { stale = ready; break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let report = try #require(stale, "/readyz never reported the failed reopen")
+            #expect(report.errorCode == "not_ready")
+            #expect(!report.text.contains(scratch.path), "\(report.text)")
+            // Searches still answer from the previous snapshot.
+            #expect(try await client.execute(uri: "/v1/search?q=apple", method: .get).status == .ok)
+            // Repaired: the next checks reopen and the service is ready again.
+            try good.write(to: URL(fileURLWithPath: manifest))
+            var recovered = false
+            for _ in 0..<200 where !recovered {
+                _ = try await client.execute(uri: "/v1/search?q=apple", method: .get)
+                recovered = try await client.execute(uri: "/readyz", method: .get).status == .ok
+                if !recovered { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(recovered)
+        }
+    }
+}

@@ -79,9 +79,9 @@ import Testing
             #expect(item.path == index.path + "/media/\(hash).jpg")
 
             let byImage = try await client.execute(uri: "/v1/search?k=1", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: orange))
-            #expect(try byImage.json(SearchResponseDTO.self).results.first?.id == "orange-1")
+            #expect(try byImage.json(SearchResponse.self).results.first?.id == "orange-1")
             let byText = try await client.execute(uri: "/v1/search?q=fresh+orange&k=1", method: .get)
-            #expect(try byText.json(SearchResponseDTO.self).results.first?.id == "orange-1")
+            #expect(try byText.json(SearchResponse.self).results.first?.id == "orange-1")
             #expect(try await client.execute(uri: "/v1/items/orange-1", method: .get).json(ItemDTO.self) == item)
             #expect(try await client.execute(uri: "/v1/items/orange-1/thumbnail", method: .get).status == .ok)
 
@@ -122,7 +122,7 @@ import Testing
             expectError(try await client.execute(uri: "/v1/items/orange-1", method: .get), .notFound, "item_not_found")
             expectError(try await client.execute(uri: "/v1/items/orange-1", method: .delete, headers: [.authorization: "Bearer \(Self.token)"]), .notFound, "item_not_found")
             let after = try await client.execute(uri: "/v1/search?k=10", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: orange))
-            #expect(try after.json(SearchResponseDTO.self).results.allSatisfy { $0.id != "orange-1" })
+            #expect(try after.json(SearchResponse.self).results.allSatisfy { $0.id != "orange-1" })
             #expect(!FileManager.default.fileExists(atPath: item.path))
         }
     }
@@ -136,15 +136,23 @@ import Testing
         let service = try HTTPFixtures.service(index) { $0.apiToken = APIToken(Self.token) }
         let (imageEncoder, textEncoder) = try HTTPFixtures.models.get()
         try await HTTPFixtures.app(service).test(.router) { client in
-            let before = try await client.execute(uri: "/v1/search?q=squirrel&k=1", method: .get).json(SearchResponseDTO.self)
+            let before = try await client.execute(uri: "/v1/search?q=squirrel&k=1", method: .get).json(SearchResponse.self)
             #expect(before.results.first?.title != "squirrel_cls")
             let copy = scratch.file("squirrel_cls.jpg")
             try FileManager.default.copyItem(atPath: HTTPFixtures.sample("squirrel_cls.jpg"), toPath: copy)
             let summary = try IndexMaintenance.add([BuildEntry(path: copy, id: "squirrel")], to: index, imageEncoder: imageEncoder, textEncoder: textEncoder)
             #expect(summary.indexed == 1)
-            let after = try await client.execute(uri: "/v1/search?k=1", method: .post, headers: [.contentType: "image/jpeg"],
-                                                 body: ByteBuffer(bytes: try HTTPFixtures.sampleBytes("squirrel_cls.jpg")))
-            #expect(try after.json(SearchResponseDTO.self).results.first?.id == "squirrel")
+            // The search that notices the change starts a reopen in the background and answers from the
+            // current snapshot meanwhile: the change is visible as soon as the new snapshot is swapped in.
+            let squirrel = try HTTPFixtures.sampleBytes("squirrel_cls.jpg")
+            var seen = false
+            for _ in 0..<200 where !seen {
+                let after = try await client.execute(uri: "/v1/search?k=1", method: .post, headers: [.contentType: "image/jpeg"],
+                                                     body: ByteBuffer(bytes: squirrel))
+                seen = try after.json(SearchResponse.self).results.first?.id == "squirrel"
+                if !seen { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(seen, "the change by another process was never seen")
 
             // Writes and searches at once: every search answers 200 with results.
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
@@ -160,7 +168,7 @@ import Testing
                     group.addTask {
                         let response = try await client.execute(uri: "/v1/search?k=3", method: .post, headers: [.contentType: "image/jpeg"],
                                                                 body: ByteBuffer(bytes: try HTTPFixtures.sampleBytes("apple.jpg")))
-                        #expect(try response.json(SearchResponseDTO.self).results.first?.path.hasSuffix("/apple.jpg") == true)
+                        #expect(try response.json(SearchResponse.self).results.first?.path.hasSuffix("/apple.jpg") == true)
                         return response.status
                     }
                 }

@@ -9,35 +9,51 @@ import Tensor
 /// an attention mask, without the wasted work on padding.
 ///
 /// Thread safety: the encoder is immutable and `Sendable`; concurrent calls each use their own
-/// ``TextEncoderWorkspace``. Threads per forward pass: `BLAS.threadCount` (process-wide); with more
-/// than one, the dense layers split their columns over a worker team kept in the workspace, so callers
-/// embedding repeatedly on several threads should pass the same workspace.
+/// ``TextEncoderWorkspace``. Threads per forward pass: ``threadCount``, chosen by whoever creates the
+/// encoder (no process-wide setting); with more than one, the dense layers split their columns over a
+/// worker team kept in the workspace, so callers embedding repeatedly should pass the same workspace.
 public final class TextEncoder: Sendable {
     /// Embedding width (384).
     public let dimension: Int
     public let configuration: MiniLMConfiguration
     public let tokenizer: WordPieceTokenizer
+    /// Threads one forward pass uses (1: concurrent callers each take a core).
+    public let threadCount: Int
     let weights: MiniLMWeights
 
     /// Loads `model.safetensors` and `vocab.txt` from `directory` (as `scripts/setup` installs them in
     /// `assets/models/minilm`). Throws ``TextModelError`` or `WeightFileError` naming the file.
-    public convenience init(modelDirectory directory: URL) throws {
+    public convenience init(modelDirectory directory: URL, threads: Int = 1) throws {
         let vocabulary = try WordPieceVocabulary(contentsOf: directory.appendingPathComponent("vocab.txt"))
         let file = try SafeTensors(path: directory.appendingPathComponent("model.safetensors").path)
-        try self.init(weights: file, vocabulary: vocabulary)
+        try self.init(weights: file, vocabulary: vocabulary, threads: threads)
     }
 
     /// Builds the encoder from an opened weight file and a vocabulary.
     public init(weights file: SafeTensors, vocabulary: WordPieceVocabulary,
-                configuration: MiniLMConfiguration = .allMiniLML6V2) throws {
+                configuration: MiniLMConfiguration = .allMiniLML6V2, threads: Int = 1) throws {
         guard vocabulary.count == configuration.vocabularySize else {
             throw TextModelError(subject: file.path, reason:
                 "vocabulary has \(vocabulary.count) tokens but the model expects \(configuration.vocabularySize)")
         }
         self.configuration = configuration
+        self.threadCount = max(1, threads)
         self.dimension = configuration.hiddenSize
         self.tokenizer = WordPieceTokenizer(vocabulary: vocabulary, maximumLength: configuration.maximumSequenceLength)
         self.weights = try MiniLMWeights(file: file, configuration: configuration)
+    }
+
+    /// The same model (weights shared, nothing reloaded) running each forward pass on `threads` threads.
+    public func withThreads(_ threads: Int) -> TextEncoder {
+        TextEncoder(sharing: self, threads: threads)
+    }
+
+    private init(sharing other: TextEncoder, threads: Int) {
+        configuration = other.configuration
+        dimension = other.dimension
+        tokenizer = other.tokenizer
+        weights = other.weights
+        threadCount = max(1, threads)
     }
 
     /// The embedding of one text (384 floats, unit length).
@@ -78,7 +94,7 @@ public final class TextEncoder: Sendable {
         }
         guard !sequences.isEmpty else { return [] }
         let tokens = sequences.reduce(0) { $0 + $1.count }
-        workspace.reserve(tokens: tokens, longest: sequences.map(\.count).max()!, members: max(1, BLAS.threadCount))
+        workspace.reserve(tokens: tokens, longest: sequences.map(\.count).max()!, members: threadCount)
         forward(sequences, tokens: tokens, workspace)
         return pool(sequences, workspace)
     }
@@ -99,7 +115,7 @@ public final class TextEncoder: Sendable {
         }
         TransformerKernels.layerNorm(rows: m, width: h, data: w.state, bias: nil,
                                      gamma: weights.embeddingNormGamma, beta: weights.embeddingNormBeta, epsilon: eps)
-        let threads = BLAS.threadCount
+        let threads = threadCount
         let team = w.team(size: threads)
         /// Runs `body(range, member)` on contiguous parts of `0..<count`, one per team member (or all
         /// on this thread); the parts touch disjoint rows (or sequences) and the member's own scratch.

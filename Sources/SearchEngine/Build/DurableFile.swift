@@ -39,12 +39,16 @@ enum DurableFile {
 final class DirectoryLock {
     private let lock: ExclusiveFileLock
 
-    init(path: String) throws {
+    /// How long a writer waits for another one (a brief add or remove, from the CLI or the HTTP service)
+    /// before giving up with `.busy`.
+    static let defaultWait = Duration.seconds(10)
+
+    init(path: String, wait: Duration = DirectoryLock.defaultWait) throws {
         do {
-            lock = try ExclusiveFileLock(path: path)
+            lock = try ExclusiveFileLock(path: path, waitingUpTo: wait)
         } catch {
             switch error {
-            case .held: throw IndexBuildError(.conflict, path, "another vsearch process is writing this index (lock held)")
+            case .held: throw IndexBuildError(.busy, path, "another vsearch process is writing this index (still after \(wait.components.seconds) s)")
             case .system(let failure): throw IndexBuildError(.io, path, failure.message)
             }
         }

@@ -349,7 +349,7 @@ public final class IndexBuilder {
     /// Catalog rows (items with text vectors, then frames) and then the vectors, durable on return.
     func write(_ items: [EmbeddedItem], textIndex: TextSearchIndex, spill: VectorSpill) throws {
         guard !items.isEmpty else { return }
-        try write(items, textVectors: TextSearchIndex.textVectors(of: items.map(\.item), encoder: textIndex.encoder),
+        try write(items, textVectors: TextSearchIndex.textVectors(of: items.map(\.item), encoder: try textIndex.requireEncoder()),
                   textIndex: textIndex, spill: spill)
     }
 

@@ -4,36 +4,6 @@ import Foundation
 import VectorIndex
 import VideoFrames
 
-/// What `vsearch info` reports about an index directory (the serving version).
-public struct IndexInfo: Sendable, Codable, Equatable {
-    public var path: String
-    /// The serving version (nil for a flat, unversioned catalog directory).
-    public var version: UInt64?
-    /// Published versions on disk, oldest first.
-    public var versions: [UInt64]
-    /// Catalog items, and of them images and videos.
-    public var items: Int
-    public var images: Int
-    public var videos: Int
-    /// Sampled video frames recorded in the catalog.
-    public var frames: Int
-    /// Live vectors in the visual IVF index (images + frames).
-    public var vectors: Int
-    /// Items with a MiniLM text vector.
-    public var textVectors: Int
-    /// IVF lists and encoding (`flat`/`sq8`) of the visual index; nil without one.
-    public var nlist: Int?
-    public var encoding: String?
-    /// nprobe image queries use when they set none: the saved default (`vsearch eval --ann --save`) or 32.
-    public var defaultNprobe: Int
-    /// Whether `defaultNprobe` was saved for this index (false: the built-in fallback).
-    public var defaultNprobeSaved: Bool
-    public var imageModel: String
-    public var textModel: String
-    /// Bytes of the serving version's files.
-    public var bytes: Int
-}
-
 /// A finished `build --refresh`: the serving version, its live vectors and its new number of lists.
 public struct RefreshReport: Sendable {
     public var version: UInt64
@@ -46,19 +16,6 @@ public struct RefreshReport: Sendable {
 /// Changes to a published index: incremental add/remove, refresh, rollback, and reading its state.
 public enum IndexMaintenance {
     public static let imageModelName = "efficientnet-lite0"
-
-    public static func info(_ index: IndexDirectory, textEncoder: TextEncoder) throws -> IndexInfo {
-        let searcher = try IndexSearcher(index: index, textEncoder: textEncoder)
-        let catalog = searcher.text.catalog
-        return IndexInfo(path: index.path, version: searcher.version, versions: try index.versions(),
-                         items: try catalog.count(), images: try catalog.count(kind: .image),
-                         videos: try catalog.count(kind: .video), frames: try catalog.frameCount(),
-                         vectors: searcher.visual?.count ?? 0, textVectors: searcher.text.vectorCount,
-                         nlist: searcher.visual?.nlist, encoding: searcher.visual.map { "\($0.encodingKind)" },
-                         defaultNprobe: searcher.defaultNprobe, defaultNprobeSaved: searcher.searchDefaults != nil,
-                         imageModel: imageModelName, textModel: TextSearchIndex.textModelName,
-                         bytes: IndexBuilder.directoryBytes(searcher.versionDirectory))
-    }
 
     /// Makes `version` (default: the one before the serving one) serve again.
     @discardableResult
@@ -206,11 +163,11 @@ public enum IndexMaintenance {
     /// Removes item `id` (its vectors, catalog rows, frames and text vector) from the serving version.
     /// Returns false if there was no such item. Durable on return.
     @discardableResult
-    public static func remove(id: String, from index: IndexDirectory, textEncoder: TextEncoder) throws -> Bool {
+    public static func remove(id: String, from index: IndexDirectory, textEncoder: TextEncoder? = nil) throws -> Bool {
         let lock = try index.lock()
         defer { withExtendedLifetime(lock) {} }
         let serving = try index.servingDirectory()
-        // Write-only: add/remove never search, so the serving catalog's text vectors are not loaded.
+        // Write-only and model-free: removing embeds nothing, and never searches.
         let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
         let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)
         try repairInterruptedAdds(catalog: textIndex.catalog, textIndex: textIndex, writer: writer)

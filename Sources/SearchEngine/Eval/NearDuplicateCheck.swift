@@ -53,26 +53,26 @@ public struct NearDuplicateReport: Sendable {
 /// the rank of the original is recorded. Originals are found in the catalog by content hash (SHA-256 of
 /// the file), so the index must have been built over the same files.
 public enum NearDuplicateCheck {
-    public static func run(photos: [String], searcher: IndexSearcher, encoder: ImageEncoder, k: Int = 10, nprobe: Int? = nil,
+    public static func run(photos: [String], engine: QueryEngine, encoder: ImageEncoder, k: Int = 10, nprobe: Int? = nil,
                            transforms: [ImageTransform] = ImageTransform.allCases) throws -> NearDuplicateReport {
-        let nprobe = nprobe ?? searcher.defaultNprobe
+        let nprobe = nprobe ?? engine.snapshot.defaultNprobe
         var report = NearDuplicateReport(k: k, nprobe: nprobe, cases: [], failures: [])
         for photo in photos {
             do {
                 guard let data = FileManager.default.contents(atPath: photo) else { throw EvalError(photo, "cannot be read") }
                 let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-                guard let item = try searcher.text.catalog.item(contentHash: hash) else {
+                guard let item = try engine.snapshot.catalog.item(contentHash: hash) else {
                     throw EvalError(photo, "is not in the index (no item with its content hash)")
                 }
                 let image = try ImageDecoder.decode(data: [UInt8](data), name: photo)
                 let copies = try transforms.map { try ImageEncoder.modelInput($0.apply(image)) }
                 let embeddings = try encoder.encode(modelInputs: copies)
                 for (transform, embedding) in zip(transforms, embeddings) {
-                    let results = try searcher.search(embedding: embedding.embedding, text: nil,
-                                                      options: QueryOptions(k: k, nprobe: nprobe))
-                    let rank = results.firstIndex { $0.item.id == item.id }.map { $0 + 1 }
+                    let results = try engine.hits(for: SearchRequest(image: .embedding(embedding.embedding),
+                                                                      options: QueryOptions(k: k, nprobe: nprobe)))
+                    let rank = results.firstIndex { $0.id == item.id }.map { $0 + 1 }
                     report.cases.append(NearDuplicateCase(original: photo, originalID: item.id, transform: transform, rank: rank,
-                                                          topID: results.first?.item.id))
+                                                          topID: results.first?.id))
                 }
             } catch {
                 report.failures.append((photo, "\(error)"))

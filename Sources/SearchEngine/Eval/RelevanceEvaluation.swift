@@ -47,18 +47,17 @@ public struct RelevanceReport: Sendable {
 /// Runs labelled queries against an index through the same path as `vsearch search` (image → visual
 /// IVF with frames folded into videos; text → BM25 + MiniLM; both → RRF) and scores the rankings.
 public struct RelevanceEvaluator {
-    public let searcher: IndexSearcher
-    public let imageEncoder: ImageEncoder?
+    public let engine: QueryEngine
 
-    public init(searcher: IndexSearcher, imageEncoder: ImageEncoder?) {
-        self.searcher = searcher
-        self.imageEncoder = imageEncoder
+    public init(engine: QueryEngine) {
+        self.engine = engine
     }
 
     public func run(_ queries: [EvalQuery], options: RelevanceEvalOptions) throws -> RelevanceReport {
         precondition(options.k >= 1, "k must be at least 1")
         let labelIndex = queries.contains { if case .labels = $0.relevance { true } else { false } } ? try labelledItems() : [:]
-        let nprobe = searcher.visual.map { options.exhaustive ? $0.nlist : (options.nprobe ?? searcher.defaultNprobe) }
+        let snapshot = engine.snapshot
+        let nprobe = snapshot.visual.map { options.exhaustive ? $0.nlist : (options.nprobe ?? snapshot.defaultNprobe) }
         var report = RelevanceReport(k: options.k, nprobe: nprobe, evaluations: [], failures: [])
         for query in queries {
             let judgments: RelevanceJudgments
@@ -92,20 +91,18 @@ public struct RelevanceEvaluator {
 
     /// Item ids of the ranking for `query`, best first.
     func rank(_ query: EvalQuery, depth: Int, nprobe: Int?) throws -> [String] {
-        var embedding: [Float]?
         if let image = query.image {
-            guard let imageEncoder else { throw EvalError(image, "no image encoder loaded") }
-            guard searcher.visual != nil else { throw EvalError(searcher.versionDirectory, "has no visual index for image queries") }
-            embedding = try IndexSearcher.embed(imageAt: image, encoder: imageEncoder)
+            guard engine.models.image != nil else { throw EvalError(image, "no image encoder loaded") }
+            guard engine.snapshot.visual != nil else { throw EvalError(engine.snapshot.versionDirectory, "has no visual index for image queries") }
         }
-        let results = try searcher.search(embedding: embedding, text: query.text, options: QueryOptions(k: depth, nprobe: nprobe))
-        return results.map(\.item.id)
+        let request = SearchRequest(image: query.image.map { .file(path: $0) }, text: query.text, options: QueryOptions(k: depth, nprobe: nprobe))
+        return try engine.hits(for: request).map(\.id)
     }
 
     /// Lower-cased label → ids of the items carrying it as a user tag or an auto-tag (each comma-separated
     /// name of an ImageNet class counts on its own).
     func labelledItems() throws -> [String: Set<String>] {
-        let catalog = searcher.text.catalog
+        let catalog = engine.snapshot.catalog
         let keys = try catalog.keys(matching: CatalogFilter(kinds: Set(ItemKind.allCases))) ?? []
         var index: [String: Set<String>] = [:]
         for chunk in Array(keys).evalChunks(500) {

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Query defaults saved in an index version by `vsearch eval --ann --save`: the smallest nprobe that
-/// reached the target recall, and what it was measured on. ``IndexSearcher`` uses it when a query does
+/// reached the target recall, and what it was measured on. ``QueryEngine`` uses it when a query does
 /// not set nprobe, as long as the visual index still has the `nlist` it was measured at (a retrain with
 /// another number of lists makes it stale, and it is then ignored).
 ///

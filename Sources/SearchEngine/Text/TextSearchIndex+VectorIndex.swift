@@ -47,12 +47,12 @@ extension TextSearchIndex {
     /// Memory: the catalog's vectors are read into one array first (1.5 KB per item).
     @discardableResult
     public func buildVectorIndex(nlist: Int? = nil, threads: Int = 1) throws -> Int {
-        let stored = try catalog.textVectors(model: Self.textModelName, dimension: encoder.dimension)
+        let stored = try catalog.textVectors(model: Self.textModelName, dimension: dimension)
         let path = vectorIndexDirectory
         let n = stored.keys.count
         guard n > 0 else {
             try? FileManager.default.removeItem(atPath: path)
-            if searchable { vectors.withLock { $0 = .flat(FlatVectorStore(dimension: encoder.dimension)) } }
+            if searchable { vectors.withLock { $0 = .flat(FlatVectorStore(dimension: dimension)) } }
             return 0
         }
         let writer = try IVFIndexWriter(directory: path)

@@ -22,7 +22,13 @@ public final class TextSearchIndex: Sendable {
 
     public let directory: URL
     public let catalog: Catalog
-    public let encoder: TextEncoder
+    /// The MiniLM encoder that embeds the texts of added items; nil for an index opened only to search
+    /// with query vectors computed elsewhere, or to remove items (no model needed).
+    public let encoder: TextEncoder?
+    /// Width of the text vectors (MiniLM: 384).
+    public let dimension: Int
+    /// The text vectors' width when no encoder is loaded: all-MiniLM-L6-v2's hidden size.
+    public static let textDimension = 384
     let vectors: Mutex<SemanticVectors>
     /// False for a write-only index (see `init`): text vectors go to the catalog (and to an existing
     /// text IVF's log), never into memory.
@@ -31,28 +37,35 @@ public final class TextSearchIndex: Sendable {
     /// ``semanticSearch(_:k:allowed:)``); nil: ``defaultProbeFraction`` of the lists.
     public let semanticProbes: Int?
 
-    /// Opens (creating if needed) the index in `directory`.
-    /// - Parameter searchable: false for a writer that never searches (an index build): the stored text
-    ///   vectors are not loaded and new ones are not kept in memory (384 floats an item, 1.5 GB for a
-    ///   million items), so ``semanticSearch(_:k:allowed:)`` finds nothing and ``vectorCount`` is 0.
+    /// Opens the index in `directory` (a writer creates it if needed).
+    /// - Parameters:
+    ///   - encoder: embeds added items' texts; nil when this index only searches or removes.
+    ///   - searchable: false for a writer that never searches (an index build): the stored text
+    ///     vectors are not loaded and new ones are not kept in memory (384 floats an item, 1.5 GB for a
+    ///     million items), so ``semanticSearch(_:k:allowed:)`` finds nothing and ``vectorCount`` is 0.
     ///   - semanticProbes: IVF lists probed per semantic query (nil: ``defaultProbeFraction`` of them).
-    public init(directory: URL, encoder: TextEncoder, searchable: Bool = true, semanticProbes: Int? = nil) throws {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw CatalogError(subject: directory.path, reason: "cannot create the index directory (\(error.localizedDescription))")
+    ///   - access: `.readWrite` (creates and migrates the catalog) or a reader (searches: read-only, pooled).
+    public init(directory: URL, encoder: TextEncoder?, searchable: Bool = true, semanticProbes: Int? = nil,
+                access: CatalogAccess = .readWrite) throws {
+        if access == .readWrite {
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw CatalogError(subject: directory.path, reason: "cannot create the index directory (\(error.localizedDescription))")
+            }
         }
         self.directory = directory
         self.encoder = encoder
-        self.catalog = try Catalog(path: directory.appendingPathComponent(Self.catalogFileName).path)
+        self.dimension = encoder?.dimension ?? Self.textDimension
+        self.catalog = try Catalog(path: directory.appendingPathComponent(Self.catalogFileName).path, access: access)
         self.searchable = searchable
         self.semanticProbes = semanticProbes.map { max(1, $0) }
-        var state = SemanticVectors.flat(FlatVectorStore(dimension: encoder.dimension))
+        var state = SemanticVectors.flat(FlatVectorStore(dimension: dimension))
         if searchable {
             if Self.hasVectorIndex(in: directory) {
-                state = .ivf(try Self.openVectorIndex(in: directory, dimension: encoder.dimension))
+                state = .ivf(try Self.openVectorIndex(in: directory, dimension: dimension))
             } else {
-                state = .flat(FlatVectorStore(try catalog.textVectors(model: Self.textModelName, dimension: encoder.dimension)))
+                state = .flat(FlatVectorStore(try catalog.textVectors(model: Self.textModelName, dimension: dimension)))
             }
         }
         self.vectors = Mutex(state)
@@ -74,10 +87,18 @@ public final class TextSearchIndex: Sendable {
         var start = 0
         while start < items.count {
             let batch = Array(items[start..<min(items.count, start + max(1, batchSize))])
-            keys += try add(batch, textVectors: Self.textVectors(of: batch, encoder: encoder))
+            keys += try add(batch, textVectors: Self.textVectors(of: batch, encoder: try requireEncoder()))
             start += batch.count
         }
         return keys
+    }
+
+    /// The encoder, or an error saying that this index was opened without one.
+    func requireEncoder() throws -> TextEncoder {
+        guard let encoder else {
+            throw CatalogError(subject: directory.path, reason: "the text index was opened without the MiniLM model; cannot embed texts")
+        }
+        return encoder
     }
 
     /// The MiniLM text vector of each item's ``semanticText(of:)`` (nil for an item with no text), in
@@ -142,45 +163,5 @@ public final class TextSearchIndex: Sendable {
             case .ivf(let index): index.count
             }
         }
-    }
-
-    /// Runs `text` through BM25 and semantic retrieval and fuses the two rankings, together with any
-    /// `otherRankings` (e.g. `.visual`: the items nearest to a query image, best first), all with
-    /// reciprocal rank fusion. Keys in `otherRankings` that fail `options.filter` are dropped first, so
-    /// filters hold for every source.
-    ///
-    /// Text without any word (empty, punctuation only) gives no BM25 candidates; the semantic side still
-    /// answers unless the text is empty or whitespace, which contributes nothing.
-    public func search(_ text: String, options: TextSearchOptions = TextSearchOptions(),
-                       otherRankings: [RankingSource: [ItemKey]] = [:]) throws -> [SearchResult] {
-        guard options.k > 0 else { return [] }
-        let depth = max(options.k, options.candidatesPerSource)
-        let allowed = try catalog.keys(matching: options.filter)
-        var rankings: [RankingSource: [ItemKey]] = [:]
-        for (source, keys) in otherRankings {
-            rankings[source] = allowed.map { allowed in keys.filter(allowed.contains) } ?? keys
-        }
-        var lexical: [LexicalHit] = []
-        var semantic: [(key: ItemKey, score: Float)] = []
-        if !text.allSatisfy(\.isWhitespace) {
-            lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
-            semantic = try semanticSearch(encoder.embed(text), k: depth, allowed: allowed)
-            rankings[.bm25] = lexical.map(\.key)
-            rankings[.semantic] = semantic.map(\.key)
-        }
-        let fused = options.fusion.fuse(rankings)
-        let top = Array(fused.prefix(options.k))
-        let items = try catalog.items(keys: top.map(\.key))
-        let lexicalScores = Dictionary(lexical.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
-        let semanticScores = Dictionary(semantic.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
-        var results: [SearchResult] = []
-        for entry in top {
-            // An item removed between retrieval and this read is skipped.
-            guard let item = items[entry.key] else { continue }
-            results.append(SearchResult(rank: results.count + 1, key: entry.key, item: item, score: entry.score,
-                                        sources: entry.sourceRanks, lexicalScore: lexicalScores[entry.key],
-                                        semanticScore: semanticScores[entry.key]))
-        }
-        return results
     }
 }

@@ -37,23 +37,7 @@ struct LiveVectors: VectorSource {
         let buf = UnsafeMutablePointer<Float>.allocate(capacity: max(1, range.count * d))
         defer { buf.deallocate() }
         for (k, i) in range.enumerated() {
-            let row = rows[i], dst = buf + k * d
-            if row < 0 {
-                index.delta.vectors.withUnsafeBufferPointer { dst.update(from: $0.baseAddress! + (-1 - row) * d, count: d) }
-            } else {
-                let l = Int(lists[i])
-                let offset = row - index.lists[l].firstRow
-                // Every list was verified in `init`, so these accessors cannot fail here.
-                if index.encodingKind == .flat, let codes = try? index.codes(of: l) {
-                    dst.update(from: codes.assumingMemoryBound(to: Float.self) + offset * d, count: d)
-                } else if index.storesVectors, let v = try? index.storedVectors(of: l) {
-                    dst.update(from: v + offset * d, count: d)
-                } else if let codes = try? index.codes(of: l) {
-                    index.encoding.decode(codes + offset * index.encoding.codeSize, into: dst)
-                } else {
-                    dst.update(repeating: .nan, count: d)
-                }
-            }
+            index.readVector(row: rows[i], list: Int(lists[i]), into: buf + k * d)
         }
         return try body(buf, d)
     }

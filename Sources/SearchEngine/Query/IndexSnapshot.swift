@@ -1,0 +1,53 @@
+import Catalog
+import Foundation
+import VectorIndex
+
+/// One published version of an index directory, opened for reading: the catalog (read-only, a pool of
+/// reader connections), the visual IVF index (its base file mapped, its log replayed), the text vectors
+/// (their IVF or, for small catalogs, an exact in-memory store) and the saved search defaults.
+///
+/// Immutable and loads no model: `info`, `remove`'s checks and every query read through it. A later
+/// publish or write is seen by opening a new snapshot.
+public final class IndexSnapshot: Sendable {
+    public let index: IndexDirectory
+    /// The version directory being read (or the index directory itself for a flat, unversioned one).
+    public let versionDirectory: String
+    public let version: UInt64?
+    /// The catalog and the semantic (text) vectors.
+    public let text: TextSearchIndex
+    /// Nil when the version has no visual index (a text-only catalog).
+    public let visual: IVFIndex?
+    /// Defaults saved in the version (nil when none, or measured at another `nlist`).
+    public let searchDefaults: SearchDefaults?
+
+    public var catalog: Catalog { text.catalog }
+    /// nprobe used when a query does not set one.
+    public var defaultNprobe: Int { searchDefaults?.nprobe ?? QueryOptions.fallbackNprobe }
+
+    /// Opens the serving version of `index` read-only.
+    /// - Parameters:
+    ///   - readers: reader connections to the catalog (concurrent queries each take a free one).
+    ///   - textVectors: false to skip loading the text vectors (nothing semantic will be searched).
+    ///   - semanticProbes: IVF lists probed per semantic query (nil: the text index's default share).
+    public init(index: IndexDirectory, readers: Int = 4, textVectors: Bool = true, semanticProbes: Int? = nil) throws {
+        self.index = index
+        let directory = try IndexSnapshot.resolve(index)
+        versionDirectory = directory.path
+        version = directory.version
+        text = try TextSearchIndex(directory: URL(fileURLWithPath: directory.path), encoder: nil, searchable: textVectors,
+                                   semanticProbes: semanticProbes, access: .readOnly(connections: readers))
+        let visualPath = directory.path + "/" + IndexDirectory.visualFolder
+        let visual = FileManager.default.fileExists(atPath: visualPath) ? try IVFIndex.open(directory: visualPath) : nil
+        self.visual = visual
+        let saved = try SearchDefaults.load(versionDirectory: directory.path)
+        searchDefaults = saved.flatMap { $0.nlist == visual?.nlist ? $0 : nil }
+    }
+
+    /// The directory holding `catalog.sqlite`: the serving version, or (for a directory written before
+    /// versions existed, or by the text-only tools) the directory itself.
+    public static func resolve(_ index: IndexDirectory) throws -> (path: String, version: UInt64?) {
+        if let serving = try index.serving() { return (serving.directory, serving.version) }
+        if FileManager.default.fileExists(atPath: index.path + "/" + TextSearchIndex.catalogFileName) { return (index.path, nil) }
+        throw IndexBuildError(.noVersion, index.path, "no index here (no \(IndexDirectory.currentFileName), no \(TextSearchIndex.catalogFileName)); run vsearch build first")
+    }
+}

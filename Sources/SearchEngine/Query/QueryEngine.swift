@@ -1,0 +1,99 @@
+import Catalog
+import Foundation
+
+/// The one query engine: answers every query — by image, by an indexed item ("more like this"), by
+/// text, or any combination — over one ``IndexSnapshot``, for the CLI, the HTTP service and (later) a
+/// shard server alike. The callers only parse requests and serialise ``SearchHit``s.
+///
+/// Retrieval per source, filters applied inside each: **visual** (the query image's embedding or the
+/// item's stored vectors → IVF, frames folded into videos with their moments), **bm25** (FTS5) and
+/// **semantic** (MiniLM text vectors); the rankings are fused with weighted reciprocal rank fusion.
+/// Each result carries the fused score, each source's rank and score, and the item's fields.
+///
+/// Thread-safe: the snapshot is immutable, the encoders use per-call scratch.
+public final class QueryEngine: Sendable {
+    public let snapshot: IndexSnapshot
+    public let models: QueryModels
+
+    /// Most frames of a video searched for an item query without a moment.
+    public static let maximumItemQueryFrames = 8
+
+    public init(snapshot: IndexSnapshot, models: QueryModels) {
+        self.snapshot = snapshot
+        self.models = models
+    }
+
+    var catalog: Catalog { snapshot.catalog }
+
+    /// Answers `request`, timing it.
+    public func search(_ request: SearchRequest) throws -> SearchResponse {
+        let start = ContinuousClock.now
+        let hits = try hits(for: request)
+        let elapsed = (ContinuousClock.now - start).components
+        let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+        return SearchResponse(query: request.kind, k: request.options.k, tookMilliseconds: milliseconds, results: hits)
+    }
+
+    /// The ranked results of `request`, best first.
+    public func hits(for request: SearchRequest) throws -> [SearchHit] {
+        let options = request.options
+        let text = request.effectiveText
+        guard request.image != nil || request.item != nil || text != nil else {
+            throw SearchEngineError(.missingQuery, "query", "give an image, an item id or text")
+        }
+        guard options.k > 0 else { return [] }
+
+        // The visual side's query vectors: the image's embedding and/or the item's stored vectors.
+        var queryVectors: [[Float]] = []
+        var excluded: ItemKey?
+        if let image = request.image { queryVectors.append(try models.embed(image)) }
+        if let item = request.item {
+            let stored = try itemVectors(item)
+            excluded = stored.key
+            queryVectors += stored.vectors
+        }
+        var allowed = try catalog.keys(matching: options.filter)
+        if let excluded, allowed != nil { allowed!.remove(excluded) }
+
+        var rankings: [RankingSource: [ItemKey]] = [:]
+        var scores: [RankingSource: [ItemKey: Double]] = [:]
+        var visualHits: [ItemKey: ItemHit] = [:]
+        if !queryVectors.isEmpty {
+            let hits = try visualSearch(queryVectors, allowed: allowed, excluding: excluded, options: options)
+            rankings[.visual] = hits.map(\.item)
+            scores[.visual] = Dictionary(hits.map { ($0.item, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
+            visualHits = Dictionary(hits.map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        if let text {
+            let depth = max(options.k, options.candidatesPerSource)
+            let lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
+                .filter { $0.key != excluded }
+            let semantic = try snapshot.text.semanticSearch(try models.embed(text: text), k: depth, allowed: allowed)
+                .filter { $0.key != excluded }
+            rankings[.bm25] = lexical.map(\.key)
+            rankings[.semantic] = semantic.map(\.key)
+            scores[.bm25] = Dictionary(lexical.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
+            scores[.semantic] = Dictionary(semantic.map { ($0.key, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
+        }
+
+        let fused = Array(options.fusion.fuse(rankings).prefix(options.k))
+        let items = try catalog.items(keys: fused.map(\.key))
+        var results: [SearchHit] = []
+        for entry in fused {
+            guard let item = items[entry.key] else { continue }  // removed since retrieval
+            let moments = item.kind == .video ? visualHits[entry.key]?.moments ?? [] : []
+            // Visual-only queries keep the cosine similarity as the score (comparable across queries).
+            let score = text == nil ? (scores[.visual]?[entry.key] ?? 0) : entry.score
+            var sourceScores: [String: Double] = [:]
+            for source in entry.sourceRanks.keys { sourceScores[source.rawValue] = scores[source]?[entry.key] }
+            let timestamp = moments.first?.timestamp
+            results.append(SearchHit(
+                rank: results.count + 1, id: item.id, kind: item.kind.rawValue, score: score, path: item.source,
+                title: item.title, timestamp: timestamp, moments: moments,
+                sources: Dictionary(uniqueKeysWithValues: entry.sourceRanks.map { ($0.key.rawValue, $0.value) }),
+                scores: sourceScores, tags: item.tags, duration: item.duration,
+                thumbnail: SearchHit.thumbnailPath(id: item.id, timestamp: timestamp)))
+        }
+        return results
+    }
+}

@@ -1,0 +1,39 @@
+import Catalog
+
+/// The knobs of a query: how many results, which items may appear, how the sources are fused, and how
+/// deep each retriever goes. Every value comes from the caller (the command line or the server's
+/// configuration); nothing is read from process-wide state.
+public struct QueryOptions: Sendable, Equatable {
+    /// Results returned (the page size).
+    public var k: Int
+    /// Conditions every result meets (applied inside every retriever).
+    public var filter: CatalogFilter
+    /// RRF constant and per-source weights (`.visual`, `.bm25`, `.semantic`).
+    public var fusion: ReciprocalRankFusion
+    /// Vectors fetched from the visual index per wanted item: several frames of one video can match,
+    /// so `k × overFetch` vectors are fetched and folded into items (more while they fold into fewer
+    /// than `k` items and the index holds more).
+    public var overFetch: Int
+    /// IVF lists probed per visual query vector; nil: the index's saved default (``SearchDefaults``,
+    /// written by `vsearch eval --ann --save`), else ``QueryOptions/fallbackNprobe``.
+    public var nprobe: Int?
+    /// Candidates each text retriever (BM25, semantic) contributes before fusion (at least `k`).
+    public var candidatesPerSource: Int
+    /// Per-field BM25 weights.
+    public var lexicalWeights: LexicalWeights
+
+    public init(k: Int = 10, filter: CatalogFilter = CatalogFilter(), fusion: ReciprocalRankFusion = ReciprocalRankFusion(),
+                overFetch: Int = 4, nprobe: Int? = nil, candidatesPerSource: Int = 100,
+                lexicalWeights: LexicalWeights = LexicalWeights()) {
+        self.k = k
+        self.filter = filter
+        self.fusion = fusion
+        self.overFetch = overFetch
+        self.nprobe = nprobe
+        self.candidatesPerSource = candidatesPerSource
+        self.lexicalWeights = lexicalWeights
+    }
+
+    /// nprobe when neither the query nor the index sets one.
+    public static let fallbackNprobe = 32
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// One search result: the type behind both `vsearch search --json` (one object per line) and the
+/// `results` of `GET|POST /v1/search` — the CLI and the HTTP service serialise this same value, so their
+/// JSON agrees field for field.
+public struct SearchHit: Codable, Sendable, Equatable {
+    /// 1-based position in the answer.
+    public var rank: Int
+    public var id: String
+    /// `image` or `video`.
+    public var kind: String
+    /// Queries with a visual side only (image or item): the best cosine similarity (a video's best
+    /// frame). Any query with text: the reciprocal-rank-fusion score.
+    public var score: Double
+    /// The item's source file.
+    public var path: String
+    public var title: String
+    /// Videos found visually: seconds of the best moment; else null.
+    public var timestamp: Double?
+    /// Videos found visually: the best moments, best first; else empty.
+    public var moments: [Moment]
+    /// The 1-based rank the item had in each source that found it (`visual`, `bm25`, `semantic`).
+    public var sources: [String: Int]
+    /// Each source's own score for the item: `visual` cosine similarity, `bm25` relevance (higher is
+    /// better), `semantic` cosine similarity of the query text and the item's text.
+    public var scores: [String: Double]
+    public var tags: [String]
+    /// Seconds (videos); null for images.
+    public var duration: Double?
+    /// The URL path of the item's thumbnail on the HTTP service (a video's at its best moment).
+    public var thumbnail: String
+
+    public init(rank: Int, id: String, kind: String, score: Double, path: String, title: String, timestamp: Double?,
+                moments: [Moment], sources: [String: Int], scores: [String: Double], tags: [String], duration: Double?,
+                thumbnail: String) {
+        self.rank = rank
+        self.id = id
+        self.kind = kind
+        self.score = score
+        self.path = path
+        self.title = title
+        self.timestamp = timestamp
+        self.moments = moments
+        self.sources = sources
+        self.scores = scores
+        self.tags = tags
+        self.duration = duration
+        self.thumbnail = thumbnail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rank, id, kind, score, path, title, timestamp, moments, sources, scores, tags, duration, thumbnail
+    }
+
+    /// Written by hand only so that `timestamp` and `duration` appear as `null` when absent (the
+    /// documented contract) instead of being left out.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rank, forKey: .rank)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(score, forKey: .score)
+        try c.encode(path, forKey: .path)
+        try c.encode(title, forKey: .title)
+        try c.encode(timestamp, forKey: .timestamp)
+        try c.encode(moments, forKey: .moments)
+        try c.encode(sources, forKey: .sources)
+        try c.encode(scores, forKey: .scores)
+        try c.encode(tags, forKey: .tags)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(thumbnail, forKey: .thumbnail)
+    }
+
+    /// The URL path of an item's thumbnail (`t`: a video's moment, seconds).
+    public static func thumbnailPath(id: String, timestamp: Double?) -> String {
+        "/v1/items/\(ItemURL.pathSegment(id))/thumbnail" + (timestamp.map { "?t=" + String(format: "%.3f", $0) } ?? "")
+    }
+}
+
+/// The answer to one query.
+public struct SearchResponse: Codable, Sendable, Equatable {
+    /// What was asked: `image`, `item`, `text` or a `+`-joined combination (``SearchRequest/kind``).
+    public var query: String
+    public var k: Int
+    public var tookMilliseconds: Double
+    public var results: [SearchHit]
+
+    public init(query: String, k: Int, tookMilliseconds: Double, results: [SearchHit]) {
+        self.query = query
+        self.k = k
+        self.tookMilliseconds = tookMilliseconds
+        self.results = results
+    }
+}
+
+/// Item ids in URLs.
+public enum ItemURL {
+    /// RFC 3986 unreserved characters: what an id may keep unescaped in a path segment.
+    public static let pathSegmentAllowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// `id` percent-encoded for one path segment.
+    public static func pathSegment(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? id
+    }
+}
+
+/// The JSON form of results, shared by the CLI and the HTTP service: sorted keys (deterministic),
+/// slashes unescaped.
+public enum ResultJSON {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }
+
+    /// `value` as one line of JSON.
+    public static func line(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder().encode(value), as: UTF8.self)
+    }
+}
