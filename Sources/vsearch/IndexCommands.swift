@@ -36,10 +36,10 @@ struct AddCommand: ParsableCommand {
                     entries.append(BuildEntry(path: URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path))
                 }
             } catch {
-                failures.append(BuildFailure(input: input, reason: "\(error)"))
+                failures.append(BuildFailure(input: input, reason: "\(error)", code: IngestReasonCode(inputError: error)))
             }
         }
-        let summary: BuildSummary
+        var summary: BuildSummary
         do {
             summary = try IndexMaintenance.add(entries, to: IndexDirectory(path: index), imageEncoder: try ImageEncoder(),
                                                textEncoder: try TextCommandSupport.loadTextEncoder("add", model: nil))
@@ -49,8 +49,9 @@ struct AddCommand: ParsableCommand {
             TextCommandSupport.error("add", "\(error)")
             throw ExitCode(1)
         }
-        let allFailures = failures + summary.failures
-        for f in allFailures { TextCommandSupport.error("add", "\(f.input): \(f.reason)") }
+        summary.failures = failures + summary.failures
+        let allFailures = summary.failures
+        IngestFailureOutput.print("add", allFailures, fullList: "the --json summary")
         for d in summary.duplicates { TextCommandSupport.error("add", "\(d.input): skipped, \(d.reason)") }
         for s in summary.skipped { TextCommandSupport.error("add", "\(s.input): skipped, \(s.reason)") }
         for w in summary.warnings { TextCommandSupport.error("add", "\(w.input): indexed in part, \(w.reason)") }
@@ -60,6 +61,17 @@ struct AddCommand: ParsableCommand {
             print("added \(summary.indexed) items (\(summary.embeddedImages) images, \(summary.embeddedFrames) frames); index now \(summary.items) items, \(summary.vectors) vectors")
         }
         if !allFailures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension IngestReasonCode {
+    /// The code of an `add` argument refused before ingest: a missing file, a path leaving the root, else a bad manifest.
+    init(inputError error: any Error) {
+        switch (error as? IndexBuildError)?.kind {
+        case .pathEscapesRoot: self = .pathEscapesRoot
+        case .badInput where (error as? IndexBuildError)?.reason == "no such file": self = .notFound
+        default: self = .badManifestLine
+        }
     }
 }
 
