@@ -94,6 +94,29 @@ import VectorIndex
         #expect(try IndexSearcher(index: index, textEncoder: textEncoder).text.catalog.item(id: "butterfly") == nil)
     }
 
+    /// A video added live is carried over with every frame: the same timestamps and the same vectors.
+    @Test func aLiveVideoIsCarriedOverWithItsFrames() throws {
+        let scratch = try TemporaryDirectory("vs-carry-video")
+        defer { scratch.remove() }
+        let folder = scratch.file("media")
+        try BuildFixtures.copy(BuildFixtures.sample("apple.jpg"), to: folder)
+        let index = IndexDirectory(path: scratch.file("index"))
+        let entries = try BuildInput.entries(input: folder).entries
+        _ = try BuildFixtures.builder(index).build(entries: entries, inputDescription: folder)
+        let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
+        let added = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.video("bbb-4s.mp4"), id: "bunny")], to: index,
+                                             imageEncoder: imageEncoder, textEncoder: textEncoder)
+        #expect(added.indexed == 1 && added.embeddedFrames >= 2)
+        let before = try Self.frames(of: "bunny", in: index)
+
+        let rebuilt = try BuildFixtures.builder(index).build(entries: entries, inputDescription: folder)
+        #expect(rebuilt.carriedOver == 1 && rebuilt.embeddedFrames == 0)
+        #expect(rebuilt.videos == 1 && rebuilt.frames == added.embeddedFrames && rebuilt.vectors == 1 + added.embeddedFrames)
+        let after = try Self.frames(of: "bunny", in: index)
+        #expect(after.map(\.timestamp) == before.map(\.timestamp))
+        #expect(after.map(\.vector) == before.map(\.vector))
+    }
+
     /// A serving item whose content the new build holds under another id is not copied twice: it is
     /// reported as a duplicate.
     @Test func carriedOverContentAlreadyInTheBuildIsADuplicate() throws {
@@ -157,6 +180,17 @@ import VectorIndex
         guard case .duplicate(let existing, _) = run.records[0].outcome else { Issue.record("\(run.records[0])"); return }
         #expect(existing == appleID)
         #expect(run.summary.indexed == 0 && run.summary.failures.map(\.code) == [.idConflict, .notFound])
+    }
+
+    /// The frames of video `id` in the serving version, in time order, with their stored vectors.
+    static func frames(of id: String, in index: IndexDirectory) throws -> [(timestamp: Double, vector: [Float])] {
+        let serving = try index.servingDirectory()
+        let frames = try Catalog(path: serving + "/" + TextSearchIndex.catalogFileName).frames(videoID: id)
+        let table = try IVFIndex.open(directory: serving + "/" + IndexDirectory.visualFolder).liveVectors()
+        return try frames.sorted { $0.timestamp < $1.timestamp }.map { frame in
+            let row = try #require(table.ids.firstIndex(of: frame.vectorID))
+            return (frame.timestamp, table.vector(row))
+        }
     }
 
     /// The stored fp32 visual vector of item `id` in the serving version.
