@@ -62,7 +62,7 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "The new version holds this build's inputs only: items added since to the serving version are dropped (and counted).")
     var replace = false
 
-    @Flag(help: "Embed every item of the serving version again from its file (after a model change); no --input.")
+    @Flag(help: "Embed every item of the serving version again from its file (after a model change); needs no --input.")
     var fromIndex = false
 
     @Flag(help: "Retrain and compact the serving version's visual index instead of building.")
@@ -81,7 +81,6 @@ struct BuildCommand: ParsableCommand {
 
     func validate() throws {
         guard refresh || fromIndex || input != nil else { throw TextCommandSupport.usage(name, "--input is required (or --from-index or --refresh)") }
-        guard !(fromIndex && input != nil) else { throw TextCommandSupport.usage(name, "--from-index builds from the serving version: give no --input") }
         guard !(fromIndex && replace) else { throw TextCommandSupport.usage(name, "--from-index keeps exactly the serving version's items: --replace does not apply") }
         guard batch >= 1 else { throw TextCommandSupport.usage(name, "--batch must be at least 1") }
         guard (threads ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--threads must be at least 1") }
@@ -107,8 +106,11 @@ struct BuildCommand: ParsableCommand {
             }
             return
         }
+        if fromIndex && input != nil {
+            TextCommandSupport.error(name, "--from-index builds from the serving version's items; --input \(input!) is ignored")
+        }
         var listed: BuildInputStream?
-        if let input {
+        if let input, !fromIndex {
             do {
                 listed = try BuildInputStream(input: input, root: root)
             } catch {
@@ -137,7 +139,7 @@ struct BuildCommand: ParsableCommand {
         let renderer = BuildProgressRenderer(quiet: quiet || json)
         let summary: BuildSummary
         do {
-            if let listed, let input {
+            if let listed, let input, !fromIndex {
                 let description = URL(fileURLWithPath: input).standardizedFileURL.path
                     + (root.map { " root=" + URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "")
                 summary = try builder.build(input: listed, inputDescription: description, progress: renderer.update)

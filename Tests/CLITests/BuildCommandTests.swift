@@ -77,9 +77,21 @@ import Testing
         #expect(replaced.stdout.contains("dropped (--replace): 1 items"), "\(replaced.stdout)")
     }
 
-    @Test func fromIndexTakesNoInput() throws {
-        let outcome = try Self.run(["build", "--from-index", "--input", "/tmp", "--index", "/tmp/none"])
-        #expect(outcome.status == 2)
-        #expect(outcome.stderr.contains("--from-index"))
+    /// `--from-index` (no `--input`) embeds every item of the serving version again, the added one too.
+    @Test func fromIndexEmbedsTheServingItemsAgain() throws {
+        let scratch = try TemporaryDirectory("vs-cli-from-index")
+        defer { scratch.remove() }
+        let folder = scratch.file("media")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in ["apple.jpg", "baboon.jpg"] { try FileManager.default.copyItem(atPath: Self.sample(name), toPath: folder + "/" + name) }
+        let index = scratch.file("index")
+        #expect(try Self.run(["build", "--input", folder, "--index", index, "--quiet"]).status == 0)
+        #expect(try Self.run(["add", "--index", index, Self.sample("butterfly.jpg")]).status == 0)
+
+        let outcome = try Self.run(["build", "--from-index", "--index", index, "--json"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let summary = try json(try #require(outcome.lines.last))
+        #expect(summary["embeddedImages"] as? Int == 3 && summary["items"] as? Int == 3 && summary["version"] as? Int == 2)
+        #expect(summary["carriedOver"] as? Int == 0)
     }
 }
