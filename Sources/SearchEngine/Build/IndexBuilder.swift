@@ -65,7 +65,8 @@ public final class IndexBuilder {
     public func rebuildServingVersion(progress: @escaping (BuildProgress) -> Void = { _ in }) throws -> BuildSummary {
         try run(carryOver: false, progress: progress) {
             guard let version = try index.currentVersion(),
-                  let snapshot = try ServingSnapshot.open(index, textDimension: textEncoder.dimension, threads: max(1, options.threads)) else {
+                  let snapshot = try ServingSnapshot.open(index, vectors: false, textDimension: textEncoder.dimension,
+                                                          threads: max(1, options.threads)) else {
                 throw IndexBuildError(.noVersion, index.path, "has no serving version to rebuild from")
             }
             return (BuildInputStream(entries: snapshot.entries), "from-index version \(version)")
@@ -94,7 +95,8 @@ public final class IndexBuilder {
 
         guard tally.progress.indexed + tally.progress.resumed > 0 else { return try abandon(staging, tally: tally) }
         var summary = tally.summary
-        let serving = try carryOver ? ServingSnapshot.open(index, textDimension: textEncoder.dimension, threads: max(1, options.threads)) : nil
+        let serving = try carryOver ? ServingSnapshot.open(index, vectors: !options.replace, textDimension: textEncoder.dimension,
+                                                           threads: max(1, options.threads)) : nil
         if let snapshot = serving {
             let count = try CarryOverStage(snapshot: snapshot, writer: writer, tally: tally).run(replace: options.replace)
             summary = tally.summary
