@@ -6,7 +6,9 @@ import VectorIndex
 /// The outcome of adding inputs to the serving version: each input's ``IngestOutcome`` (in input
 /// order) and the summary they add up to.
 public struct IngestRun: Sendable {
+    /// One record per input, in input order.
     public var records: [IngestRecord]
+    /// The counts and outcome lists the records add up to, and the serving version's totals after them.
     public var summary: BuildSummary
 }
 
