@@ -31,50 +31,40 @@ public struct NewItem: Sendable {
 }
 
 extension SearchService {
-    /// Stores the upload under `DIR/media/`, then adds it to the serving version through
-    /// `IndexMaintenance.add` (the same path as `vsearch add`: embedded, durable on return), then
-    /// refreshes the snapshot so the next search sees it.
+    /// Stores the upload under `DIR/media/`, then ingests it into the serving version through
+    /// `IndexMaintenance.ingest` (the same stages and rules as `vsearch add` and builds: embedded,
+    /// durable on return), answers from its typed outcome (``IngestOutcomeStatus``), then refreshes the
+    /// snapshot so the next search sees it. A refused upload's file is deleted again.
     public func add(_ new: NewItem) async throws -> ItemDTO {
         if let id = new.id, !NewItem.isValidID(id) {
             throw APIError.invalidParameter("id", "'\(id)' is not a valid id (letters, digits, '.', '_', '-'; 1-128 characters; not starting with '.')")
         }
         guard !new.media.isEmpty else { throw APIError.badRequest("the media file is empty") }
-        let index = index, media = media, imageEncoder = imageEncoder, textEncoder = textEncoder, serving = serving
+        let index = index, media = media, imageEncoder = imageEncoder, textEncoder = textEncoder, serving = serving, logger = logger
         let item: ItemDTO = try await run(writeWork, "write") {
-            guard let catalog = try? serving.catalog() else {
+            guard (try? serving.engine()) != nil else {
                 throw APIError.notReady(serving.unavailableReason ?? "no index")
             }
-            if let id = new.id, let owner = try catalog.item(id: id) {
-                throw APIError.conflict("id_conflict", "id '\(id)' is already used by \(owner.source)")
-            }
-            let hash = ContentHash.sha256(bytes: new.media)
-            if let existing = try catalog.item(contentHash: hash) {
-                throw APIError.conflict("duplicate", "the same content is already indexed as item '\(existing.id)'")
-            }
-            let stored = try media.store(new.media, hash: hash)
+            let stored = try media.store(new.media, hash: ContentHash.sha256(bytes: new.media))
             let stem = new.fileName.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? ""
             let entry = BuildEntry(path: stored.path, id: new.id, title: new.title.isEmpty ? stem : new.title,
                                    description: new.description, tags: new.tags)
-            let summary: BuildSummary
+            let outcome: IngestOutcome
             do {
-                summary = try IndexMaintenance.add([entry], to: index, imageEncoder: imageEncoder, textEncoder: textEncoder)
+                outcome = try IndexMaintenance.ingest([entry], into: index, imageEncoder: imageEncoder, textEncoder: textEncoder)
+                    .records.first?.outcome ?? .failed(reason: "the ingest reported no outcome")
             } catch {
                 if stored.created { media.delete(stored.path) }
                 throw error
             }
-            guard summary.indexed == 1 else {
+            guard case .indexed(let id) = outcome else {
                 if stored.created { media.delete(stored.path) }
-                if let duplicate = summary.duplicates.first { throw APIError.conflict("duplicate", duplicate.reason) }
-                if let skipped = summary.skipped.first {
-                    throw APIError.unsupportedMediaType("upload: \(skipped.reason)")
-                }
-                let reason = summary.failures.first?.reason ?? "not indexed"
-                if reason.contains("already used") { throw APIError.conflict("id_conflict", reason) }
-                throw APIError.undecodableMedia("upload: \(reason)")
+                if case .failed(let reason) = outcome { logger.error("POST /v1/items failed: \(reason)") }
+                throw IngestOutcomeStatus.error(for: outcome, upload: stored.path) ?? APIError.internal("the item was not added")
             }
             serving.reopen(reason: "add")
-            let id = new.id ?? String(stored.hash.prefix(16))
-            guard let added = try serving.catalog().item(id: id) else {
+            let catalog = try serving.catalog()
+            guard let added = try catalog.item(id: id) else {
                 throw APIError.internal("item '\(id)' was added but cannot be read back")
             }
             let frames = added.kind == .video ? try catalog.frames(videoID: id).count : 0

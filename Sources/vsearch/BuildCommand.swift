@@ -6,9 +6,11 @@ import Tensor
 import VectorIndex
 import VideoFrames
 
-/// `vsearch build --input DIR|MANIFEST --index DIR`: embeds a folder or manifest of images and videos
-/// into a new index version (resumable; published atomically). `--refresh` instead retrains and compacts
-/// the serving version's visual index.
+/// `vsearch build --input DIR|MANIFEST --index DIR [--replace] [--from-index]`: embeds a folder or
+/// manifest of images and videos into a new index version (resumable; published atomically), carrying
+/// over the serving version's other items (added by `add` / `POST /v1/items`) unless `--replace`.
+/// `--from-index` embeds everything the serving version holds again (a model change); `--refresh`
+/// instead retrains and compacts the serving version's visual index.
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -16,7 +18,11 @@ struct BuildCommand: ParsableCommand {
         discussion: """
             Files are recognised by content. Manifest paths are resolved under --root (default: the manifest's
             folder); paths leaving it are refused. A killed build resumes when the same command runs again.
-            At the end a summary is printed (with --json: one JSON object) and written to DIR/build-report.json.
+            At the end a summary is printed (with --json: one JSON object) and written to DIR/build-report.json,
+            also when nothing could be indexed (then no version is published and the exit status is 1).
+            Items of the serving version whose id is not among the inputs (added with `vsearch add` or
+            POST /v1/items) are carried over with their stored vectors; --replace drops them instead.
+            --from-index embeds every item of the serving version again from its file (after a model change).
             --refresh retrains the IVF coarse quantizer of the serving version and compacts it.
             """)
 
@@ -53,6 +59,12 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Discard an unfinished build of other inputs.")
     var restart = false
 
+    @Flag(help: "The new version holds this build's inputs only: items added since to the serving version are dropped (and counted).")
+    var replace = false
+
+    @Flag(help: "Embed every item of the serving version again from its file (after a model change); needs no --input.")
+    var fromIndex = false
+
     @Flag(help: "Retrain and compact the serving version's visual index instead of building.")
     var refresh = false
 
@@ -68,7 +80,8 @@ struct BuildCommand: ParsableCommand {
     private var name: String { "build" }
 
     func validate() throws {
-        guard refresh || input != nil else { throw TextCommandSupport.usage(name, "--input is required (or --refresh)") }
+        guard refresh || fromIndex || input != nil else { throw TextCommandSupport.usage(name, "--input is required (or --from-index or --refresh)") }
+        guard !(fromIndex && replace) else { throw TextCommandSupport.usage(name, "--from-index keeps exactly the serving version's items: --replace does not apply") }
         guard batch >= 1 else { throw TextCommandSupport.usage(name, "--batch must be at least 1") }
         guard (threads ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--threads must be at least 1") }
         guard frameInterval > 0, frameInterval.isFinite else { throw TextCommandSupport.usage(name, "--frame-interval must be > 0") }
@@ -93,13 +106,17 @@ struct BuildCommand: ParsableCommand {
             }
             return
         }
-        let input = input!
-        let listed: BuildInputStream
-        do {
-            listed = try BuildInputStream(input: input, root: root)
-        } catch {
-            TextCommandSupport.error(name, "\(error)")
-            throw ExitCode(1)
+        if fromIndex && input != nil {
+            TextCommandSupport.error(name, "--from-index builds from the serving version's items; --input \(input!) is ignored")
+        }
+        var listed: BuildInputStream?
+        if let input, !fromIndex {
+            do {
+                listed = try BuildInputStream(input: input, root: root)
+            } catch {
+                TextCommandSupport.error(name, "\(error)")
+                throw ExitCode(1)
+            }
         }
         let imageEncoder: ImageEncoder
         do {
@@ -116,26 +133,36 @@ struct BuildCommand: ParsableCommand {
         sampling.interval = frameInterval
         sampling.maxFrames = maxFrames
         let options = BuildOptions(batchSize: batch, threads: threadCount, sampling: sampling, nlist: nlist,
-                                   encoding: EncodingKind(name: encoding)!, keepVersions: keepVersions, restart: restart, stopAfterItems: stopAfter)
+                                   encoding: EncodingKind(name: encoding)!, keepVersions: keepVersions, restart: restart, replace: replace,
+                                   stopAfterItems: stopAfter)
         let builder = IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder, options: options)
         let renderer = BuildProgressRenderer(quiet: quiet || json)
-        let description = URL(fileURLWithPath: input).standardizedFileURL.path + (root.map { " root=" + URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "")
         let summary: BuildSummary
         do {
-            summary = try builder.build(input: listed, inputDescription: description, progress: renderer.update)
+            if let listed, let input, !fromIndex {
+                let description = URL(fileURLWithPath: input).standardizedFileURL.path
+                    + (root.map { " root=" + URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "")
+                summary = try builder.build(input: listed, inputDescription: description, progress: renderer.update)
+            } else {
+                summary = try builder.rebuildServingVersion(progress: renderer.update)
+            }
             renderer.finish()
         } catch {
             renderer.finish()
             TextCommandSupport.error(name, "\(error)")
             throw ExitCode(1)
         }
-        for failure in summary.failures { TextCommandSupport.error(name, "\(failure.input): \(failure.reason)") }
+        let report = index + "/" + IndexDirectory.reportFileName
+        IngestFailureOutput.print(name, summary.failures, fullList: report)
+        if summary.version == nil {
+            TextCommandSupport.error(name, "nothing could be indexed (\(summary.failures.count) failed, \(summary.skipped.count) skipped, \(summary.duplicates.count) duplicates); no version published; report: \(report)")
+        }
         if json {
             print(String(decoding: Self.compactJSON(summary), as: UTF8.self))
         } else if !quiet {
             print(Self.text(summary, index: index))
         }
-        if !summary.failures.isEmpty { throw ExitCode(1) }
+        if !summary.failures.isEmpty || summary.version == nil { throw ExitCode(1) }
     }
 
     static func compactJSON(_ summary: BuildSummary) -> Data {
@@ -148,6 +175,7 @@ struct BuildCommand: ParsableCommand {
         var lines = [
             "published version \(s.version.map(String.init) ?? "-") in \(index): \(s.items) items (\(s.images) images, \(s.videos) videos, \(s.frames) frames), \(s.vectors) vectors",
             "this run: \(s.indexed) indexed (\(s.embeddedImages) images + \(s.embeddedFrames) frames embedded), \(s.resumed) resumed, \(s.duplicates.count) duplicates, \(s.skipped.count) skipped, \(s.failures.count) failed",
+            "carried over from the serving version: \(s.carriedOver) items" + (s.dropped.map { "; dropped (--replace): \($0) items" } ?? ""),
             String(format: "%.1f s, %.1f items/s, index %.1f MB; report: %@/%@", s.seconds, s.itemsPerSecond,
                    Double(s.indexBytes) / 1e6, index, IndexDirectory.reportFileName),
         ]

@@ -18,39 +18,50 @@ struct AddCommand: ParsableCommand {
     @Argument(help: "Image or video files, folders, or manifests (.jsonl/.ndjson/.csv).")
     var inputs: [String]
 
+    @Option(help: "Threads (default: the number of cores).")
+    var threads: Int?
+
     @Flag(help: "Print the summary as one JSON object.")
     var json = false
+
+    func validate() throws {
+        guard (threads ?? 1) >= 1 else { throw TextCommandSupport.usage("add", "--threads must be at least 1") }
+    }
 
     func run() throws {
         var entries: [BuildEntry] = []
         var failures: [BuildFailure] = []
         for input in inputs {
             let lower = input.lowercased()
-            do {
-                if [".jsonl", ".ndjson", ".csv"].contains(where: lower.hasSuffix) || FileManager.default.isDirectory(input) {
+            if [".jsonl", ".ndjson", ".csv"].contains(where: lower.hasSuffix) || FileManager.default.isDirectory(input) {
+                do {
                     let listed = try BuildInput.entries(input: input, root: root)
                     entries += listed.entries
                     failures += listed.rejected
-                } else {
-                    guard FileManager.default.fileExists(atPath: input) else { throw IndexBuildError(.badInput, input, "no such file") }
-                    entries.append(BuildEntry(path: URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path))
+                } catch {
+                    failures.append(BuildFailure(input: input, reason: "\(error)", code: .badManifestLine))
                 }
-            } catch {
-                failures.append(BuildFailure(input: input, reason: "\(error)"))
+            } else if FileManager.default.fileExists(atPath: input) {
+                entries.append(BuildEntry(path: URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path))
+            } else {
+                failures.append(BuildFailure(input: input, reason: "no such file", code: .notFound))
             }
         }
-        let summary: BuildSummary
+        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        var summary: BuildSummary
         do {
-            summary = try IndexMaintenance.add(entries, to: IndexDirectory(path: index), imageEncoder: try ImageEncoder(),
-                                               textEncoder: try TextCommandSupport.loadTextEncoder("add", model: nil))
+            summary = try IndexMaintenance.add(entries, to: IndexDirectory(path: index), imageEncoder: try ImageEncoder(threads: threadCount),
+                                               textEncoder: try TextCommandSupport.loadTextEncoder("add", model: nil),
+                                               options: BuildOptions(threads: threadCount))
         } catch let exit as ExitCode {
             throw exit
         } catch {
             TextCommandSupport.error("add", "\(error)")
             throw ExitCode(1)
         }
-        let allFailures = failures + summary.failures
-        for f in allFailures { TextCommandSupport.error("add", "\(f.input): \(f.reason)") }
+        summary.failures = failures + summary.failures
+        let allFailures = summary.failures
+        IngestFailureOutput.print("add", allFailures, fullList: "the --json summary")
         for d in summary.duplicates { TextCommandSupport.error("add", "\(d.input): skipped, \(d.reason)") }
         for s in summary.skipped { TextCommandSupport.error("add", "\(s.input): skipped, \(s.reason)") }
         for w in summary.warnings { TextCommandSupport.error("add", "\(w.input): indexed in part, \(w.reason)") }

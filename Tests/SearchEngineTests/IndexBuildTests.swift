@@ -135,14 +135,16 @@ import VideoFrames
         #expect(resumed.version == 2)
         #expect(resumed.resumed == 2)
         #expect(resumed.embeddedImages == 3)  // 5 photos, 2 finished before the stop
-        #expect(resumed.videos == 1 && resumed.images == 5)
-        #expect(resumed.vectors == 5 + resumed.frames)
+        // Version 1's orange is not among these inputs: carried over with its stored vector.
+        #expect(resumed.carriedOver == 1)
+        #expect(resumed.videos == 1 && resumed.images == 6)
+        #expect(resumed.vectors == 6 + resumed.frames)
         #expect(resumed.duplicates.isEmpty && resumed.failures.isEmpty)
         #expect(try index.versions() == [1, 2])
         let searcher = try QueryEngine(index: index, textEncoder: try BuildFixtures.models.get().text)
         #expect(searcher.snapshot.version == 2)
         #expect(searcher.snapshot.visual?.count == resumed.vectors)
-        #expect(try searcher.snapshot.catalog.count() == 6)
+        #expect(try searcher.snapshot.catalog.count() == 7)
 
         // Rollback serves version 1 again.
         #expect(try IndexMaintenance.rollback(index) == 1)
@@ -226,7 +228,7 @@ import VideoFrames
         // Another file under an id already taken is refused (it would share the item's vector ids).
         let taken = try IndexMaintenance.add([BuildEntry(path: BuildFixtures.sample("orange.jpg"), id: "butterfly")], to: index,
                                              imageEncoder: imageEncoder, textEncoder: textEncoder)
-        #expect(taken.indexed == 0 && taken.failures.first?.reason.contains("already used") == true)
+        #expect(taken.indexed == 0 && taken.failures.first?.code == .idConflict)
 
         let query = try embedImage(BuildFixtures.sample("butterfly.jpg"), imageEncoder)
         let found = try QueryEngine(index: index, textEncoder: textEncoder).search(embedding: query, text: nil, options: QueryOptions(k: 2))

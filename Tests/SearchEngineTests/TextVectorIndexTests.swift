@@ -22,7 +22,7 @@ import Testing
 
     /// A text index of `vectors.count` items (item `i` has id "i" and vector `vectors[i]`).
     static func makeIndex(_ vectors: [[Float]], in directory: URL) throws -> TextSearchIndex {
-        let encoder = try FilmIndex.get().encoder
+        let encoder = try #require(try FilmIndex.get().encoder)
         let index = try TextSearchIndex(directory: directory, encoder: encoder)
         let items = vectors.indices.map {
             CatalogItem(id: "\($0)", kind: $0 % 3 == 0 ? .video : .image, source: "\($0).jpg", title: "item \($0)",
@@ -72,7 +72,7 @@ import Testing
         // Probing 40 % of ~310 lists of clustered data: nearly every true neighbour is found.
         #expect(Double(hits) / Double(10 * queries.count) >= 0.9)
         // Probing a few lists finds fewer of them, and is not the default.
-        let narrow = try TextSearchIndex(directory: index.directory, encoder: index.encoder, semanticProbes: 1)
+        let narrow = try TextSearchIndex(directory: index.directory, encoder: try #require(index.encoder), semanticProbes: 1)
         var narrowHits = 0
         for query in queries { narrowHits += Set(try narrow.semanticSearch(query, k: 10).map(\.key)).intersection(Self.exact(flat, query, k: 10)).count }
         #expect(narrowHits < hits)
@@ -98,7 +98,7 @@ import Testing
         let vectors = Self.clustered(300, seed: 5)
         let index = try Self.makeIndex(vectors, in: directory)
         try index.buildVectorIndex(nlist: 8)
-        let encoder = index.encoder
+        let encoder = try #require(index.encoder)
 
         // Replace item 7's vector with item 200's: a search for that vector finds both, exactly.
         let newcomer = Self.clustered(1, seed: 77)[0]

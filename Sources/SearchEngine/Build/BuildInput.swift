@@ -26,8 +26,8 @@ public struct BuildEntry: Sendable, Equatable {
 /// What a build reads: every regular file under a folder (recursively, sorted, hidden files skipped),
 /// or the lines of a manifest whose paths are confined to a root folder.
 ///
-/// Manifests: JSON Lines (`.jsonl`/`.ndjson`, read with ``ItemManifest``: `source` is the path or a
-/// `file://` URI) or CSV (`.csv`: a header row naming `path` (or `source`), and optionally `id`, `title`,
+/// Manifests: JSON Lines (`.jsonl`/`.ndjson`, see ``BuildManifestLine``: `path` or `source` is the path
+/// or a `file://` URI) or CSV (`.csv`: a header row naming `path` (or `source`), and optionally `id`, `title`,
 /// `description`, `tags` (separated by `;` or `|`), `kind`; RFC 4180 quoting).
 ///
 /// Builds read their input as a ``BuildInputStream`` (one line or one directory listing at a time);
@@ -94,13 +94,13 @@ public enum BuildInput {
         return resolved
     }
 
-    /// One JSON Lines manifest line (already trimmed, not empty) → an entry, or nil for an empty item list.
-    /// (`root` already resolved.)
-    static func jsonEntry(_ line: String, name: String, root: String) throws -> BuildEntry? {
-        guard let item = try ItemManifest.items(jsonLines: line, name: name).first else { return nil }
-        let resolved = try confine(item.source, root: root, resolvedRoot: root)
-        return BuildEntry(path: resolved, id: item.id, kind: item.kind, title: item.title,
-                          description: item.description, tags: item.tags)
+    /// One JSON Lines manifest line (already trimmed, not empty) → an entry (see ``BuildManifestLine``);
+    /// a thrown error's text is the rejection reason. (`root` already resolved.)
+    static func jsonEntry(_ line: String, root: String) throws -> BuildEntry {
+        let parsed = try BuildManifestLine.parse(line)
+        let resolved = try confine(parsed.file, root: root, resolvedRoot: root)
+        return BuildEntry(path: resolved, id: parsed.id, kind: parsed.kind, title: parsed.title ?? "",
+                          description: parsed.description ?? "", tags: parsed.tags ?? [])
     }
 
     /// One CSV manifest record (after the header) → an entry; a thrown error's text is the rejection reason.

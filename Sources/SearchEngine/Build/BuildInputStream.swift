@@ -74,15 +74,14 @@ public struct BuildInputStream: Sendable {
                 let item: BuildInputItem
                 switch line {
                 case .bad(let number, let reason):
-                    item = .rejected(BuildFailure(input: "\(path):\(number)", reason: reason))
+                    item = .rejected(BuildFailure(input: "\(path):\(number)", reason: reason, code: .badManifestLine))
                 case .text(let number, let text):
                     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
                     if trimmed.isEmpty { continue }
                     do {
-                        guard let entry = try BuildInput.jsonEntry(trimmed, name: "\(path):\(number)", root: root) else { continue }
-                        item = .entry(entry)
+                        item = .entry(try BuildInput.jsonEntry(trimmed, root: root))
                     } catch {
-                        item = .rejected(BuildFailure(input: "\(path):\(number)", reason: "\(error)"))
+                        item = .rejected(BuildFailure(input: "\(path):\(number)", reason: "\(error)", code: IngestReasonCode(manifestError: error)))
                     }
                 }
                 if try !body(item) { return }
@@ -96,7 +95,7 @@ public struct BuildInputStream: Sendable {
             while let line = try reader.next() {
                 guard case let .text(number, text) = line else {
                     if case let .bad(number, reason) = line {
-                        if try !body(.rejected(BuildFailure(input: "\(path):\(number)", reason: reason))) { return }
+                        if try !body(.rejected(BuildFailure(input: "\(path):\(number)", reason: reason, code: .badManifestLine))) { return }
                     }
                     continue
                 }
@@ -116,7 +115,7 @@ public struct BuildInputStream: Sendable {
                 do {
                     item = .entry(try BuildInput.csvEntry(record.fields, header: columns, pathColumn: pathColumn, root: root))
                 } catch {
-                    item = .rejected(BuildFailure(input: name, reason: "\(error)"))
+                    item = .rejected(BuildFailure(input: name, reason: "\(error)", code: IngestReasonCode(manifestError: error)))
                 }
                 if try !body(item) { return }
             }
@@ -125,5 +124,12 @@ public struct BuildInputStream: Sendable {
             }
             if header == nil { throw IndexBuildError(.badInput, path, "the CSV manifest is empty") }
         }
+    }
+}
+
+extension IngestReasonCode {
+    /// The code of a manifest line refused while reading it: a path leaving the root, else a bad line.
+    init(manifestError error: any Error) {
+        if let error = error as? IndexBuildError, error.kind == .pathEscapesRoot { self = .pathEscapesRoot } else { self = .badManifestLine }
     }
 }

@@ -17,13 +17,17 @@ public struct BuildOptions: Sendable {
     public var keepVersions: Int
     /// Discard a staged build of different inputs instead of refusing to start.
     public var restart: Bool
+    /// The new version holds this build's inputs only: items of the serving version that are not
+    /// among them (added by `vsearch add` or `POST /v1/items`) are dropped, and counted, instead of
+    /// carried over.
+    public var replace: Bool
     /// Test hook: stop with an `.interrupted` error once this many inputs were embedded by this run
     /// (after their checkpoint), as if the process had been killed there.
     public var stopAfterItems: Int?
 
     public init(batchSize: Int = 32, threads: Int = 2, sampling: SamplingPolicy = SamplingPolicy(),
                 videoLimits: VideoLimits = VideoLimits(), nlist: Int? = nil, encoding: EncodingKind = .flat,
-                keepVersions: Int = 3, restart: Bool = false, stopAfterItems: Int? = nil) {
+                keepVersions: Int = 3, restart: Bool = false, replace: Bool = false, stopAfterItems: Int? = nil) {
         self.batchSize = batchSize
         self.threads = threads
         self.sampling = sampling
@@ -32,6 +36,7 @@ public struct BuildOptions: Sendable {
         self.encoding = encoding
         self.keepVersions = keepVersions
         self.restart = restart
+        self.replace = replace
         self.stopAfterItems = stopAfterItems
     }
 }

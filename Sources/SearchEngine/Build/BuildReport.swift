@@ -1,14 +1,17 @@
 import Foundation
 
-/// An input that could not be indexed, and why.
+/// An input that could not be indexed (or was indexed only in part), and why: `code` is the stable
+/// reason code (see ``IngestReasonCode``), `reason` the explanation for people.
 public struct BuildFailure: Sendable, Equatable, Codable {
     public var input: String
     public var reason: String
+    public var code: IngestReasonCode
 
     /// A reason that starts by naming the input again (errors name their input) is shortened.
-    public init(input: String, reason: String) {
+    public init(input: String, reason: String, code: IngestReasonCode) {
         self.input = input
         self.reason = reason.hasPrefix(input + ": ") ? String(reason.dropFirst(input.count + 2)) : reason
+        self.code = code
     }
 }
 
@@ -67,11 +70,18 @@ public struct BuildSummary: Sendable, Codable, Equatable {
     public var itemsPerSecond: Double
     /// Bytes of the published version (catalog and visual index).
     public var indexBytes: Int
+    /// Items of the previously serving version that are not among this build's inputs (added by
+    /// `vsearch add` or `POST /v1/items`, or left out of the input) copied into the new version with
+    /// their stored vectors, not embedded again.
+    public var carriedOver: Int
+    /// With `--replace`: items of the previously serving version left out of the new one (nil without).
+    public var dropped: Int?
 
     public init(version: UInt64? = nil, items: Int = 0, images: Int = 0, videos: Int = 0, frames: Int = 0, vectors: Int = 0,
                 indexed: Int = 0, embeddedImages: Int = 0, embeddedFrames: Int = 0, resumed: Int = 0,
                 duplicates: [BuildFailure] = [], skipped: [BuildFailure] = [], failures: [BuildFailure] = [],
-                warnings: [BuildFailure] = [], seconds: Double = 0, itemsPerSecond: Double = 0, indexBytes: Int = 0) {
+                warnings: [BuildFailure] = [], seconds: Double = 0, itemsPerSecond: Double = 0, indexBytes: Int = 0,
+                carriedOver: Int = 0, dropped: Int? = nil) {
         self.version = version
         self.items = items
         self.images = images
@@ -89,6 +99,26 @@ public struct BuildSummary: Sendable, Codable, Equatable {
         self.seconds = seconds
         self.itemsPerSecond = itemsPerSecond
         self.indexBytes = indexBytes
+        self.carriedOver = carriedOver
+        self.dropped = dropped
+    }
+
+    /// Files the build could not use at all (refused, id conflicts, errors): not counting duplicates
+    /// and files that are not media (`skipped`).
+    public var failed: Int { failures.count }
+
+    /// Files the summary lists under `duplicates`, `skipped` or `failures`, by their outcome.
+    public mutating func record(_ record: IngestRecord) {
+        guard let code = record.outcome.code, let reason = record.outcome.reason else {
+            if case .resumed = record.outcome { resumed += 1 } else { indexed += 1 }
+            return
+        }
+        let failure = BuildFailure(input: record.input, reason: reason, code: code)
+        switch code {
+        case .duplicate: duplicates.append(failure)
+        case .unsupportedMedia, .emptyFile: skipped.append(failure)
+        default: failures.append(failure)
+        }
     }
 
     /// The summary as pretty JSON (the report file).

@@ -33,7 +33,7 @@ struct FolderWalk {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }.sorted()
         } catch {
             if directory == root { throw IndexBuildError(.badInput, directory, "cannot list the folder") }
-            return try body(.rejected(BuildFailure(input: directory, reason: "cannot list the folder; skipped")))
+            return try body(.rejected(BuildFailure(input: directory, reason: "cannot list the folder; skipped", code: .unreadable)))
         }
         for name in names {
             let path = directory + "/" + name
@@ -47,7 +47,7 @@ struct FolderWalk {
             case S_IFLNK:
                 let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
                 if !BuildInput.isInside(resolved, root: root) {
-                    let failure = BuildFailure(input: path, reason: "a symlink to \(resolved), outside the folder; not followed")
+                    let failure = BuildFailure(input: path, reason: "a symlink to \(resolved), outside the folder; not followed", code: .pathEscapesRoot)
                     if try !body(.rejected(failure)) { return false }
                 }
             default:

@@ -2,7 +2,6 @@ import Catalog
 import Embedding
 import Foundation
 import VectorIndex
-import VideoFrames
 
 /// A finished `build --refresh`: the serving version, its live vectors and its new number of lists.
 public struct RefreshReport: Sendable {
@@ -55,89 +54,6 @@ public enum IndexMaintenance {
         try writer.retrain(nlist: nlist, threads: threads)
         let ivf = try writer.index()
         return RefreshReport(version: version ?? 0, vectors: ivf.count, nlist: ivf.nlist)
-    }
-
-    /// Adds files to the serving version: catalog rows (with text vectors) and vectors in the IVF log,
-    /// durable on return and seen by searches opened afterwards. Content already indexed is reported as
-    /// a duplicate and not embedded again.
-    public static func add(_ entries: [BuildEntry], to index: IndexDirectory, imageEncoder: ImageEncoder,
-                           textEncoder: TextEncoder, options: BuildOptions = BuildOptions()) throws -> BuildSummary {
-        let lock = try index.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let serving = try index.servingDirectory()
-        // Write-only: add/remove never search, so the serving catalog's text vectors are not loaded.
-        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
-        let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)
-        try repairInterruptedAdds(catalog: textIndex.catalog, textIndex: textIndex, writer: writer)
-        let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
-                                     batchSize: max(1, options.batchSize))
-        var summary = BuildSummary()
-        let start = Date()
-        for entry in entries {
-            let media = PreparedMedia.prepare(entry)
-            var embedded: EmbeddedItem?
-            switch media {
-            case .failed(_, let reason): summary.failures.append(BuildFailure(input: entry.path, reason: reason))
-            case .notMedia(_, let reason): summary.skipped.append(BuildFailure(input: entry.path, reason: reason))
-            case .finished: break  // only builds pass finished hashes
-            case .image, .video:
-                if let existing = try textIndex.catalog.item(contentHash: media.hash!) {
-                    summary.duplicates.append(BuildFailure(input: entry.path, reason: "same content as item \(existing.id) (\(existing.source))"))
-                    continue
-                }
-                let id = entry.id ?? String(media.hash!.prefix(16))
-                if let owner = try textIndex.catalog.item(id: id) {
-                    summary.failures.append(BuildFailure(input: entry.path, reason: "id '\(id)' is already used by \(owner.source)"))
-                    continue
-                }
-                if case let .image(entry, hash, input, width, height) = media {
-                    embedded = try embedder.embedImages([(entry, hash, input, width, height)]).first
-                } else {
-                    var warnings: [String] = []
-                    do {
-                        embedded = try embedder.embedVideo(entry, hash: media.hash!, warnings: &warnings)
-                        if !warnings.isEmpty {
-                            summary.warnings.append(BuildFailure(input: entry.path, reason: warnings.joined(separator: "; ")))
-                        }
-                    } catch let error as VideoError where error.code == .notAVideo && media.videoContainer == nil {
-                        summary.skipped.append(BuildFailure(input: entry.path, reason: "not an image or a video (\(error.reason))"))
-                    } catch {
-                        summary.failures.append(BuildFailure(input: entry.path, reason: "\(error)"))
-                    }
-                }
-            }
-            guard let embedded else { continue }
-            // Crash-consistent order (each step durable before the next): reserve a never-used key,
-            // write the vectors, then the catalog row (+ text vector), the frames, and clear the
-            // reservation. Killed before the row lands, the item is not in the catalog (its vectors
-            // are unreachable: searches drop ids with no item); the next add or remove undoes the
-            // unfinished add (`repairInterruptedAdds`). So an item is never searchable by text alone.
-            let textVectors = TextSearchIndex.textVectors(of: [embedded.item], encoder: textEncoder)
-            let key = try textIndex.catalog.reserveItemKey(vectors: embedded.vectorCount)
-            CrashPoint.reach("add.key-reserved")
-            let ids = (0..<embedded.vectorCount).map { VisualVectorID.make(key: key, frame: $0) }
-            try writer.add(embedded.vectors, ids: ids)
-            CrashPoint.reach("add.vectors-written")
-            _ = try textIndex.add([embedded.item], textVectors: textVectors, keys: [key])
-            CrashPoint.reach("add.catalog-written")
-            if let timestamps = embedded.timestamps {
-                try textIndex.catalog.addFrames(zip(ids, timestamps).map { VideoFrame(videoID: embedded.item.id, timestamp: $1, vectorID: $0) })
-                summary.embeddedFrames += ids.count
-            } else {
-                summary.embeddedImages += 1
-            }
-            try textIndex.catalog.finishPendingAdd(key)
-            summary.indexed += 1
-        }
-        let counts = try IndexBuilder.counts(versionDirectory: serving)
-        summary.items = counts.items
-        summary.images = counts.images
-        summary.videos = counts.videos
-        summary.frames = counts.frames
-        summary.vectors = try writer.index().count
-        summary.seconds = Date().timeIntervalSince(start)
-        summary.itemsPerSecond = summary.seconds > 0 ? Double(entries.count) / summary.seconds : 0
-        return summary
     }
 
     /// Undoes adds that reserved a key and did not finish (the process died between the steps of

@@ -14,13 +14,12 @@ enum PreparedMedia: Sendable {
     case video(BuildEntry, hash: String, container: String?)
     /// Content an earlier run of this build already finished (not decoded again).
     case finished(BuildEntry, hash: String)
-    /// Neither an image nor a video (reported as skipped, not as a failure).
-    case notMedia(BuildEntry, reason: String)
-    case failed(BuildEntry, reason: String)
+    /// Refused before embedding: missing, unreadable, not media, undecodable, too large.
+    case refused(BuildEntry, IngestReasonCode, reason: String)
 
     var entry: BuildEntry {
         switch self {
-        case .image(let e, _, _, _, _), .video(let e, _, _), .finished(let e, _), .notMedia(let e, _), .failed(let e, _): e
+        case .image(let e, _, _, _, _), .video(let e, _, _), .finished(let e, _), .refused(let e, _, _): e
         }
     }
 
@@ -44,17 +43,18 @@ enum PreparedMedia: Sendable {
     static func prepare(_ entry: BuildEntry, finishedHashes: Set<String> = []) -> PreparedMedia {
         let path = entry.path
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            return .failed(entry, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+            return FileManager.default.fileExists(atPath: path)
+                ? .refused(entry, .unreadable, reason: "cannot be read") : .refused(entry, .notFound, reason: "no such file")
         }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 256)) ?? Data())
         if let format = ImageFormat.sniff(head), entry.kind != .video {
             guard format.isDecodable else {
-                return .notMedia(entry, reason: "unsupported image format \(format.name) (only PNG and JPEG are decoded)")
+                return .refused(entry, .unsupportedMedia, reason: "unsupported image format \(format.name) (only PNG and JPEG are decoded)")
             }
             let rest = (try? handle.read(upToCount: maxImageBytes + 1 - head.count)) ?? Data()
             let bytes = head + [UInt8](rest)
-            guard bytes.count <= maxImageBytes else { return .failed(entry, reason: "image file is larger than \(maxImageBytes) bytes") }
+            guard bytes.count <= maxImageBytes else { return .refused(entry, .tooLarge, reason: "image file is larger than \(maxImageBytes) bytes") }
             let hash = ContentHash.sha256(bytes: bytes)
             if finishedHashes.contains(hash) { return .finished(entry, hash: hash) }
             do {
@@ -64,16 +64,16 @@ enum PreparedMedia: Sendable {
                 return .image(entry, hash: hash, input: ImageEncoder.modelInput(decoded), width: info.displayWidth,
                               height: info.displayHeight)
             } catch {
-                return .failed(entry, reason: "\(error)")
+                return .refused(entry, .undecodableMedia, reason: "\(error)")
             }
         }
-        if head.isEmpty { return .notMedia(entry, reason: "empty file") }
+        if head.isEmpty { return .refused(entry, .emptyFile, reason: "empty file") }
         do {
             let hash = try ContentHash.sha256(path: path)
             if finishedHashes.contains(hash) { return .finished(entry, hash: hash) }
             return .video(entry, hash: hash, container: ContainerSignature.videoContainer(head))
         } catch {
-            return .failed(entry, reason: "\(error)")
+            return .refused(entry, .unreadable, reason: "\(error)")
         }
     }
 }
@@ -97,6 +97,26 @@ public enum VisualVectorID {
     public static func make(key: ItemKey, frame: Int) -> Int64 { (key << Int64(frameBits)) | Int64(frame) }
     public static func key(of id: Int64) -> ItemKey { id >> Int64(frameBits) }
     public static func frame(of id: Int64) -> Int { Int(id & Int64(maxFramesPerItem - 1)) }
+}
+
+/// How a video that could not be embedded ends: not a video at all (no container signature and FFmpeg
+/// cannot open it) is unsupported media; a recognised container that cannot be decoded is undecodable;
+/// anything else is an unexpected failure.
+enum VideoRefusal {
+    static func outcome(for error: any Error, container: String?) -> IngestOutcome {
+        switch error {
+        case let error as VideoError where error.code == .notAVideo && container == nil:
+            return .rejected(.unsupportedMedia, reason: "not an image or a video (\(error.reason))")
+        case let error as VideoError where error.code == .notAVideo:
+            return .rejected(.undecodableMedia, reason: "looks like \(container ?? "a video") but cannot be read, corrupt or truncated? (\(error.reason))")
+        case let error as VideoError:
+            return .rejected(.undecodableMedia, reason: error.reason)
+        case let error as IndexBuildError where error.kind == .badInput:
+            return .rejected(.undecodableMedia, reason: error.reason)
+        default:
+            return .failed(reason: "\(error)")
+        }
+    }
 }
 
 /// The embedding stage shared by builds and `add`.
