@@ -35,13 +35,20 @@ extension SearchService {
     /// `IndexMaintenance.ingest` (the same stages and rules as `vsearch add` and builds: embedded,
     /// durable on return), answers from its typed outcome (``IngestOutcomeStatus``), then refreshes the
     /// snapshot so the next search sees it. A refused upload's file is deleted again.
-    public func add(_ new: NewItem) async throws -> ItemDTO {
+    ///
+    /// `startBy`: a job that has not started by then (it waited behind other writes) gives up with 503
+    /// `timeout` before changing anything; once started, it runs to its end and is answered — a write is
+    /// never reported as failed while it goes on to commit (a retry would then meet its own item).
+    public func add(_ new: NewItem, startBy: ContinuousClock.Instant? = nil) async throws -> ItemDTO {
         if let id = new.id, !NewItem.isValidID(id) {
             throw APIError.invalidParameter("id", "'\(id)' is not a valid id (letters, digits, '.', '_', '-'; 1-128 characters; not starting with '.')")
         }
         guard !new.media.isEmpty else { throw APIError.badRequest("the media file is empty") }
         let index = index, media = media, imageEncoder = imageEncoder, textEncoder = textEncoder, serving = serving, logger = logger
+        let options = BuildOptions(threads: configuration.embeddingThreads)
+        let timeout = configuration.requestTimeout
         let item: ItemDTO = try await run(writeWork, "write") {
+            if let startBy, ContinuousClock.now > startBy { throw APIError.timeout(seconds: timeout.seconds) }
             guard (try? serving.engine()) != nil else {
                 throw APIError.notReady(serving.unavailableReason ?? "no index")
             }
@@ -51,11 +58,19 @@ extension SearchService {
                                    description: new.description, tags: new.tags)
             let outcome: IngestOutcome
             do {
-                outcome = try IndexMaintenance.ingest([entry], into: index, imageEncoder: imageEncoder, textEncoder: textEncoder)
+                outcome = try IndexMaintenance.ingest([entry], into: index, imageEncoder: imageEncoder, textEncoder: textEncoder,
+                                                      options: options)
                     .records.first?.outcome ?? .failed(reason: "the ingest reported no outcome")
             } catch {
-                if stored.created { media.delete(stored.path) }
-                throw error
+                // A failure after the item's row was committed (e.g. reading the totals afterwards) must not
+                // take its original away: the item is indexed, so it is answered as added.
+                if let committed = Self.committedItem(hash: stored.hash, in: index) {
+                    logger.error("POST /v1/items: the item was committed, then the write failed: \(error)")
+                    outcome = .indexed(id: committed.id)
+                } else {
+                    if stored.created { media.delete(stored.path) }
+                    throw error
+                }
             }
             guard case .indexed(let id) = outcome else {
                 if stored.created { media.delete(stored.path) }
@@ -74,10 +89,22 @@ extension SearchService {
         return item
     }
 
+    /// The item holding content `hash` in the serving version, read afresh from disk (nil when there is
+    /// none, or the catalog cannot be read).
+    static func committedItem(hash: String, in index: IndexDirectory) -> CatalogItem? {
+        guard let directory = try? IndexSnapshot.resolve(index).path,
+              let catalog = try? Catalog(path: directory + "/" + TextSearchIndex.catalogFileName, access: .readOnly(connections: 1))
+        else { return nil }
+        return try? catalog.item(contentHash: hash)
+    }
+
     /// Removes item `id` (vectors, catalog rows, frames; and its file if it was uploaded here).
-    public func remove(id: String) async throws {
+    /// `startBy`: as for ``add(_:startBy:)``.
+    public func remove(id: String, startBy: ContinuousClock.Instant? = nil) async throws {
         let index = index, media = media, textEncoder = textEncoder, serving = serving
+        let timeout = configuration.requestTimeout
         try await run(writeWork, "write") {
+            if let startBy, ContinuousClock.now > startBy { throw APIError.timeout(seconds: timeout.seconds) }
             let source = try serving.catalog().item(id: id)?.source
             guard try IndexMaintenance.remove(id: id, from: index, textEncoder: textEncoder) else {
                 throw APIError.itemNotFound(id)

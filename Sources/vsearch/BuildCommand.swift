@@ -97,8 +97,7 @@ struct BuildCommand: ParsableCommand {
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         if refresh {
             do {
-                let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil)
-                let report = try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount, textEncoder: textEncoder)
+                let report = try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount)
                 print(json ? report.jsonLine : report.text)
             } catch {
                 TextCommandSupport.error(name, "\(error)")
@@ -125,10 +124,8 @@ struct BuildCommand: ParsableCommand {
             TextCommandSupport.error(name, "\(error)")
             throw ExitCode(1)
         }
-        let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil)
-        // MiniLM runs on small batches between CNN batches: one BLAS thread, so OpenBLAS's spinning
-        // workers do not compete with the image encoder's threads for the cores.
-        BLAS.threadCount = 1
+        // MiniLM runs on small batches between CNN batches, on one thread (beside the image encoder's).
+        let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil, threads: 1)
         var sampling = SamplingPolicy()
         sampling.interval = frameInterval
         sampling.maxFrames = maxFrames

@@ -243,7 +243,7 @@ import VideoFrames
         #expect(try after.search(embedding: nil, text: "a butterfly", options: QueryOptions(k: 4)).allSatisfy { $0.id != "butterfly" })
 
         // Refresh: retrain the coarse quantizer on the live vectors and compact away the tombstone.
-        let refreshed = try IndexMaintenance.refresh(index, nlist: 2, threads: 1, textEncoder: textEncoder)
+        let refreshed = try IndexMaintenance.refresh(index, nlist: 2, threads: 1)
         #expect(refreshed.vectors == 3 && refreshed.nlist == 2)
         let info = try IndexInfo.read(index)
         #expect(info.items == 3 && info.vectors == 3 && info.nlist == 2 && info.version == 1 && info.textVectors == 3)

@@ -42,14 +42,13 @@ public enum IndexMaintenance {
     /// Retrains the coarse quantizer of the serving version's visual index and compacts it, and
     /// rebuilds its text vectors' IVF from the catalog (which also gives a version written before the
     /// text IVF existed one).
-    public static func refresh(_ index: IndexDirectory, nlist: Int?, threads: Int, textEncoder: TextEncoder? = nil) throws -> RefreshReport {
+    public static func refresh(_ index: IndexDirectory, nlist: Int?, threads: Int) throws -> RefreshReport {
         let lock = try index.lock()
         defer { withExtendedLifetime(lock) {} }
         let version = try index.currentVersion()
-        if let textEncoder {
-            try TextSearchIndex(directory: URL(fileURLWithPath: try index.servingDirectory()), encoder: textEncoder, searchable: false)
-                .buildVectorIndex(threads: threads)
-        }
+        // The stored text vectors are re-indexed as they are: no model is needed.
+        try TextSearchIndex(directory: URL(fileURLWithPath: try index.servingDirectory()), encoder: nil, searchable: false)
+            .buildVectorIndex(threads: threads)
         let writer = try IVFIndexWriter(directory: try index.servingDirectory() + "/" + IndexDirectory.visualFolder)
         try writer.retrain(nlist: nlist, threads: threads)
         let ivf = try writer.index()
