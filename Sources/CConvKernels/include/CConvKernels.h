@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "CCPUFeatures.h"  // vs_cpu_has_avx512(), vs_cpu_has_avx512_bf16()
+#include "CCPUFeatures.h"  // vs_cpu_has_avx512(), vs_cpu_has_avx512_bf16(), vs_cpu_has_avx512_vnni()
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,6 +46,43 @@ void vs_depthwise_row_avx512(const float *in_row, long row_stride, long channels
 void vs_pointwise_bf16(const float *a, long k, long n, const uint16_t *panels_bf16, const float *bias,
                        float *c, const float *residual, int relu6,
                        long row_start, long row_end, long panel_start, long panel_end);
+
+/// Instruction sets of the int8 1×1 kernel (`vs_pointwise_int8`).
+enum {
+    VS_INT8_PORTABLE = 0,  ///< plain C loops: the reference the SIMD variants must match bit for bit
+    VS_INT8_AVX2 = 1,      ///< AVX2 (`vpmaddwd` on int16-widened values; exact, no int16 saturation)
+    VS_INT8_AVX512_VNNI = 2,  ///< AVX-512 VNNI (`vpdpbusd`: four u8 × s8 products per int32 lane)
+};
+
+/// The weights of one int8 1×1 convolution as the kernels read them. `k` input and `n` output channels;
+/// `panels` holds ceil(n / 16) panels of 16 columns, each `[ceil(k / 4)][16][4]` int8:
+/// element [q][j][t] = round(W[4q + t][16·panel + j] / scales[16·panel + j]) (zero past k and n), the
+/// layout `vpdpbusd` consumes. `scales`, `column_sums` (the sum of a column's int8 weights) and `bias`
+/// are padded with zeros to 16·ceil(n / 16). Codes are within ±127 (±64 when `narrow`).
+typedef struct {
+    const int8_t *panels;
+    const float *scales;
+    const int32_t *column_sums;
+    const float *bias;
+    long k;
+    long n;
+    /// 1 when every weight code is within ±`VS_INT8_NARROW_LIMIT` (the AVX2 kernel's fast path).
+    int narrow;
+} vs_int8_weights;
+
+/// Weight codes within ±64 let AVX2's `vpmaddubsw` sum two u8 × s8 products without saturating.
+enum { VS_INT8_NARROW_LIMIT = 64 };
+
+/// 1×1 convolution with int8 weights (per output channel scale) and activations quantised per row
+/// (per pixel) on the fly: for rows `row_start ..< row_end` and panels `panel_start ..< panel_end`,
+/// `c[p][j] = act(s_p · w_j · Σ_k (q_p[k] − z_p) · W_q[k][j] + bias[j]) (+ residual[p][j])`.
+/// Row p is quantised with threshold `t = clip · max|a[p]|`: to [0, 255] with zero point 0 when the
+/// row has no negative value (after ReLU6), else to [−127, 127] stored as u8 with zero point 128;
+/// `s_p = t / qmax`, values beyond the threshold saturate. Sums are exact int32 (k ≤ 4096), the
+/// epilogue is the same float operations on every path, so all paths agree bit for bit. `isa` is a
+/// `VS_INT8_*` value the CPU supports (the caller checks).
+void vs_pointwise_int8(int isa, const float *a, vs_int8_weights weights, float *c, const float *residual,
+                       int relu6, float clip, long row_start, long row_end, long panel_start, long panel_end);
 
 #ifdef __cplusplus
 }
