@@ -50,13 +50,14 @@ func embeddingError(_ agreement: Agreement) -> Double {
     return losses.reduce(0, +) / Double(max(1, losses.count)) + (losses.max() ?? 0) / 4
 }
 
-/// Greedy calibration. Every layer starts in int8 with narrow weights (±64, AVX2's fast kernel) and
-/// clip 1; each layer's sensitivity is the error drop when only it gets ±127 weights (the exact but
-/// slower AVX2 kernel on non-VNNI CPUs). Layers are then widened, most sensitive first, until the
-/// calibration inputs meet the targets with a margin (mean cosine ≥ `meanTarget`, worst ≥ `worstTarget`);
-/// if all are wide and it still misses, layers go to float32 in the same order. Finally each int8 layer's
-/// clip is tried at every value of `clips` (coordinate descent, one pass), kept when it lowers the error.
-func runCalibration(directory: String, threads: Int, clips: [Float], meanTarget: Float = 0.997, worstTarget: Float = 0.99) throws {
+/// Greedy calibration. Every layer starts in int8 with the default codes (±127 weights, activations
+/// 0…127: AVX2's fast kernel) and clip 1. Each layer's sensitivity is the error drop when only it runs
+/// in float32; layers then go to float32, most sensitive first, until the calibration inputs meet the
+/// targets with a margin (mean cosine ≥ `meanTarget`, worst ≥ `worstTarget`) or `maxFloat` layers are
+/// float32. Finally each int8 layer's clip is tried at every value of `clips` (coordinate descent, one
+/// pass), kept when it lowers the error.
+func runCalibration(directory: String, threads: Int, clips: [Float], meanTarget: Float = 0.998, worstTarget: Float = 0.99,
+                    maxFloat: Int = 8) throws {
     let files = imageFiles(directory)
     let inputs = try calibrationInputs(files)
     print("calibration: \(files.count) photos of \(directory) → \(inputs.count) inputs")
@@ -66,30 +67,25 @@ func runCalibration(directory: String, threads: Int, clips: [Float], meanTarget:
         return Agreement(reference, try encoder.encode(modelInputs: inputs))
     }
     func report(_ label: String, _ a: Agreement) {
-        print(String(format: "%@: error=%.6f mean=%.5f min=%.5f", label, embeddingError(a), a.mean, a.worst))
+        print(String(format: "%@: error=%.6f mean=%.5f min=%.5f top1_same=%d/%d", label, embeddingError(a), a.mean, a.worst,
+                     a.sameTopOne, a.cosines.count))
         fflush(nil)
     }
     func meets(_ a: Agreement) -> Bool { a.mean >= meanTarget && a.worst >= worstTarget }
     let names = Int8Calibration.layerNames
-    let narrow = Int8Calibration.Layer(), wide = Int8Calibration.Layer(weightLimit: 127)
-    var table = Int8Calibration.uniform(narrow)
+    var table = Int8Calibration.uniform()
     var best = try evaluate(table)
-    report("all narrow", best)
+    report("all int8", best)
     var gains: [(layer: Int, gain: Double)] = []
     for layer in names.indices {
         var candidate = table
-        candidate.layers[layer] = wide
+        candidate.layers[layer] = nil
         let result = try evaluate(candidate)
         gains.append((layer, embeddingError(best) - embeddingError(result)))
-        report("  \(names[layer]) wide", result)
+        report("  \(names[layer]) float32 alone", result)
     }
     let order = gains.sorted { $0.gain > $1.gain }.map(\.layer)
-    for layer in order where !meets(best) {
-        table.layers[layer] = wide
-        best = try evaluate(table)
-        report("widen \(names[layer])", best)
-    }
-    for layer in order where !meets(best) {
+    for layer in order.prefix(maxFloat) where !meets(best) {
         table.layers[layer] = nil
         best = try evaluate(table)
         report("float32 \(names[layer])", best)
@@ -98,7 +94,8 @@ func runCalibration(directory: String, threads: Int, clips: [Float], meanTarget:
         guard let current = table.layers[layer] else { continue }
         for clip in clips where clip != current.clip {
             var candidate = table
-            candidate.layers[layer] = Int8Calibration.Layer(clip: clip, weightLimit: current.weightLimit)
+            candidate.layers[layer] = Int8Calibration.Layer(clip: clip, weightLimit: current.weightLimit,
+                                                            activationLevels: current.activationLevels)
             let result = try evaluate(candidate)
             if embeddingError(result) < embeddingError(best) {
                 table = candidate

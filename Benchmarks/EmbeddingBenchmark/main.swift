@@ -3,9 +3,9 @@
 //
 // Usage: EmbeddingBenchmark [--threads T] [--kernels avx2|avx512] [--precision fp32|int8] [--reps32 N] [--reps1 N]
 //                           [--jpeg-dir DIR] [--only batch32,batch1,jpeg]
-//        EmbeddingBenchmark --quality DIR[,DIR…] [--clips uniform|shipped|c1,c2,…] [--weight-limit 64|127]
+//        EmbeddingBenchmark --quality DIR[,DIR…] [--clips uniform|shipped|c1,c2,…] [--weight-limit L] [--activation-levels A]
 //                           (int8 vs fp32 cosines, top-1)
-//        EmbeddingBenchmark --calibrate DIR [--clip-grid 1,0.9,0.8]                  (chooses Int8Calibration)
+//        EmbeddingBenchmark --calibrate DIR [--clip-grid 1,0.9] [--max-float 8]       (chooses Int8Calibration)
 // Prints `key=value` lines: load_ms, rss_after_load_mb, batch32_ms (median per batch), batch1_ms (median),
 // jpeg_per_s, rss_peak_mb.
 import Embedding
@@ -56,6 +56,16 @@ let kernels: KernelISA = {
     }
     return isa
 }()
+/// `table` with `--weight-limit` / `--activation-levels` applied to every int8 layer.
+func overridden(_ table: Int8Calibration) -> Int8Calibration {
+    var table = table
+    let limit = argument("--weight-limit").flatMap(Int.init), levels = argument("--activation-levels").flatMap(Int.init)
+    table.layers = table.layers.map {
+        $0.map { Int8Calibration.Layer(clip: $0.clip, weightLimit: limit ?? $0.weightLimit, activationLevels: levels ?? $0.activationLevels) }
+    }
+    return table
+}
+
 let precision: EncoderPrecision = {
     guard let name = argument("--precision") else { return .fp32 }
     guard let precision = EncoderPrecision(rawValue: name) else {
@@ -77,9 +87,7 @@ if let directories = argument("--quality") {
         }
         table = parsed
     }
-    if let limit = argument("--weight-limit").flatMap(Int.init) {
-        table.layers = table.layers.map { $0.map { Int8Calibration.Layer(clip: $0.clip, weightLimit: limit) } }
-    }
+    table = overridden(table)
     do { try runQuality(directories: directories.split(separator: ",").map(String.init), threads: threads, calibration: table) } catch {
         FileHandle.standardError.write(Data("EmbeddingBenchmark: \(error)\n".utf8))
         exit(1)
@@ -87,8 +95,9 @@ if let directories = argument("--quality") {
     exit(0)
 }
 if let directory = argument("--calibrate") {
-    let grid = (argument("--clip-grid") ?? "1,0.9").split(separator: ",").compactMap { Float($0) }
-    do { try runCalibration(directory: directory, threads: threads, clips: grid) } catch {
+    let grid = (argument("--clip-grid") ?? "1").split(separator: ",").compactMap { Float($0) }
+    let maxFloat = argument("--max-float").flatMap(Int.init) ?? 8
+    do { try runCalibration(directory: directory, threads: threads, clips: grid, maxFloat: maxFloat) } catch {
         FileHandle.standardError.write(Data("EmbeddingBenchmark: \(error)\n".utf8))
         exit(1)
     }
@@ -100,10 +109,7 @@ let rssBefore = memory("VmRSS")
 let t0 = now()
 let encoder: ImageEncoder
 do {
-    var calibration = argument("--clips").flatMap { Int8Calibration(text: $0) } ?? .shipped
-    if let limit = argument("--weight-limit").flatMap(Int.init) {
-        calibration.layers = calibration.layers.map { $0.map { Int8Calibration.Layer(clip: $0.clip, weightLimit: limit) } }
-    }
+    let calibration = overridden(argument("--clips").flatMap { Int8Calibration(text: $0) } ?? .shipped)
     encoder = try ImageEncoder(threads: threads, kernels: kernels, precision: precision, calibration: calibration)
 } catch {
     FileHandle.standardError.write(Data("EmbeddingBenchmark: \(error)\n".utf8))

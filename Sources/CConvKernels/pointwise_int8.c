@@ -39,7 +39,7 @@ void vs_pointwise_int8_portable(const float *a, vs_int8_weights w, float *c, con
             minimum = fminf(minimum, row[i]);
             maximum = fmaxf(maximum, row[i]);
         }
-        const vs_row_quant r = vs_int8_row_quant(minimum, maximum, clip);
+        const vs_row_quant r = vs_int8_row_quant(minimum, maximum, clip, w.levels);
         for (long i = 0; i < k; i++) {
             float v = row[i] * r.inv;
             v = fminf(fmaxf(v, r.lo), r.hi);

@@ -1,12 +1,14 @@
 // int8 1×1 convolution, AVX2 (CPUs without AVX-512 VNNI). Two inner kernels, both exact:
 //
-// - Narrow weights (every |code| ≤ 64, ``VS_INT8_NARROW_LIMIT``: the default quantisation): the VNNI
+// - Narrow products (2 · max|weight| · max activation ≤ 32,767: ±127 weights with 7-bit activations,
+//   the default, or ±64 weights with 8-bit activations): the VNNI
 //   instruction emulated, `vpmaddubsw` (u8 × s8, adjacent pairs summed into int16) then `vpmaddwd`
 //   with ones (pairs of pairs into int32) and `vpaddd` — 32 multiply-adds per multiply instruction,
-//   twice a float32 FMA's. `vpmaddubsw` saturates at 32,767: with 8-bit activations (≤ 255) a pair
-//   of products stays below it only if |w| ≤ 64 (2 · 255 · 64 = 32,640), which is why narrow weights
-//   exist (the same remedy as ONNX Runtime's `reduce_range`, but activations keep all 8 bits).
-// - Full-range weights (|code| up to 127): activations are quantised straight to int16, weights
+//   twice a float32 FMA's. `vpmaddubsw` saturates at 32,767: a pair of products stays below it only
+//   if 2 · 255 · |w| or 2 · |a| · 127 does (ONNX Runtime's `reduce_range` answer is 7-bit weights;
+//   measured here, weight precision matters more than activation precision, so the default keeps
+//   8-bit weights and quantises activations per pixel to 0…127).
+// - Otherwise (8-bit weights and 8-bit activations): activations are quantised straight to int16, weights
 //   widened with `vpmovsxbw`, and `vpmaddwd` sums pairs into int32 exactly (no faster than float32;
 //   it keeps such weights correct on AVX2).
 //
@@ -21,7 +23,7 @@
 #define INLINE static inline __attribute__((always_inline))
 
 /// Quantises `k` floats of `row` into int16 `dst` (`stride` values, zero-padded); returns the rule.
-static AVX2 vs_row_quant quantize_row(const float *row, long k, float clip, int16_t *dst, long stride) {
+static AVX2 vs_row_quant quantize_row(const float *row, long k, float clip, int levels, int16_t *dst, long stride) {
     __m256 vmin = _mm256_set1_ps(row[0]), vmax = vmin;
     long i = 0;
     for (; i + 8 <= k; i += 8) {
@@ -45,7 +47,7 @@ static AVX2 vs_row_quant quantize_row(const float *row, long k, float clip, int1
             maximum = row[i] > maximum ? row[i] : maximum;
         }
     }
-    const vs_row_quant r = vs_int8_row_quant(minimum, maximum, clip);
+    const vs_row_quant r = vs_int8_row_quant(minimum, maximum, clip, levels);
     const __m256 inv = _mm256_set1_ps(r.inv), lo = _mm256_set1_ps(r.lo), hi = _mm256_set1_ps(r.hi);
     const __m256i zero = _mm256_set1_epi32(r.zero);
     for (i = 0; i + 8 <= k; i += 8) {
@@ -120,9 +122,9 @@ static AVX2 __attribute__((noinline)) void tile_any(const int16_t *q, long strid
 
 /// Quantises `k` floats of `row` into u8 `dst` (`stride` bytes, zero-padded), the same values as
 /// `quantize_row`; returns the rule.
-static AVX2 vs_row_quant quantize_row_u8(const float *row, long k, float clip, uint8_t *dst, long stride) {
+static AVX2 vs_row_quant quantize_row_u8(const float *row, long k, float clip, int levels, uint8_t *dst, long stride) {
     int16_t wide[VS_INT8_MAX_K];
-    const vs_row_quant r = quantize_row(row, k, clip, wide, stride);
+    const vs_row_quant r = quantize_row(row, k, clip, levels, wide, stride);
     long i = 0;
     for (; i + 32 <= stride; i += 32) {
         const __m256i a = _mm256_loadu_si256((const __m256i *)(wide + i));
@@ -196,7 +198,7 @@ static AVX2 void pointwise_narrow(const float *a, vs_int8_weights w, float *c, c
     vs_row_quant rules[VS_INT8_BLOCK_ROWS];
     for (long row = row_start; row < row_end;) {
         const long rows = vs_int8_block_rows(row_end - row);
-        for (long i = 0; i < rows; i++) rules[i] = quantize_row_u8(a + (row + i) * k, k, clip, block + i * stride, stride);
+        for (long i = 0; i < rows; i++) rules[i] = quantize_row_u8(a + (row + i) * k, k, clip, w.levels, block + i * stride, stride);
         for (long panel = panel_start; panel < panel_end; panel++) {
             for (long sub = 0; sub < rows; sub += 4) {
                 const long count = rows - sub < 4 ? rows - sub : 4;
@@ -218,7 +220,7 @@ AVX2 void vs_pointwise_int8_avx2(const float *a, vs_int8_weights w, float *c, co
     vs_row_quant rules[VS_INT8_BLOCK_ROWS];
     for (long row = row_start; row < row_end;) {
         const long rows = vs_int8_block_rows(row_end - row);
-        for (long i = 0; i < rows; i++) rules[i] = quantize_row(a + (row + i) * k, k, clip, block + i * stride, stride);
+        for (long i = 0; i < rows; i++) rules[i] = quantize_row(a + (row + i) * k, k, clip, w.levels, block + i * stride, stride);
         for (long panel = panel_start; panel < panel_end; panel++) {
             for (long half = 0; half < 2 && panel * 16 + half * 8 < w.n; half++) {
                 for (long sub = 0; sub < rows; sub += 4) {

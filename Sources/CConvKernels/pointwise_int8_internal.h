@@ -3,6 +3,7 @@
 #ifndef POINTWISE_INT8_INTERNAL_H
 #define POINTWISE_INT8_INTERNAL_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "CConvKernels.h"
@@ -17,20 +18,26 @@ typedef struct {
     int32_t zero;
 } vs_row_quant;
 
-/// The rule from a row's exact minimum and maximum (scalar, the same on every path): rows without a
-/// negative value (the input of a project convolution, after ReLU6) use all of [0, 255]; signed rows
-/// [−127, 127] offset by 128 (u8 for `vpdpbusd`). The threshold is `clip` × the largest magnitude.
-static inline vs_row_quant vs_int8_row_quant(float minimum, float maximum, float clip) {
+/// The rule from a row's exact minimum and maximum (scalar, the same on every path): asymmetric codes
+/// 0…`levels` over [min(x, 0), max(x, 0)] scaled by `clip` — all levels whatever the row's sign mix (a row after
+/// ReLU6 gets zero point 0; a signed block output a zero point where its zero falls). Values beyond
+/// the clipped range saturate.
+static inline vs_row_quant vs_int8_row_quant(float minimum, float maximum, float clip, int levels) {
+    const float top = (float)levels;
     vs_row_quant r;
-    const int is_unsigned = minimum >= 0.0f;
-    const float qmax = is_unsigned ? 255.0f : 127.0f;
-    const float magnitude = is_unsigned ? maximum : (maximum > -minimum ? maximum : -minimum);
-    const float threshold = clip * magnitude;
-    r.inv = threshold > 0.0f ? qmax / threshold : 0.0f;
-    r.scale = threshold > 0.0f ? threshold / qmax : 0.0f;
-    r.lo = is_unsigned ? 0.0f : -127.0f;
-    r.hi = qmax;
-    r.zero = is_unsigned ? 0 : 128;
+    const float low = minimum < 0.0f ? minimum : 0.0f, high = maximum > 0.0f ? maximum : 0.0f;
+    const float range = clip * (high - low);
+    if (range > 0.0f) {
+        r.scale = range / top;
+        r.inv = top / range;
+        r.zero = (int32_t)nearbyintf((-clip * low) * r.inv);
+    } else {
+        r.scale = 0.0f;
+        r.inv = 0.0f;
+        r.zero = 0;
+    }
+    r.lo = -(float)r.zero;
+    r.hi = top - (float)r.zero;
     return r;
 }
 

@@ -16,7 +16,7 @@
 #define INLINE static inline __attribute__((always_inline))
 
 /// Quantises `k` floats of `row` into `dst` (`stride` bytes, zero-padded) and returns the rule used.
-static VNNI vs_row_quant quantize_row(const float *row, long k, float clip, uint8_t *dst, long stride) {
+static VNNI vs_row_quant quantize_row(const float *row, long k, float clip, int levels, uint8_t *dst, long stride) {
     __m512 vmin = _mm512_set1_ps(row[0]), vmax = vmin;
     long i = 0;
     for (; i + 16 <= k; i += 16) {
@@ -29,7 +29,7 @@ static VNNI vs_row_quant quantize_row(const float *row, long k, float clip, uint
         vmin = _mm512_mask_min_ps(vmin, m, vmin, _mm512_maskz_loadu_ps(m, row + i));
         vmax = _mm512_mask_max_ps(vmax, m, vmax, _mm512_maskz_loadu_ps(m, row + i));
     }
-    const vs_row_quant r = vs_int8_row_quant(_mm512_reduce_min_ps(vmin), _mm512_reduce_max_ps(vmax), clip);
+    const vs_row_quant r = vs_int8_row_quant(_mm512_reduce_min_ps(vmin), _mm512_reduce_max_ps(vmax), clip, levels);
     const __m512 inv = _mm512_set1_ps(r.inv), lo = _mm512_set1_ps(r.lo), hi = _mm512_set1_ps(r.hi);
     const __m512i zero = _mm512_set1_epi32(r.zero);
     for (i = 0; i < k; i += 16) {
@@ -93,7 +93,7 @@ VNNI void vs_pointwise_int8_vnni(const float *a, vs_int8_weights w, float *c, co
     vs_row_quant rules[VS_INT8_BLOCK_ROWS];
     for (long row = row_start; row < row_end;) {
         const long rows = vs_int8_block_rows(row_end - row);
-        for (long i = 0; i < rows; i++) rules[i] = quantize_row(a + (row + i) * k, k, clip, block + i * stride, stride);
+        for (long i = 0; i < rows; i++) rules[i] = quantize_row(a + (row + i) * k, k, clip, w.levels, block + i * stride, stride);
         for (long panel = panel_start; panel < panel_end; panel++)
             tile_any(block, stride, rules, w, c, residual, relu6, row, panel, rows);
         row += rows;

@@ -9,28 +9,21 @@ struct Int8KernelTests {
                          (3, 3, 27, 32), (2, 5, 96, 24), (1, 3, 320, 1280)]
 
     /// The Swift model: what every kernel must compute exactly.
-    static func model(input: [Float], rows: Int, k: Int, n: Int, matrix: [Float], bias: [Float], clip: Float,
-                      limit: Float, relu6: Bool, residual: [Float]?) -> [Float] {
-        var scales = [Float](repeating: 0, count: n), codes = [Int32](repeating: 0, count: k * n)
-        for j in 0..<n {
-            var largest: Float = 0
-            for i in 0..<k { largest = max(largest, abs(matrix[i * n + j])) }
-            let scale: Float = largest > 0 ? largest / limit : 1
-            scales[j] = largest > 0 ? scale : 0
-            for i in 0..<k { codes[i * n + j] = Int32(max(-limit, min(limit, (matrix[i * n + j] / scale).rounded(.toNearestOrEven)))) }
-        }
+    static func model(input: [Float], rows: Int, k: Int, n: Int, weights: Int8PointwiseWeights, bias: [Float], clip: Float,
+                      relu6: Bool, residual: [Float]?) -> [Float] {
+        let scales = weights.channelScales, codes = weights.codes.map(Int32.init)
         var out = [Float](repeating: 0, count: rows * n)
         for p in 0..<rows {
             let row = input[(p * k)..<((p + 1) * k)]
             let minimum = row.min()!, maximum = row.max()!
-            let isUnsigned = minimum >= 0
-            let qmax: Float = isUnsigned ? 255 : 127
-            let threshold = clip * (isUnsigned ? maximum : max(maximum, -minimum))
-            let inv: Float = threshold > 0 ? qmax / threshold : 0
-            let rowScale: Float = threshold > 0 ? threshold / qmax : 0
-            let lo: Float = isUnsigned ? 0 : -127
+            let low = min(minimum, 0), high = max(maximum, 0)
+            let range = clip * (high - low)
+            let top = Float(weights.activationLevels)
+            let inv: Float = range > 0 ? top / range : 0
+            let rowScale: Float = range > 0 ? range / top : 0
+            let zero: Float = range > 0 ? ((-clip * low) * inv).rounded(.toNearestOrEven) : 0
             // q − zero: the zero point cancels exactly against the column sums.
-            let q = row.map { Int32(min(max($0 * inv, lo), qmax).rounded(.toNearestOrEven)) }
+            let q = row.map { Int32(min(max($0 * inv, -zero), top - zero).rounded(.toNearestOrEven)) }
             for j in 0..<n {
                 var sum: Int32 = 0
                 for i in 0..<k { sum += q[i] * codes[i * n + j] }
@@ -50,13 +43,14 @@ struct Int8KernelTests {
             let matrix = rng.array(cin * cout)
             let bias = rng.array(cout)
             let residualValues = rng.array(h * w * cout)
-            for (signed, relu6, useResidual, clip, limit) in [(true, false, true, Float(1), 64), (false, true, false, 1, 64),
-                                                             (true, true, false, 0.8, 127), (false, false, true, 0.9, 127)] {
+            // Narrow (AVX2 vpmaddubsw) and wide (vpmaddwd) code ranges, signed and non-negative rows, clips.
+            for (signed, relu6, useResidual, clip, limit, levels) in [(true, false, true, Float(1), 127, 127), (false, true, false, 1, 64, 255),
+                                                                      (true, true, false, 0.8, 127, 255), (false, false, true, 0.9, 127, 127)] {
                 let input = rng.array(h * w * cin, scale: 3).map { signed ? $0 : abs($0) }
                 let weights = PointwiseWeights(inputChannels: cin, outputChannels: cout, weights: matrix, bias: bias)
-                    .withInt8(clip: clip, weightLimit: limit, isa: isa)
-                let expected = Self.model(input: input, rows: h * w, k: cin, n: cout, matrix: matrix, bias: bias, clip: clip,
-                                          limit: Float(limit), relu6: relu6, residual: useResidual ? residualValues : nil)
+                    .withInt8(clip: clip, weightLimit: limit, activationLevels: levels, isa: isa)
+                let expected = Self.model(input: input, rows: h * w, k: cin, n: cout, weights: weights.int8!, bias: bias, clip: clip,
+                                          relu6: relu6, residual: useResidual ? residualValues : nil)
                 let x = OwnedMap(height: h, width: w, channels: cin, values: input)
                 let residual = OwnedMap(height: h, width: w, channels: cout, values: residualValues)
                 let y = OwnedMap(height: h, width: w, channels: cout)
@@ -72,7 +66,7 @@ struct Int8KernelTests {
                 }
                 let got = y.map.toArray()
                 let mismatches = zip(got, expected).filter { $0.bitPattern != $1.bitPattern }.count
-                #expect(mismatches == 0, "\(isa) \(h)×\(w) \(cin)→\(cout) signed \(signed) clip \(clip) limit \(limit): \(mismatches) of \(got.count) differ")
+                #expect(mismatches == 0, "\(isa) \(h)×\(w) \(cin)→\(cout) signed \(signed) clip \(clip) codes ±\(limit)×\(levels): \(mismatches) of \(got.count) differ")
             }
         }
     }
@@ -96,6 +90,34 @@ struct Int8KernelTests {
                 #expect(maxAbsDifference(exact, quantised) > 0, "int8 should not be bit-identical to float32")
             }
         }
+    }
+
+    /// Codes within the limit, and each channel's reconstruction error no worse than plain max scaling's.
+    @Test(arguments: [64, 127])
+    func weightQuantisationIsBoundedAndNoWorseThanMaxScaling(limit: Int) {
+        var rng = SeededValues(seed: 11)
+        let k = 96, n = 40
+        // Heavy-tailed columns (a few large weights), where clipping pays.
+        let matrix = rng.array(k * n).map { $0 * $0 * $0 }
+        let weights = Int8PointwiseWeights(inputChannels: k, outputChannels: n, weights: matrix, bias: [Float](repeating: 0, count: n),
+                                           weightLimit: limit)
+        let codes = weights.codes, scales = weights.channelScales
+        #expect(codes.allSatisfy { abs(Int($0)) <= limit })
+        var improved = 0
+        for j in 0..<n {
+            let largest = (0..<k).map { abs(matrix[$0 * n + j]) }.max()!
+            let plain = largest / Float(limit)
+            var ours: Float = 0, maxScaled: Float = 0
+            for i in 0..<k {
+                let w = matrix[i * n + j]
+                let a = w - Float(codes[i * n + j]) * scales[j], b = w - (w / plain).rounded(.toNearestOrEven) * plain
+                ours += a * a
+                maxScaled += b * b
+            }
+            #expect(ours <= maxScaled * 1.0001, "channel \(j)")
+            if ours < maxScaled * 0.99 { improved += 1 }
+        }
+        #expect(improved > 0, "the search never beat max scaling on heavy-tailed weights")
     }
 
     @Test func unpackedMatrixRoundTrips() {

@@ -66,19 +66,18 @@ typedef struct {
     const float *bias;
     long k;
     long n;
-    /// 1 when every weight code is within ±`VS_INT8_NARROW_LIMIT` (the AVX2 kernel's fast path).
+    /// Largest activation code (255, or 127 for 7-bit activations); rows are quantised to 0…levels.
+    int levels;
+    /// 1 when 2 · max|weight code| · levels ≤ 32,767: AVX2's `vpmaddubsw` cannot saturate (fast path).
     int narrow;
 } vs_int8_weights;
-
-/// Weight codes within ±64 let AVX2's `vpmaddubsw` sum two u8 × s8 products without saturating.
-enum { VS_INT8_NARROW_LIMIT = 64 };
 
 /// 1×1 convolution with int8 weights (per output channel scale) and activations quantised per row
 /// (per pixel) on the fly: for rows `row_start ..< row_end` and panels `panel_start ..< panel_end`,
 /// `c[p][j] = act(s_p · w_j · Σ_k (q_p[k] − z_p) · W_q[k][j] + bias[j]) (+ residual[p][j])`.
-/// Row p is quantised with threshold `t = clip · max|a[p]|`: to [0, 255] with zero point 0 when the
-/// row has no negative value (after ReLU6), else to [−127, 127] stored as u8 with zero point 128;
-/// `s_p = t / qmax`, values beyond the threshold saturate. Sums are exact int32 (k ≤ 4096), the
+/// Row p is quantised asymmetrically to 0…`levels` over `clip` × [min(a[p], 0), max(a[p], 0)]: `s_p` =
+/// that range / levels, `z_p` where zero falls (0 for a row without negative values, e.g. after ReLU6); values
+/// beyond the range saturate. Sums are exact int32 (k ≤ 4096), the
 /// epilogue is the same float operations on every path, so all paths agree bit for bit. `isa` is a
 /// `VS_INT8_*` value the CPU supports (the caller checks).
 void vs_pointwise_int8(int isa, const float *a, vs_int8_weights weights, float *c, const float *residual,

@@ -38,7 +38,9 @@ struct EncoderWeights: Sendable {
         var layer = 0
         func next(_ weights: PointwiseWeights) -> PointwiseWeights {
             defer { layer += 1 }
-            return calibration.layers[layer].map { weights.withInt8(clip: $0.clip, weightLimit: $0.weightLimit, isa: isa) } ?? weights
+            return calibration.layers[layer].map {
+                weights.withInt8(clip: $0.clip, weightLimit: $0.weightLimit, activationLevels: $0.activationLevels, isa: isa)
+            } ?? weights
         }
         copy.blocks = blocks.map { block in
             var block = block

@@ -1,38 +1,41 @@
 import Tensor
 
 /// Which of EfficientNet-Lite0's 32 1×1 convolutions run in int8, and how: each layer's activation
-/// clip (the quantisation threshold as a fraction of a pixel's largest magnitude) and weight range
-/// (codes within ±64, which AVX2's fast `vpmaddubsw` kernel needs, or ±127); `nil` keeps a layer in
-/// float32. See ``Int8PointwiseWeights``.
+/// clip (the quantisation threshold as a fraction of a pixel's range), weight code range and
+/// activation code range; `nil` keeps a layer in float32. See ``Int8PointwiseWeights``.
 ///
-/// ``shipped`` is the table `EmbeddingBenchmark --calibrate` chose (see ARCHITECTURE.md and
-/// BENCHMARKS.md: greedy per layer, minimising the embedding error against float32 on calibration
-/// inputs generated from the repository's own `assets/samples` photos); it is a constant, so the
-/// int8 encoder is deterministic and needs no calibration data at load.
+/// ``shipped`` is the table the int8 encoder uses (see ARCHITECTURE.md and BENCHMARKS.md for how it was
+/// chosen with `EmbeddingBenchmark --calibrate` on inputs generated from the repository's own
+/// `assets/samples` photos); it is a constant, so the int8 encoder is deterministic and needs no
+/// calibration data at load.
 public struct Int8Calibration: Sendable, Equatable, CustomStringConvertible {
     /// How one layer is quantised.
     public struct Layer: Sendable, Equatable {
-        /// Activation threshold as a fraction of each pixel's largest magnitude (0 < clip ≤ 1).
+        /// Activation threshold as a fraction of each pixel's range (0 < clip ≤ 1).
         public var clip: Float
         /// Largest weight code (``Int8PointwiseWeights/weightLimit``).
         public var weightLimit: Int
+        /// Largest activation code (``Int8PointwiseWeights/activationLevels``).
+        public var activationLevels: Int
 
-        public init(clip: Float = 1, weightLimit: Int = Int8PointwiseWeights.narrowLimit) {
-            precondition(clip > 0 && clip <= 1 && weightLimit >= 1 && weightLimit <= 127)
+        /// Defaults: ±127 weights, activations 0…127 (exact on AVX2's fast `vpmaddubsw` path).
+        public init(clip: Float = 1, weightLimit: Int = 127, activationLevels: Int = 127) {
+            precondition(clip > 0 && clip <= 1 && (1...127).contains(weightLimit) && (1...255).contains(activationLevels))
             self.clip = clip
             self.weightLimit = weightLimit
+            self.activationLevels = activationLevels
         }
 
-        /// `clip` or `clip:limit` (limit 64 when omitted).
+        /// `clip` or `clip:weightLimit:activationLevels`.
         public init?(_ text: some StringProtocol) {
             let parts = text.split(separator: ":")
-            guard let clip = parts.first.flatMap({ Float($0) }), clip > 0, clip <= 1, parts.count <= 2 else { return nil }
-            let limit = parts.count == 2 ? Int(parts[1]) : Int8PointwiseWeights.narrowLimit
-            guard let limit, limit >= 1, limit <= 127 else { return nil }
-            self.init(clip: clip, weightLimit: limit)
+            guard parts.count == 1 || parts.count == 3, let clip = Float(parts[0]), clip > 0, clip <= 1 else { return nil }
+            let limit = parts.count == 3 ? Int(parts[1]) : 127, levels = parts.count == 3 ? Int(parts[2]) : 127
+            guard let limit, let levels, (1...127).contains(limit), (1...255).contains(levels) else { return nil }
+            self.init(clip: clip, weightLimit: limit, activationLevels: levels)
         }
 
-        var text: String { weightLimit == Int8PointwiseWeights.narrowLimit ? "\(clip)" : "\(clip):\(weightLimit)" }
+        var text: String { weightLimit == 127 && activationLevels == 127 ? "\(clip)" : "\(clip):\(weightLimit):\(activationLevels)" }
     }
 
     /// Per layer in ``layerNames`` order: how it is quantised, or nil for float32.

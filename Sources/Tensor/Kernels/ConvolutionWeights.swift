@@ -15,7 +15,7 @@ public struct PointwiseWeights: Sendable {
     /// ``withBFloat16Panels()``): every panel 16 columns wide, `(inputChannels + 1) / 2` rows of 16
     /// column pairs, element `[p][j][t]` = `W[2p + t][16·panel + j]` (zero past the matrix).
     private(set) var bf16Panels: [UInt16]?
-    /// The int8 form (nil until ``withInt8(clip:isa:)``); when present, ``PointwiseConvolution`` runs it
+    /// The int8 form (nil until ``withInt8(clip:weightLimit:activationLevels:isa:)``); when present, ``PointwiseConvolution`` runs it
     /// instead of the float32 kernels.
     public private(set) var int8: Int8PointwiseWeights?
 
@@ -84,13 +84,14 @@ public struct PointwiseWeights: Sendable {
     }
 
     /// A copy that runs as int8 (``Int8PointwiseWeights``: per-channel int8 weights, activations
-    /// quantised per row with threshold `clip` × the row's largest magnitude, weight codes within
+    /// quantised per pixel to 0…`activationLevels` over `clip` × the row's range, weight codes within
     /// ±`weightLimit`) on `isa`'s kernels.
-    public func withInt8(clip: Float = 1, weightLimit: Int = Int8PointwiseWeights.narrowLimit,
+    public func withInt8(clip: Float = 1, weightLimit: Int = 127, activationLevels: Int = 127,
                          isa: Int8KernelISA = .preferred) -> PointwiseWeights {
         var copy = self
         copy.int8 = Int8PointwiseWeights(inputChannels: inputChannels, outputChannels: outputChannels, weights: matrix,
-                                         bias: bias, clip: clip, weightLimit: weightLimit, isa: isa)
+                                         bias: bias, clip: clip, weightLimit: weightLimit, activationLevels: activationLevels,
+                                         isa: isa)
         return copy
     }
 

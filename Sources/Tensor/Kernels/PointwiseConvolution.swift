@@ -13,7 +13,7 @@ import CConvKernels
 /// across threads. With `isa: .avx512` the same packed weights go to the AVX-512 kernel
 /// (`vs_pointwise_avx512`: tiles of up to 12 pixels × 16 channels in ZMM registers); with
 /// `.avx512bf16` and weights that carry bf16 panels, to the bfloat16 dot-product kernel. Weights that
-/// carry an int8 form (``PointwiseWeights/withInt8(clip:isa:)``) run the int8 kernel of that form's
+/// carry an int8 form (``PointwiseWeights/withInt8(clip:weightLimit:activationLevels:isa:)``) run the int8 kernel of that form's
 /// ``Int8KernelISA`` whatever `isa` says.
 public enum PointwiseConvolution {
     /// Number of 16-channel column panels of `weights` (the last may be 8 wide); callers may split
