@@ -56,7 +56,7 @@ func embeddingError(_ agreement: Agreement) -> Double {
 /// targets with a margin (mean cosine ≥ `meanTarget`, worst ≥ `worstTarget`) or `maxFloat` layers are
 /// float32. Finally each int8 layer's clip is tried at every value of `clips` (coordinate descent, one
 /// pass), kept when it lowers the error.
-func runCalibration(directory: String, threads: Int, clips: [Float], meanTarget: Float = 0.998, worstTarget: Float = 0.99,
+func runCalibration(directory: String, threads: Int, clips: [Float], meanTarget: Float = 0.999, worstTarget: Float = 0.99,
                     maxFloat: Int = 8) throws {
     let files = imageFiles(directory)
     let inputs = try calibrationInputs(files)

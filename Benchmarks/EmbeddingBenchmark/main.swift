@@ -5,7 +5,8 @@
 //                           [--jpeg-dir DIR] [--only batch32,batch1,jpeg]
 //        EmbeddingBenchmark --quality DIR[,DIR…] [--clips uniform|shipped|c1,c2,…] [--weight-limit L] [--activation-levels A]
 //                           (int8 vs fp32 cosines, top-1)
-//        EmbeddingBenchmark --calibrate DIR [--clip-grid 1,0.9] [--max-float 8]       (chooses Int8Calibration)
+//        EmbeddingBenchmark --calibrate DIR [--clip-grid 1,0.9] [--max-float 8] [--mean-target 0.999]
+//                           (chooses Int8Calibration)
 // Prints `key=value` lines: load_ms, rss_after_load_mb, batch32_ms (median per batch), batch1_ms (median),
 // jpeg_per_s, rss_peak_mb.
 import Embedding
@@ -97,7 +98,8 @@ if let directories = argument("--quality") {
 if let directory = argument("--calibrate") {
     let grid = (argument("--clip-grid") ?? "1").split(separator: ",").compactMap { Float($0) }
     let maxFloat = argument("--max-float").flatMap(Int.init) ?? 8
-    do { try runCalibration(directory: directory, threads: threads, clips: grid, maxFloat: maxFloat) } catch {
+    let meanTarget = argument("--mean-target").flatMap(Float.init) ?? 0.999
+    do { try runCalibration(directory: directory, threads: threads, clips: grid, meanTarget: meanTarget, maxFloat: maxFloat) } catch {
         FileHandle.standardError.write(Data("EmbeddingBenchmark: \(error)\n".utf8))
         exit(1)
     }

@@ -1,3 +1,4 @@
+import Embedding
 import Foundation
 
 /// How the HTTP service runs: where it listens, its limits and its API token.
@@ -34,6 +35,8 @@ public struct ServerConfiguration: Sendable {
     public var nprobe: Int?
     /// Longest text query accepted, in UTF-8 bytes.
     public var maxQueryBytes: Int
+    /// The query encoder's CNN precision; nil: the one the index recorded at start (``IndexPrecision``).
+    public var precision: EncoderPrecision?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 32 << 20,
                 requestTimeout: Duration = .seconds(30), embeddingConcurrency: Int = 2, embeddingQueueLimit: Int = 32,
@@ -57,6 +60,7 @@ public struct ServerConfiguration: Sendable {
         self.maxK = maxK
         self.nprobe = nprobe
         self.maxQueryBytes = maxQueryBytes
+        self.precision = nil
     }
 }
 

@@ -18,6 +18,9 @@ struct AddCommand: ParsableCommand {
     @Argument(help: "Image or video files, folders, or manifests (.jsonl/.ndjson/.csv).")
     var inputs: [String]
 
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the index's; another is refused."))
+    var precision: EncoderPrecision?
+
     @Flag(help: "Print the summary as one JSON object.")
     var json = false
 
@@ -41,7 +44,9 @@ struct AddCommand: ParsableCommand {
         }
         let summary: BuildSummary
         do {
-            summary = try IndexMaintenance.add(entries, to: IndexDirectory(path: index), imageEncoder: try ImageEncoder(),
+            let directory = IndexDirectory(path: index)
+            let precision = try precision ?? IndexPrecision.serving(directory)
+            summary = try IndexMaintenance.add(entries, to: directory, imageEncoder: try ImageEncoder(precision: precision),
                                                textEncoder: try TextCommandSupport.loadTextEncoder("add", model: nil))
         } catch let exit as ExitCode {
             throw exit

@@ -57,6 +57,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "BLAS threads.")
     var threads: Int = 1
 
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the one the index was built with."))
+    var precision: EncoderPrecision?
+
     @Flag(help: "One JSON object per line on stdout.")
     var json = false
 
@@ -97,7 +100,7 @@ struct SearchCommand: ParsableCommand {
                 for result in results { print(json ? Self.jsonLine(result) : Self.textLine(result)) }
                 return
             }
-            let imageEncoder = try ImageEncoder(threads: threads)
+            let imageEncoder = try ImageEncoder(threads: threads, precision: precision ?? IndexPrecision.serving(directory))
             let embedding: [Float]
             do {
                 embedding = try IndexSearcher.embed(imageAt: image, encoder: imageEncoder)
