@@ -5,6 +5,9 @@
 // inside these functions, and `Tensor` calls them only after `vs_cpu_has_avx512()` said yes, so a
 // machine without AVX-512 never executes one (no SIGILL).
 //
+// The int8 1×1 kernel (`vs_pointwise_int8`, pointwise_int8*.c) has AVX-512 VNNI, AVX2 and portable
+// variants under one entry point; AVX-512 VNNI runs only after `vs_cpu_has_avx512_vnni()` said yes.
+//
 // Layouts are those of the Swift kernels (see PointwiseConvolution.swift, DepthwiseConvolution.swift):
 // NHWC activations, channels contiguous; 1×1 weights packed in column panels of 16 (the last one 8
 // wide when the padded width is not a multiple of 16), each panel [k][width] contiguous.
@@ -58,7 +61,7 @@ enum {
 /// `panels` holds ceil(n / 16) panels of 16 columns, each `[ceil(k / 4)][16][4]` int8:
 /// element [q][j][t] = round(W[4q + t][16·panel + j] / scales[16·panel + j]) (zero past k and n), the
 /// layout `vpdpbusd` consumes. `scales`, `column_sums` (the sum of a column's int8 weights) and `bias`
-/// are padded with zeros to 16·ceil(n / 16). Codes are within ±127 (±64 when `narrow`).
+/// are padded with zeros to 16·ceil(n / 16). Codes are within ±127.
 typedef struct {
     const int8_t *panels;
     const float *scales;
@@ -76,10 +79,10 @@ typedef struct {
 /// (per pixel) on the fly: for rows `row_start ..< row_end` and panels `panel_start ..< panel_end`,
 /// `c[p][j] = act(s_p · w_j · Σ_k (q_p[k] − z_p) · W_q[k][j] + bias[j]) (+ residual[p][j])`.
 /// Row p is quantised asymmetrically to 0…`levels` over `clip` × [min(a[p], 0), max(a[p], 0)]: `s_p` =
-/// that range / levels, `z_p` where zero falls (0 for a row without negative values, e.g. after ReLU6); values
-/// beyond the range saturate. Sums are exact int32 (k ≤ 4096), the
-/// epilogue is the same float operations on every path, so all paths agree bit for bit. `isa` is a
-/// `VS_INT8_*` value the CPU supports (the caller checks).
+/// that range / levels, `z_p` where zero falls (0 for a row without negative values, e.g. after
+/// ReLU6); values beyond the range saturate. Sums are exact int32 (k ≤ 4096) and the epilogue is the
+/// same float operations on every path, so all paths agree bit for bit. `isa` is a `VS_INT8_*` value
+/// the CPU supports (the caller checks).
 void vs_pointwise_int8(int isa, const float *a, vs_int8_weights weights, float *c, const float *residual,
                        int relu6, float clip, long row_start, long row_end, long panel_start, long panel_end);
 
