@@ -1,8 +1,12 @@
 // EfficientNet-Lite0 speed and memory of the Swift encoder; `scripts/bench-embedding` runs it beside
 // ONNX Runtime on the same inputs and thread count and prints the ratios.
 //
-// Usage: EmbeddingBenchmark [--threads T] [--kernels avx2|avx512] [--reps32 N] [--reps1 N] [--jpeg-dir DIR]
-//                           [--only batch32,batch1,jpeg]
+// Usage: EmbeddingBenchmark [--threads T] [--kernels avx2|avx512] [--precision fp32|int8] [--reps32 N] [--reps1 N]
+//                           [--jpeg-dir DIR] [--only batch32,batch1,jpeg]
+//        EmbeddingBenchmark --quality DIR[,DIR…] [--clips uniform|shipped|c1,c2,…] [--weight-limit L] [--activation-levels A]
+//                           (int8 vs fp32 cosines, top-1)
+//        EmbeddingBenchmark --calibrate DIR [--clip-grid 1,0.9] [--max-float 8] [--mean-target 0.999]
+//                           (chooses Int8Calibration)
 // Prints `key=value` lines: load_ms, rss_after_load_mb, batch32_ms (median per batch), batch1_ms (median),
 // jpeg_per_s, rss_peak_mb.
 import Embedding
@@ -53,13 +57,62 @@ let kernels: KernelISA = {
     }
     return isa
 }()
+/// `table` with `--weight-limit` / `--activation-levels` applied to every int8 layer.
+func overridden(_ table: Int8Calibration) -> Int8Calibration {
+    var table = table
+    let limit = argument("--weight-limit").flatMap(Int.init), levels = argument("--activation-levels").flatMap(Int.init)
+    table.layers = table.layers.map {
+        $0.map { Int8Calibration.Layer(clip: $0.clip, weightLimit: limit ?? $0.weightLimit, activationLevels: levels ?? $0.activationLevels) }
+    }
+    return table
+}
+
+let precision: EncoderPrecision = {
+    guard let name = argument("--precision") else { return .fp32 }
+    guard let precision = EncoderPrecision(rawValue: name) else {
+        FileHandle.standardError.write(Data("EmbeddingBenchmark: --precision \(name) is not fp32 or int8\n".utf8))
+        exit(2)
+    }
+    return precision
+}()
+if let directories = argument("--quality") {
+    let clips = argument("--clips") ?? "shipped"
+    var table: Int8Calibration
+    switch clips {
+    case "shipped": table = .shipped
+    case "uniform": table = .uniform()
+    default:
+        guard let parsed = Int8Calibration(text: clips) else {
+            FileHandle.standardError.write(Data("EmbeddingBenchmark: --clips needs \(Int8Calibration.layerNames.count) entries (fp32 or clip[:limit])\n".utf8))
+            exit(2)
+        }
+        table = parsed
+    }
+    table = overridden(table)
+    do { try runQuality(directories: directories.split(separator: ",").map(String.init), threads: threads, calibration: table) } catch {
+        FileHandle.standardError.write(Data("EmbeddingBenchmark: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+if let directory = argument("--calibrate") {
+    let grid = (argument("--clip-grid") ?? "1").split(separator: ",").compactMap { Float($0) }
+    let maxFloat = argument("--max-float").flatMap(Int.init) ?? 8
+    let meanTarget = argument("--mean-target").flatMap(Float.init) ?? 0.999
+    do { try runCalibration(directory: directory, threads: threads, clips: grid, meanTarget: meanTarget, maxFloat: maxFloat) } catch {
+        FileHandle.standardError.write(Data("EmbeddingBenchmark: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 let only = Set((argument("--only") ?? "batch32,batch1,jpeg").split(separator: ",").map(String.init))
 
 let rssBefore = memory("VmRSS")
 let t0 = now()
 let encoder: ImageEncoder
 do {
-    encoder = try ImageEncoder(threads: threads, kernels: kernels)
+    let calibration = overridden(argument("--clips").flatMap { Int8Calibration(text: $0) } ?? .shipped)
+    encoder = try ImageEncoder(threads: threads, kernels: kernels, precision: precision, calibration: calibration)
 } catch {
     FileHandle.standardError.write(Data("EmbeddingBenchmark: \(error)\n".utf8))
     exit(1)
@@ -69,7 +122,7 @@ let per = ImageEncoder.inputSize * ImageEncoder.inputSize * 3
 let batch1: [Float] = (0..<per).map { i in Float((i * 7919) % 255) / 64 - 2 }
 _ = try! encoder.encode(normalizedNHWC: batch1, count: 1) // allocates the thread team and arenas
 // Model resident memory = RSS after loading and one pass (weights, arenas, threads) minus before.
-print("kernels=\(kernels) threads=\(threads) load_ms=\(String(format: "%.1f", loadSeconds * 1e3)) rss_before_load_mb=\(String(format: "%.1f", rssBefore)) rss_after_load_mb=\(String(format: "%.1f", memory("VmRSS")))")
+print("kernels=\(kernels) precision=\(precision) int8_kernels=\(Int8KernelISA.preferred) threads=\(threads) load_ms=\(String(format: "%.1f", loadSeconds * 1e3)) rss_before_load_mb=\(String(format: "%.1f", rssBefore)) rss_after_load_mb=\(String(format: "%.1f", memory("VmRSS")))")
 
 // Seeded normal-ish inputs, like the anchor's rng.standard_normal.
 let batch32: [Float] = {

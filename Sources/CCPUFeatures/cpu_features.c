@@ -6,7 +6,7 @@
 #if defined(__x86_64__)
 #include <cpuid.h>
 
-/// Bit 0..1: the VS_ISA_* level; bit 2: AVX512_BF16.
+/// Bit 0..1: the VS_ISA_* level; bit 2: AVX512_BF16; bit 3: AVX512_VNNI.
 static int detect(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return VS_ISA_PORTABLE;
@@ -21,9 +21,10 @@ static int detect(void) {
     if (!avx2) return VS_ISA_PORTABLE;
     // AVX-512 also needs the OS to save opmask and ZMM state (XCR0 bits 5–7).
     if (!(avx512f && avx512bw && avx512vl && (xlo & 0xE0) == 0xE0)) return VS_ISA_AVX2;
+    const int vnni = (c >> 11) & 1;  // leaf 7.0 ECX
     __cpuid_count(7, 1, a, b, c, d);
     const int bf16 = (a >> 5) & 1;
-    return VS_ISA_AVX512 | (bf16 << 2);
+    return VS_ISA_AVX512 | (bf16 << 2) | (vnni << 3);
 }
 #else
 static int detect(void) { return VS_ISA_PORTABLE; }
@@ -46,3 +47,5 @@ int vs_isa_supported(int isa) { return isa == VS_ISA_PORTABLE || (isa > 0 && isa
 int vs_cpu_has_avx512(void) { return vs_best_isa() == VS_ISA_AVX512; }
 
 int vs_cpu_has_avx512_bf16(void) { return vs_cpu_has_avx512() && (features() & 4) != 0; }
+
+int vs_cpu_has_avx512_vnni(void) { return vs_cpu_has_avx512() && (features() & 8) != 0; }

@@ -1,3 +1,4 @@
+import Embedding
 import Foundation
 
 /// How the HTTP service runs: where it listens, its limits and its API token.
@@ -37,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     /// Request-body bytes held at once over all requests (each reserves its `Content-Length`, or
     /// `maxUploadBytes` when chunked, before reading); beyond it a request gets 503 `overloaded` at once.
     public var maxBodyBytesInFlight: Int
+    /// The query encoder's CNN precision; nil: the one the index recorded at start (``IndexPrecision``).
+    public var precision: EncoderPrecision?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 32 << 20,
                 requestTimeout: Duration = .seconds(30), embeddingConcurrency: Int = 2, embeddingQueueLimit: Int = 32,
@@ -62,6 +65,7 @@ public struct ServerConfiguration: Sendable {
         self.nprobe = nprobe
         self.maxQueryBytes = maxQueryBytes
         self.maxBodyBytesInFlight = maxBodyBytesInFlight
+        self.precision = nil
     }
 }
 

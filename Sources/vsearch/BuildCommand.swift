@@ -50,6 +50,9 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "IVF lists (default about 4·√vectors).")
     var nlist: Int?
 
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Recorded in the index; add, search and serve follow it."))
+    var precision: EncoderPrecision = PrecisionDefaults.forNewIndexes
+
     @Option(help: "Vector encoding: flat or sq8.")
     var encoding: String = "flat"
 
@@ -119,7 +122,7 @@ struct BuildCommand: ParsableCommand {
         }
         let imageEncoder: ImageEncoder
         do {
-            imageEncoder = try ImageEncoder(threads: threadCount)
+            imageEncoder = try ImageEncoder(threads: threadCount, precision: precision)
         } catch {
             TextCommandSupport.error(name, "\(error)")
             throw ExitCode(1)

@@ -3,7 +3,7 @@ import SearchEngine
 import Embedding
 import Foundation
 
-/// `vsearch embed FILE... [--batch N] [--threads T] [--top K] [--json]`: EfficientNet-Lite0 embeddings and
+/// `vsearch embed FILE... [--batch N] [--threads T] [--top K] [--precision fp32|int8] [--json]`: EfficientNet-Lite0 embeddings and
 /// ImageNet labels of image files. Bad files are reported on stderr and skipped; exit status 1 at the end
 /// if any failed.
 struct EmbedCommand: ParsableCommand {
@@ -28,6 +28,9 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Number of labels per image.")
     var top: Int = 5
 
+    @Option(help: ArgumentHelp(PrecisionDefaults.help))
+    var precision: EncoderPrecision = .fp32
+
     @Flag(help: "One JSON object per line on stdout.")
     var json = false
 
@@ -45,7 +48,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         let encoder: ImageEncoder
         do {
-            encoder = try ImageEncoder(threads: threads)
+            encoder = try ImageEncoder(threads: threads, precision: precision)
         } catch {
             FileHandle.standardError.write(Data("vsearch embed: \(error)\n".utf8))
             throw ExitCode.failure

@@ -34,6 +34,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "ANN check: IVF recall@k against exact search over the same stored vectors.")
     var ann = false
 
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the index's (fp32 without an index)."))
+    var precision: EncoderPrecision?
+
     @Option(help: "Metric cut-off k.")
     var k: Int = 10
 
@@ -96,7 +99,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func loadImageEncoder() throws -> ImageEncoder {
-        do { return try ImageEncoder(threads: threads) } catch {
+        do { return try ImageEncoder(threads: threads, precision: precision ?? index.map { try IndexPrecision.serving(IndexDirectory(path: $0)) } ?? .fp32) } catch {
             TextCommandSupport.error(Self.name, "cannot load the image model: \(error)")
             throw ExitCode(1)
         }

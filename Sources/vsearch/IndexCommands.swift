@@ -21,6 +21,9 @@ struct AddCommand: ParsableCommand {
     @Option(help: "Threads (default: the number of cores).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the index's; another is refused."))
+    var precision: EncoderPrecision?
+
     @Flag(help: "Print the summary as one JSON object.")
     var json = false
 
@@ -50,7 +53,9 @@ struct AddCommand: ParsableCommand {
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         var summary: BuildSummary
         do {
-            summary = try IndexMaintenance.add(entries, to: IndexDirectory(path: index), imageEncoder: try ImageEncoder(threads: threadCount),
+            let directory = IndexDirectory(path: index)
+            let precision = try precision ?? IndexPrecision.serving(directory)
+            summary = try IndexMaintenance.add(entries, to: directory, imageEncoder: try ImageEncoder(threads: threadCount, precision: precision),
                                                textEncoder: try TextCommandSupport.loadTextEncoder("add", model: nil),
                                                options: BuildOptions(threads: threadCount))
         } catch let exit as ExitCode {

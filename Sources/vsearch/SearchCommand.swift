@@ -65,6 +65,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Threads of the query's image and text embedding.")
     var threads: Int = 1
 
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the one the index was built with."))
+    var precision: EncoderPrecision?
+
     @Flag(help: "One JSON object per line on stdout.")
     var json = false
 
@@ -101,7 +104,8 @@ struct SearchCommand: ParsableCommand {
         var models = QueryModels()
         if text != nil { models.text = try TextCommandSupport.loadTextEncoder(name, model: model, threads: threads) }
         if image != nil {
-            do { models.image = try ImageEncoder(threads: threads) } catch {
+            // The query embeds with the precision the index's vectors were made with, unless told otherwise.
+            do { models.image = try ImageEncoder(threads: threads, precision: precision ?? IndexPrecision.serving(IndexDirectory(path: index))) } catch {
                 TextCommandSupport.error(name, "\(error)")
                 throw ExitCode(1)
             }

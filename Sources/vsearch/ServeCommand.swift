@@ -22,6 +22,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Index directory (built by vsearch build).")
     var index: String
 
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the one the index was built with."))
+    var precision: EncoderPrecision?
+
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
 
@@ -74,14 +77,15 @@ struct ServeCommand: AsyncParsableCommand {
         // each), and MiniLM's pre-packed small-batch kernels (the query-embedding fast path) run at one thread.
         let textEncoder = try TextCommandSupport.loadTextEncoder("serve", model: nil, threads: 1)
         let imageEncoder: ImageEncoder
-        do { imageEncoder = try ImageEncoder(threads: 1) } catch {
+        do { imageEncoder = try ImageEncoder(threads: 1, precision: precision ?? IndexPrecision.serving(IndexDirectory(path: index))) } catch {
             TextCommandSupport.error("serve", "\(error)")
             throw ExitCode(1)
         }
-        let configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
+        var configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
                                                 requestTimeout: .milliseconds(Int64(timeout * 1000)),
                                                 embeddingConcurrency: embeddingConcurrency, embeddingQueueLimit: embeddingQueue,
                                                 apiToken: token, nprobe: nprobe)
+        configuration.precision = imageEncoder.precision
         let service = SearchService(index: IndexDirectory(path: index), imageEncoder: imageEncoder, textEncoder: textEncoder,
                                     configuration: configuration, logger: logger)
         service.openIndex()

@@ -36,7 +36,10 @@ import Testing
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: vsearch)
-        process.arguments = ["build", "--input", folder, "--index", index.path, "--batch", "2", "--threads", "2", "--quiet"]
+        // fp32: the resume below runs the library's builder, whose default encoder is float32 (a build is
+        // resumed only with the precision it started with).
+        process.arguments = ["build", "--input", folder, "--index", index.path, "--batch", "2", "--threads", "2", "--quiet",
+                             "--precision", "fp32"]
         var environment = ProcessInfo.processInfo.environment
         if environment["VSEARCH_MODELS"] == nil { environment["VSEARCH_MODELS"] = "\(BuildFixtures.root)/assets/models" }
         process.environment = environment

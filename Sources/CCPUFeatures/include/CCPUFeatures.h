@@ -27,6 +27,10 @@ int vs_cpu_has_avx512(void);
 /// 1 when the CPU has AVX-512 (as above) and AVX512_BF16 (`vdpbf16ps`, `vcvtne2ps2bf16`), else 0.
 int vs_cpu_has_avx512_bf16(void);
 
+/// 1 when the CPU has AVX-512 (as above) and AVX512_VNNI (`vpdpbusd`: u8 × s8 dot products of four
+/// into int32), else 0.
+int vs_cpu_has_avx512_vnni(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,6 +5,9 @@
 // inside these functions, and `Tensor` calls them only after `vs_cpu_has_avx512()` said yes, so a
 // machine without AVX-512 never executes one (no SIGILL).
 //
+// The int8 1×1 kernel (`vs_pointwise_int8`, pointwise_int8*.c) has AVX-512 VNNI, AVX2 and portable
+// variants under one entry point; AVX-512 VNNI runs only after `vs_cpu_has_avx512_vnni()` said yes.
+//
 // Layouts are those of the Swift kernels (see PointwiseConvolution.swift, DepthwiseConvolution.swift):
 // NHWC activations, channels contiguous; 1×1 weights packed in column panels of 16 (the last one 8
 // wide when the padded width is not a multiple of 16), each panel [k][width] contiguous.
@@ -13,7 +16,7 @@
 
 #include <stdint.h>
 
-#include "CCPUFeatures.h"  // vs_cpu_has_avx512(), vs_cpu_has_avx512_bf16()
+#include "CCPUFeatures.h"  // vs_cpu_has_avx512(), vs_cpu_has_avx512_bf16(), vs_cpu_has_avx512_vnni()
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,6 +49,42 @@ void vs_depthwise_row_avx512(const float *in_row, long row_stride, long channels
 void vs_pointwise_bf16(const float *a, long k, long n, const uint16_t *panels_bf16, const float *bias,
                        float *c, const float *residual, int relu6,
                        long row_start, long row_end, long panel_start, long panel_end);
+
+/// Instruction sets of the int8 1×1 kernel (`vs_pointwise_int8`).
+enum {
+    VS_INT8_PORTABLE = 0,  ///< plain C loops: the reference the SIMD variants must match bit for bit
+    VS_INT8_AVX2 = 1,      ///< AVX2 (`vpmaddwd` on int16-widened values; exact, no int16 saturation)
+    VS_INT8_AVX512_VNNI = 2,  ///< AVX-512 VNNI (`vpdpbusd`: four u8 × s8 products per int32 lane)
+};
+
+/// The weights of one int8 1×1 convolution as the kernels read them. `k` input and `n` output channels;
+/// `panels` holds ceil(n / 16) panels of 16 columns, each `[ceil(k / 4)][16][4]` int8:
+/// element [q][j][t] = round(W[4q + t][16·panel + j] / scales[16·panel + j]) (zero past k and n), the
+/// layout `vpdpbusd` consumes. `scales`, `column_sums` (the sum of a column's int8 weights) and `bias`
+/// are padded with zeros to 16·ceil(n / 16). Codes are within ±127.
+typedef struct {
+    const int8_t *panels;
+    const float *scales;
+    const int32_t *column_sums;
+    const float *bias;
+    long k;
+    long n;
+    /// Largest activation code (255, or 127 for 7-bit activations); rows are quantised to 0…levels.
+    int levels;
+    /// 1 when 2 · max|weight code| · levels ≤ 32,767: AVX2's `vpmaddubsw` cannot saturate (fast path).
+    int narrow;
+} vs_int8_weights;
+
+/// 1×1 convolution with int8 weights (per output channel scale) and activations quantised per row
+/// (per pixel) on the fly: for rows `row_start ..< row_end` and panels `panel_start ..< panel_end`,
+/// `c[p][j] = act(s_p · w_j · Σ_k (q_p[k] − z_p) · W_q[k][j] + bias[j]) (+ residual[p][j])`.
+/// Row p is quantised asymmetrically to 0…`levels` over `clip` × [min(a[p], 0), max(a[p], 0)]: `s_p` =
+/// that range / levels, `z_p` where zero falls (0 for a row without negative values, e.g. after
+/// ReLU6); values beyond the range saturate. Sums are exact int32 (k ≤ 4096) and the epilogue is the
+/// same float operations on every path, so all paths agree bit for bit. `isa` is a `VS_INT8_*` value
+/// the CPU supports (the caller checks).
+void vs_pointwise_int8(int isa, const float *a, vs_int8_weights weights, float *c, const float *residual,
+                       int relu6, float clip, long row_start, long row_end, long panel_start, long panel_end);
 
 #ifdef __cplusplus
 }

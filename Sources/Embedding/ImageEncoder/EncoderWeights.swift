@@ -31,6 +31,28 @@ struct EncoderWeights: Sendable {
         return copy
     }
 
+    /// A copy whose 1×1 convolutions run in int8 as `calibration` says (layers in
+    /// ``Int8Calibration/layerNames`` order), on `isa`'s kernels. Stem, depthwise and classifier stay float32.
+    func withInt8(calibration: Int8Calibration, isa: Int8KernelISA) -> EncoderWeights {
+        var copy = self
+        var layer = 0
+        func next(_ weights: PointwiseWeights) -> PointwiseWeights {
+            defer { layer += 1 }
+            return calibration.layers[layer].map {
+                weights.withInt8(clip: $0.clip, weightLimit: $0.weightLimit, activationLevels: $0.activationLevels, isa: isa)
+            } ?? weights
+        }
+        copy.blocks = blocks.map { block in
+            var block = block
+            block.expand = block.expand.map(next)
+            block.project = next(block.project)
+            return block
+        }
+        copy.head = next(head)
+        precondition(layer == calibration.layers.count)
+        return copy
+    }
+
     /// Reads the checkpoint tensors (lukemelas naming: `_conv_stem`, `_bn0`, `_blocks.N._expand_conv`,
     /// `_bn0/1/2`, `_depthwise_conv`, `_project_conv`, `_conv_head`, `_bn1`, `_fc`), checks every shape
     /// and folds the BatchNorms: `W' = W · γ/√(σ² + ε)`, `b' = β − μ · γ/√(σ² + ε)`, in Double.

@@ -24,6 +24,8 @@ public final class ImageEncoder: Sendable {
     /// the CPU has it). `avx2` and `avx512` compute the same float32 network (sums ordered differently,
     /// so outputs agree to rounding, not bit for bit); `avx512bf16` is the opt-in reduced-precision path.
     public let kernels: KernelISA
+    /// float32 or int8 1×1 convolutions (see ``EncoderPrecision``).
+    public let precision: EncoderPrecision
     /// The 1000 class display names in index order.
     public let classNames: [String]
     let weights: EncoderWeights
@@ -36,7 +38,12 @@ public final class ImageEncoder: Sendable {
     /// - Parameters:
     ///   - threads: threads per call; defaults to the number of active cores.
     ///   - kernels: the kernels' instruction set; must be supported on this CPU (default: the preferred one).
-    public init(weightsPath: String, classNamesPath: String, threads: Int? = nil, kernels: KernelISA = .preferred) throws {
+    ///   - precision: ``EncoderPrecision/fp32`` (default) or ``EncoderPrecision/int8``.
+    ///   - calibration: with int8, which layers run in int8 and their clips (default ``Int8Calibration/shipped``).
+    ///   - int8Kernels: with int8, the integer kernels' instruction set (default: the preferred one).
+    public init(weightsPath: String, classNamesPath: String, threads: Int? = nil, kernels: KernelISA = .preferred,
+                precision: EncoderPrecision = .fp32, calibration: Int8Calibration = .shipped,
+                int8Kernels: Int8KernelISA = .preferred) throws {
         precondition(kernels.isSupported, "\(kernels) kernels are not supported on this CPU")
         let file = try SafeTensors(path: weightsPath, requireChecksum: true)
         guard file.metadata["format"] == "efficientnet-lite0" else {
@@ -44,17 +51,22 @@ public final class ImageEncoder: Sendable {
                 "metadata format is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"), expected 'efficientnet-lite0'"))
         }
         let weights = try EncoderWeights(file: file)
-        self.weights = kernels == .avx512bf16 ? weights.withBFloat16Panels() : weights
+        let floatWeights = kernels == .avx512bf16 ? weights.withBFloat16Panels() : weights
+        self.weights = precision == .int8 ? floatWeights.withInt8(calibration: calibration, isa: int8Kernels) : floatWeights
+        self.precision = precision
         classNames = try Self.readClassNames(classNamesPath)
         threadCount = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         self.kernels = kernels
     }
 
     /// Loads the model from `files` (default: ``ModelFiles/locate(environment:)``).
-    public convenience init(files: ModelFiles? = nil, threads: Int? = nil, kernels: KernelISA = .preferred) throws {
+    public convenience init(files: ModelFiles? = nil, threads: Int? = nil, kernels: KernelISA = .preferred,
+                            precision: EncoderPrecision = .fp32, calibration: Int8Calibration = .shipped,
+                            int8Kernels: Int8KernelISA = .preferred) throws {
         let files = try files ?? ModelFiles.locate()
         try self.init(weightsPath: files.path(ModelFiles.imageEncoderWeights),
-                      classNamesPath: files.path(ModelFiles.imageNetClasses), threads: threads, kernels: kernels)
+                      classNamesPath: files.path(ModelFiles.imageNetClasses), threads: threads, kernels: kernels,
+                      precision: precision, calibration: calibration, int8Kernels: int8Kernels)
     }
 
     /// The `k` most likely classes of `encoding` with their names and softmax scores.

@@ -30,6 +30,10 @@ extension IndexMaintenance {
         let lock = try index.lock()
         defer { withExtendedLifetime(lock) {} }
         let serving = try index.servingDirectory()
+        let recorded = try IndexPrecision.read(serving)
+        guard imageEncoder.precision == recorded else {
+            throw IndexBuildError(.conflict, serving, "holds \(recorded) vectors; add with --precision \(recorded) (or rebuild the index)")
+        }
         // Write-only: add/remove never search, so the serving catalog's text vectors are not loaded.
         let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
         let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)

@@ -15,6 +15,9 @@ public struct PointwiseWeights: Sendable {
     /// ``withBFloat16Panels()``): every panel 16 columns wide, `(inputChannels + 1) / 2` rows of 16
     /// column pairs, element `[p][j][t]` = `W[2p + t][16·panel + j]` (zero past the matrix).
     private(set) var bf16Panels: [UInt16]?
+    /// The int8 form (nil until ``withInt8(clip:weightLimit:activationLevels:isa:)``); when present, ``PointwiseConvolution`` runs it
+    /// instead of the float32 kernels.
+    public private(set) var int8: Int8PointwiseWeights?
 
     public init(inputChannels: Int, outputChannels: Int, weights: [Float], bias: [Float]) {
         precondition(weights.count == inputChannels * outputChannels && bias.count == outputChannels)
@@ -60,6 +63,42 @@ public struct PointwiseWeights: Sendable {
         }
         var copy = self
         copy.bf16Panels = packed
+        return copy
+    }
+
+    /// The weights unpacked to `[inputChannels × outputChannels]` row-major.
+    public var matrix: [Float] {
+        var matrix = [Float](repeating: 0, count: inputChannels * outputChannels)
+        let padded = Self.paddedWidth(outputChannels)
+        var start = 0
+        while start < outputChannels {
+            let width = min(16, padded - start)
+            for k in 0..<inputChannels {
+                for j in 0..<width where start + j < outputChannels {
+                    matrix[k * outputChannels + start + j] = panels[start * inputChannels + k * width + j]
+                }
+            }
+            start += width
+        }
+        return matrix
+    }
+
+    /// A copy that runs as int8 (``Int8PointwiseWeights``: per-channel int8 weights, activations
+    /// quantised per pixel to 0…`activationLevels` over `clip` × the row's range, weight codes within
+    /// ±`weightLimit`) on `isa`'s kernels.
+    public func withInt8(clip: Float = 1, weightLimit: Int = 127, activationLevels: Int = 127,
+                         isa: Int8KernelISA = .preferred) -> PointwiseWeights {
+        var copy = self
+        copy.int8 = Int8PointwiseWeights(inputChannels: inputChannels, outputChannels: outputChannels, weights: matrix,
+                                         bias: bias, clip: clip, weightLimit: weightLimit, activationLevels: activationLevels,
+                                         isa: isa)
+        return copy
+    }
+
+    /// A copy without the int8 form (float32 again).
+    public func withoutInt8() -> PointwiseWeights {
+        var copy = self
+        copy.int8 = nil
         return copy
     }
 

@@ -12,7 +12,9 @@ import CConvKernels
 /// 16 channels (12 AVX accumulators, FMA-bound). Rows are independent, so callers split `pixels`
 /// across threads. With `isa: .avx512` the same packed weights go to the AVX-512 kernel
 /// (`vs_pointwise_avx512`: tiles of up to 12 pixels × 16 channels in ZMM registers); with
-/// `.avx512bf16` and weights that carry bf16 panels, to the bfloat16 dot-product kernel.
+/// `.avx512bf16` and weights that carry bf16 panels, to the bfloat16 dot-product kernel. Weights that
+/// carry an int8 form (``PointwiseWeights/withInt8(clip:weightLimit:activationLevels:isa:)``) run the int8 kernel of that form's
+/// ``Int8KernelISA`` whatever `isa` says.
 public enum PointwiseConvolution {
     /// Number of 16-channel column panels of `weights` (the last may be 8 wide); callers may split
     /// these across threads instead of pixels when there are few pixels and many weights.
@@ -33,6 +35,13 @@ public enum PointwiseConvolution {
         if let residual { precondition(residual.channels == cout && residual.pixelCount == output.pixelCount) }
         guard !pixels.isEmpty else { return }
         let relu6 = activation == .relu6
+        if let int8 = weights.int8 {
+            let panels = panels ?? 0..<int8.panelCount
+            precondition(panels.lowerBound >= 0 && panels.upperBound <= int8.panelCount)
+            int8.apply(input: input.base, output: output.base, residual: residual.map { UnsafePointer($0.base) },
+                       relu6: relu6, pixels: pixels, panels: panels)
+            return
+        }
         precondition(isa.isSupported, "\(isa) kernels are not supported on this CPU")
         weights.panels.withUnsafeBufferPointer { packed in
             weights.paddedBias.withUnsafeBufferPointer { bias in

@@ -4,7 +4,9 @@ extension IndexBuilder {
     /// Creates the staging directory, or checks that the one there belongs to the same build.
     func prepareStaging(_ staging: String, description: String, count: Int) throws {
         let marker = staging + "/" + Self.inputFileName
-        let expected = "{\"input\":\(JSONText.string(description)),\"entries\":\(count)}"
+        // The precision is part of the marker: vectors of two precisions must not share an index.
+        let precision = imageEncoder.precision == .fp32 ? "" : ",\"precision\":\"\(imageEncoder.precision)\""
+        let expected = "{\"input\":\(JSONText.string(description)),\"entries\":\(count)\(precision)}"
         // Killed between moving the staging directory into `versions/` and switching `CURRENT`: the
         // newest version is not serving and still holds this build's marker and spill. Take it back.
         if !FileManager.default.fileExists(atPath: staging), let newest = try index.versions().last,
@@ -28,5 +30,6 @@ extension IndexBuilder {
             throw IndexBuildError(.io, staging, "cannot create the staging directory (\(error.localizedDescription))")
         }
         try DurableFile.writeAtomically(Array(expected.utf8), to: marker)
+        try IndexPrecision.write(imageEncoder.precision, to: staging)
     }
 }
