@@ -111,6 +111,7 @@ let package = Package(
         .executableTarget(name: "VideoBenchmark", dependencies: ["VideoFrames", "Embedding", "Imaging"], path: "Benchmarks/VideoBenchmark"),
         .executableTarget(name: "TextBenchmark", dependencies: ["Embedding", "Catalog", "SearchEngine", "Tensor"],
                           path: "Benchmarks/TextBenchmark"),
+        .executableTarget(name: "vindex-bench", dependencies: ["VectorIndex"], path: "Benchmarks/VectorIndexBench"),
         .executableTarget(name: "HTTPBenchIndex", dependencies: ["Embedding", "Catalog", "SearchEngine", "VectorIndex"],
                           path: "Benchmarks/HTTPBench"),
 
