@@ -24,6 +24,8 @@ public struct IndexInfo: Sendable, Codable, Equatable {
     /// IVF lists and encoding (`flat`/`sq8`) of the visual index; nil without one.
     public var nlist: Int?
     public var encoding: String?
+    /// What the default rule (`EncodingChoice.choose`) picks for this many vectors on this machine, and why.
+    public var encodingRule: String?
     /// nprobe image queries use when they set none: the saved default (`vsearch eval --ann --save`) or 32.
     public var defaultNprobe: Int
     /// Whether `defaultNprobe` was saved for this index (false: the built-in fallback).
@@ -54,7 +56,11 @@ public enum IndexMaintenance {
                          items: try catalog.count(), images: try catalog.count(kind: .image),
                          videos: try catalog.count(kind: .video), frames: try catalog.frameCount(),
                          vectors: searcher.visual?.count ?? 0, textVectors: searcher.text.vectorCount,
-                         nlist: searcher.visual?.nlist, encoding: searcher.visual.map { "\($0.encodingKind)" },
+                         nlist: searcher.visual?.nlist, encoding: searcher.visual.map { "\($0.encodingKind)" + ($0.subquantizers > 0 ? " m=\($0.subquantizers)" : "") },
+                         encodingRule: searcher.visual.map { v in
+                             let c = EncodingChoice.choose(vectorCount: v.count, dimension: v.dimension,
+                                                           availableMemoryBytes: EncodingChoice.physicalMemoryBytes())
+                             return "default rule: \(c.encoding) (\(c.reason))" },
                          defaultNprobe: searcher.defaultNprobe, defaultNprobeSaved: searcher.searchDefaults != nil,
                          imageModel: imageModelName, textModel: TextSearchIndex.textModelName,
                          bytes: IndexBuilder.directoryBytes(searcher.versionDirectory))
@@ -86,7 +92,8 @@ public enum IndexMaintenance {
     /// Retrains the coarse quantizer of the serving version's visual index and compacts it, and
     /// rebuilds its text vectors' IVF from the catalog (which also gives a version written before the
     /// text IVF existed one).
-    public static func refresh(_ index: IndexDirectory, nlist: Int?, threads: Int, textEncoder: TextEncoder? = nil) throws -> RefreshReport {
+    public static func refresh(_ index: IndexDirectory, nlist: Int?, threads: Int, textEncoder: TextEncoder? = nil,
+                               encoding: EncodingKind? = nil, pqSubquantizers: Int? = nil) throws -> RefreshReport {
         let lock = try index.lock()
         defer { withExtendedLifetime(lock) {} }
         let version = try index.currentVersion()
@@ -95,7 +102,7 @@ public enum IndexMaintenance {
                 .buildVectorIndex(threads: threads)
         }
         let writer = try IVFIndexWriter(directory: try index.servingDirectory() + "/" + IndexDirectory.visualFolder)
-        try writer.retrain(nlist: nlist, threads: threads)
+        try writer.retrain(nlist: nlist, threads: threads, encoding: encoding, pqSubquantizers: pqSubquantizers)
         let ivf = try writer.index()
         return RefreshReport(version: version ?? 0, vectors: ivf.count, nlist: ivf.nlist)
     }
