@@ -61,9 +61,10 @@ def main():
         size = len(faiss.serialize_index(index))
         print(f"faiss build kind={name} train_seconds={t_train:.3f} add_seconds={t_add:.3f} bytes={size} ntrain={ntrain} bg={bg:.2f}", flush=True)
         faiss.omp_set_num_threads(1)
-        ivf = faiss.extract_index_ivf(index)
         refine = "RFlat" in kind
         outer = faiss.downcast_index(index) if refine else None
+        # extract_index_ivf does not look inside IndexRefineFlat in 1.7.3: take its base index.
+        ivf = faiss.extract_index_ivf(outer.base_index if refine else index)
         for nprobe in [int(x) for x in a.nprobe.split(",")]:
             ivf.nprobe = nprobe
             for kf in ([int(x) for x in a.k_factor.split(",")] if refine else [0]):
