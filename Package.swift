@@ -63,6 +63,9 @@ let package = Package(
         .target(name: "CConvKernels", dependencies: ["CCPUFeatures"], cSettings: [.unsafeFlags(["-O2"])]),
         // The CPUID/XGETBV check both kernel targets consult before running AVX-512 code.
         .target(name: "CCPUFeatures", cSettings: [.unsafeFlags(["-O2"])]),
+        // Fast-scan PQ kernels of the vector index (4-bit codes, byte-shuffle table lookups): portable, AVX2
+        // and AVX-512 BW variants, chosen at run time (cpuid, VSEARCH_PQ_KERNELS).
+        .target(name: "CPQKernels", dependencies: ["CCPUFeatures"], cSettings: [.unsafeFlags(["-O3"])]),
 
         // MARK: Libraries
         .target(name: "DurableFiles"),
@@ -77,7 +80,7 @@ let package = Package(
         .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex", "VideoFrames", "DurableFiles", "Parallelism",
                                                    .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: optimisedInDebug),
-        .target(name: "VectorIndex", dependencies: ["CBLAS", "DurableFiles"], swiftSettings: vectorIndexSettings),
+        .target(name: "VectorIndex", dependencies: ["CBLAS", "DurableFiles", "CPQKernels", "CCPUFeatures"], swiftSettings: vectorIndexSettings),
         .target(name: "VideoFrames", dependencies: ["CFFmpeg", "Imaging"]),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
         .target(name: "SearchHTTP",
@@ -110,6 +113,7 @@ let package = Package(
         .executableTarget(name: "VideoBenchmark", dependencies: ["VideoFrames", "Embedding", "Imaging"], path: "Benchmarks/VideoBenchmark"),
         .executableTarget(name: "TextBenchmark", dependencies: ["Embedding", "Catalog", "SearchEngine", "Tensor"],
                           path: "Benchmarks/TextBenchmark"),
+        .executableTarget(name: "vindex-bench", dependencies: ["VectorIndex"], path: "Benchmarks/VectorIndexBench"),
         .executableTarget(name: "HTTPBenchIndex", dependencies: ["Embedding", "Catalog", "SearchEngine", "VectorIndex"],
                           path: "Benchmarks/HTTPBench"),
 

@@ -53,8 +53,11 @@ struct BuildCommand: ParsableCommand {
     @Option(help: ArgumentHelp(PrecisionDefaults.help + " Recorded in the index; add, search and serve follow it."))
     var precision: EncoderPrecision = PrecisionDefaults.forNewIndexes
 
-    @Option(help: "Vector encoding: flat or sq8.")
-    var encoding: String = "flat"
+    @Option(help: "Vector encoding: auto (chosen from the collection's size and the machine's memory), flat, sq8, pq or pq4fs.")
+    var encoding: String = "auto"
+
+    @Option(help: "pq/pq4fs: sub-quantisers m (default d/4 for pq4fs, d/8 for pq).")
+    var pqM: Int?
 
     @Option(help: "Published versions kept for rollback.")
     var keepVersions: Int = 3
@@ -92,7 +95,9 @@ struct BuildCommand: ParsableCommand {
             throw TextCommandSupport.usage(name, "--max-frames must be 1…\(VisualVectorID.maxFramesPerItem)")
         }
         guard keepVersions >= 1 else { throw TextCommandSupport.usage(name, "--keep-versions must be at least 1") }
-        guard EncodingKind(name: encoding) != nil else { throw TextCommandSupport.usage(name, "--encoding must be flat or sq8") }
+        guard encoding == "auto" || EncodingKind(name: encoding) != nil else {
+            throw TextCommandSupport.usage(name, "--encoding must be auto, flat, sq8, pq or pq4fs")
+        }
     }
 
     func run() throws {
@@ -100,7 +105,8 @@ struct BuildCommand: ParsableCommand {
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         if refresh {
             do {
-                let report = try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount)
+                let report = try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount,
+                                                          encoding: EncodingKind(name: encoding), pqSubquantizers: pqM)
                 print(json ? report.jsonLine : report.text)
             } catch {
                 TextCommandSupport.error(name, "\(error)")
@@ -133,8 +139,8 @@ struct BuildCommand: ParsableCommand {
         sampling.interval = frameInterval
         sampling.maxFrames = maxFrames
         let options = BuildOptions(batchSize: batch, threads: threadCount, sampling: sampling, nlist: nlist,
-                                   encoding: EncodingKind(name: encoding)!, keepVersions: keepVersions, restart: restart, replace: replace,
-                                   stopAfterItems: stopAfter)
+                                   encoding: EncodingKind(name: encoding), keepVersions: keepVersions, restart: restart, replace: replace,
+                                   stopAfterItems: stopAfter, pqSubquantizers: pqM)
         let builder = IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder, options: options)
         let renderer = BuildProgressRenderer(quiet: quiet || json)
         let summary: BuildSummary

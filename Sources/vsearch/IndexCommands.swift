@@ -138,7 +138,7 @@ struct InfoCommand: ParsableCommand {
                 index \(info.path): version \(info.version.map(String.init) ?? "-") (versions on disk: \(info.versions.map(String.init).joined(separator: ", ")))
                 items \(info.items) (images \(info.images), videos \(info.videos)), frames \(info.frames), vectors \(info.vectors), text vectors \(info.textVectors)
                 visual index: nlist \(info.nlist.map(String.init) ?? "-"), encoding \(info.encoding ?? "-"), default nprobe \(info.defaultNprobe)\(info.defaultNprobeSaved ? " (saved)" : ""); models: \(info.imageModel), \(info.textModel); \(String(format: "%.1f", Double(info.bytes) / 1e6)) MB
-                """)
+                """ + (info.encodingRule.map { "\nencoding: \(info.encoding ?? "-"); \($0)" } ?? ""))
         }
     }
 }

@@ -29,14 +29,16 @@ struct VectorsBuild: ParsableCommand {
     @Option(help: "Base vectors (fvecs). Row i gets id i.") var base: String
     @Option(help: "Index directory (created if missing; a new version is published atomically).") var index: String
     @Option(help: "Inverted lists (default ≈ 4·√N).") var nlist: Int?
-    @Option(help: "flat (fp32) or sq8 (8-bit, with fp32 vectors kept for re-ranking).") var encoding: String = "flat"
+    @Option(help: "flat (fp32), sq8 (8-bit), pq (m × 8-bit PQ) or pq4fs (m × 4-bit fast-scan PQ); the compressed ones keep fp32 vectors on disk for re-ranking.") var encoding: String = "flat"
+    @Option(help: "pq/pq4fs: sub-quantisers m (divides the dimension; even for pq4fs). Default d/4 for pq4fs, d/8 for pq.") var pqM: Int?
     @Option(help: "ip (inner product / cosine) or l2.") var metric: String = "ip"
     @Option(help: "Worker threads for training and assignment.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "k-means iterations.") var iterations: Int = 12
     @Option(help: "k-means seed.") var seed: UInt64 = 1234
 
     func validate() throws {
-        guard EncodingKind(name: encoding) != nil else { throw ValidationError("--encoding must be flat or sq8, got '\(encoding)'") }
+        guard let kind = EncodingKind(name: encoding) else { throw ValidationError("--encoding must be flat, sq8, pq or pq4fs, got '\(encoding)'") }
+        if pqM != nil && !kind.isProductQuantized { throw ValidationError("--pq-m applies to --encoding pq or pq4fs only") }
         guard Metric(name: metric) != nil else { throw ValidationError("--metric must be ip or l2, got '\(metric)'") }
         if let nlist, nlist < 1 { throw ValidationError("--nlist must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -48,7 +50,7 @@ struct VectorsBuild: ParsableCommand {
             let source = try FvecsFile(path: base)
             let writer = try IVFIndexWriter(directory: index)
             let options = IVFBuildOptions(nlist: nlist, metric: Metric(name: metric)!, encoding: EncodingKind(name: encoding)!,
-                                          iterations: iterations, seed: seed, threads: threads)
+                                          iterations: iterations, seed: seed, threads: threads, pqSubquantizers: pqM)
             let report = try writer.build(from: source, options: options)
             print("vectors=\(report.vectors) train_seconds=\(format(report.trainSeconds)) add_seconds=\(format(report.addSeconds)) bytes=\(report.bytes) nlist=\(report.nlist) version=\(report.version)")
         } catch {
@@ -76,7 +78,7 @@ struct VectorsSearch: ParsableCommand {
     @Option(help: "Lists probed per query.") var nprobe: Int = 16
     @Option(help: "Output ids (ivecs).") var out: String
     @Option(help: "Threads for the batch of queries.") var threads: Int = 1
-    @Option(help: "sq8: re-rank k × this many candidates exactly (0 = off).") var rerank: Int = 2
+    @Option(help: "sq8/pq/pq4fs: re-rank k × this many candidates exactly (0 = off).") var rerank: Int = 2
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }

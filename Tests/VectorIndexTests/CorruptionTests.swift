@@ -44,8 +44,9 @@ import VectorIndex
         }
     }
 
-    @Test func flippedByteInEverySectionIsDetected() throws {
-        let pristine = try makeIndex()
+    @Test(arguments: [EncodingKind.sq8, .pq, .pq4fs])
+    func flippedByteInEverySectionIsDetected(encoding: EncodingKind) throws {
+        let pristine = try makeIndex(encoding)
         defer { pristine.remove() }
         let file = pristine.file("v1.ivf")
         let original = try Data(contentsOf: URL(fileURLWithPath: file))

@@ -10,9 +10,11 @@ public struct BuildOptions: Sendable {
     /// Which frames of each video are embedded (default 1 per second, at most 600).
     public var sampling: SamplingPolicy
     public var videoLimits: VideoLimits
-    /// IVF lists (nil: about 4·√N) and encoding of the visual index.
+    /// IVF lists (nil: about 4·√N) and encoding of the visual index (nil: `EncodingChoice.choose`).
     public var nlist: Int?
-    public var encoding: EncodingKind
+    public var encoding: EncodingKind?
+    /// PQ sub-quantisers for `pq`/`pq4fs` (nil: the encoding's default).
+    public var pqSubquantizers: Int?
     /// Published versions kept on disk for rollback (older ones are deleted after a publish).
     public var keepVersions: Int
     /// Discard a staged build of different inputs instead of refusing to start.
@@ -26,8 +28,10 @@ public struct BuildOptions: Sendable {
     public var stopAfterItems: Int?
 
     public init(batchSize: Int = 32, threads: Int = 2, sampling: SamplingPolicy = SamplingPolicy(),
-                videoLimits: VideoLimits = VideoLimits(), nlist: Int? = nil, encoding: EncodingKind = .flat,
-                keepVersions: Int = 3, restart: Bool = false, replace: Bool = false, stopAfterItems: Int? = nil) {
+                videoLimits: VideoLimits = VideoLimits(), nlist: Int? = nil, encoding: EncodingKind? = nil,
+                keepVersions: Int = 3, restart: Bool = false, replace: Bool = false, stopAfterItems: Int? = nil,
+                pqSubquantizers: Int? = nil) {
+        self.pqSubquantizers = pqSubquantizers
         self.batchSize = batchSize
         self.threads = threads
         self.sampling = sampling

@@ -170,8 +170,12 @@ public final class IndexBuilder {
             let nlist = min(source.count, options.nlist ?? IVFBuildOptions.defaultNlist(count: source.count))
             let perList = max(8, min(64, Self.trainingSampleLimit / max(1, nlist)))
             try writer.build(from: source, ids: source.ids,
-                             options: IVFBuildOptions(nlist: nlist, metric: .innerProduct, encoding: options.encoding,
-                                                      trainingPointsPerList: perList, threads: max(1, options.threads)))
+                             options: IVFBuildOptions(nlist: nlist, metric: .innerProduct,
+                                                      encoding: options.encoding ?? EncodingChoice.choose(
+                                                          vectorCount: source.count, dimension: source.dimension,
+                                                          availableMemoryBytes: EncodingChoice.physicalMemoryBytes()).encoding,
+                                                      trainingPointsPerList: perList, threads: max(1, options.threads),
+                                                      pqSubquantizers: options.pqSubquantizers))
         }
         var summary = run
         let counts = try Self.counts(versionDirectory: staging)

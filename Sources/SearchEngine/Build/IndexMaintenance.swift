@@ -2,6 +2,7 @@ import Catalog
 import Embedding
 import Foundation
 import VectorIndex
+import VideoFrames
 
 /// A finished `build --refresh`: the serving version, its live vectors and its new number of lists.
 public struct RefreshReport: Sendable {
@@ -42,7 +43,8 @@ public enum IndexMaintenance {
     /// Retrains the coarse quantizer of the serving version's visual index and compacts it, and
     /// rebuilds its text vectors' IVF from the catalog (which also gives a version written before the
     /// text IVF existed one).
-    public static func refresh(_ index: IndexDirectory, nlist: Int?, threads: Int) throws -> RefreshReport {
+    public static func refresh(_ index: IndexDirectory, nlist: Int?, threads: Int,
+                               encoding: EncodingKind? = nil, pqSubquantizers: Int? = nil) throws -> RefreshReport {
         let lock = try index.lock()
         defer { withExtendedLifetime(lock) {} }
         let version = try index.currentVersion()
@@ -50,7 +52,7 @@ public enum IndexMaintenance {
         try TextSearchIndex(directory: URL(fileURLWithPath: try index.servingDirectory()), encoder: nil, searchable: false)
             .buildVectorIndex(threads: threads)
         let writer = try IVFIndexWriter(directory: try index.servingDirectory() + "/" + IndexDirectory.visualFolder)
-        try writer.retrain(nlist: nlist, threads: threads)
+        try writer.retrain(nlist: nlist, threads: threads, encoding: encoding, pqSubquantizers: pqSubquantizers)
         let ivf = try writer.index()
         return RefreshReport(version: version ?? 0, vectors: ivf.count, nlist: ivf.nlist)
     }

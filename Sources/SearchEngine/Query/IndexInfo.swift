@@ -1,4 +1,5 @@
 import Foundation
+import VectorIndex
 
 /// What `vsearch info` reports about an index directory (the serving version). Read without any model.
 public struct IndexInfo: Sendable, Codable, Equatable {
@@ -17,9 +18,11 @@ public struct IndexInfo: Sendable, Codable, Equatable {
     public var vectors: Int
     /// Items with a MiniLM text vector.
     public var textVectors: Int
-    /// IVF lists and encoding of the visual index; nil without one.
+    /// IVF lists and encoding (`flat`, `sq8`, `pq m=M`, `pq4fs m=M`) of the visual index; nil without one.
     public var nlist: Int?
     public var encoding: String?
+    /// What the default rule (`EncodingChoice.choose`) picks for this many vectors on this machine, and why.
+    public var encodingRule: String?
     /// nprobe image queries use when they set none: the saved default (`vsearch eval --ann --save`) or 32.
     public var defaultNprobe: Int
     /// Whether `defaultNprobe` was saved for this index (false: the built-in fallback).
@@ -37,7 +40,13 @@ public struct IndexInfo: Sendable, Codable, Equatable {
                          items: try catalog.count(), images: try catalog.count(kind: .image),
                          videos: try catalog.count(kind: .video), frames: try catalog.frameCount(),
                          vectors: snapshot.visual?.count ?? 0, textVectors: snapshot.text.vectorCount,
-                         nlist: snapshot.visual?.nlist, encoding: snapshot.visual.map { "\($0.encodingKind)" },
+                         nlist: snapshot.visual?.nlist,
+                         encoding: snapshot.visual.map { "\($0.encodingKind)" + ($0.subquantizers > 0 ? " m=\($0.subquantizers)" : "") },
+                         encodingRule: snapshot.visual.map { visual in
+                             let choice = EncodingChoice.choose(vectorCount: visual.count, dimension: visual.dimension,
+                                                                availableMemoryBytes: EncodingChoice.physicalMemoryBytes())
+                             return "default rule: \(choice.encoding) (\(choice.reason))"
+                         },
                          defaultNprobe: snapshot.defaultNprobe, defaultNprobeSaved: snapshot.searchDefaults != nil,
                          imageModel: IndexMaintenance.imageModelName, textModel: TextSearchIndex.textModelName,
                          bytes: IndexBuilder.directoryBytes(snapshot.versionDirectory))

@@ -3,17 +3,20 @@
 /// ```
 /// header (256 bytes)
 ///   0   magic "VSIVFIDX"            8   formatVersion u32 (1)     12  headerLength u32 (256)
-///   16  dimension u32               20  metric u32 (1 ip, 2 l2)   24  encoding u32 (1 flat, 2 sq8)
+///   16  dimension u32               20  metric u32 (1 ip, 2 l2)   24  encoding u32 (1 flat, 2 sq8, 3 pq, 4 pq4fs)
 ///   28  nlist u32                   32  count u64 (vectors)       40  flags u64 (bit 0: fp32 vectors stored)
-///   48  indexVersion u64            56  sectionCount u32 (6), reserved u32
+///   48  indexVersion u64            56  sectionCount u32 (6)      60  m u32 (PQ sub-quantisers; 0 otherwise)
 ///   64  6 × section { offset u64, length u64, checksum u64 }      208 reserved (zero)
 ///   248 xxh64 of bytes 0..<248
 /// sections (each starts at a 64-byte aligned offset; the file ends exactly at the last section's end)
 ///   0 centroids   nlist × d fp32                                checksum verified at open
-///   1 encoding    encoding parameters (sq8: min[d], scale[d])    checksum verified at open
+///   1 encoding    encoding parameters (sq8: min[d], scale[d];     checksum verified at open
+///                 pq/pq4fs: m u32, bits u32, codebooks m × 2^bits × d/m fp32)
 ///   2 directory   nlist × { firstRow u64, count u64, codesHash u64, idsHash u64, rawHash u64 }
 ///                                                                checksum verified at open
-///   3 codes       count × codeSize, grouped by list in list order   \  checksum field 0: covered per list
+///   3 codes       codeRows × codeSize, grouped by list in list order \  checksum field 0: covered per list
+///                 (codeRows = count, except pq4fs: each list is
+///                 rounded up to whole 32-vector fast-scan blocks)
 ///   4 ids         count × i64, same order                            |  by the directory hashes, verified
 ///   5 vectors     count × d fp32, same order (if flag bit 0)        /  on first touch of the list
 /// ```
@@ -44,13 +47,19 @@ struct IVFFileLayout: Equatable {
     var storesVectors: Bool
     var indexVersion: UInt64
     var sections: [SectionEntry]
+    /// PQ sub-quantisers `m` (0 for flat and sq8).
+    var subquantizers: Int = 0
+    /// Rows of the codes section: `count`, or more when lists are padded to whole blocks (pq4fs).
+    var codeRows: Int = 0
 
     static func align64(_ x: Int) -> Int { (x + 63) & ~63 }
 
     /// Section offsets and lengths for the given shape (checksums zero until written).
     static func plan(dimension d: Int, metric: Metric, encoding: EncodingKind, codeSize: Int, parameterBytes: Int,
-                     nlist: Int, count: Int, storesVectors: Bool, indexVersion: UInt64) -> IVFFileLayout {
-        let lengths = [nlist * d * 4, parameterBytes, nlist * directoryEntryLength, count * codeSize, count * 8,
+                     nlist: Int, count: Int, storesVectors: Bool, indexVersion: UInt64, subquantizers: Int = 0,
+                     codeRows: Int? = nil) -> IVFFileLayout {
+        let codeRows = codeRows ?? count
+        let lengths = [nlist * d * 4, parameterBytes, nlist * directoryEntryLength, codeRows * codeSize, count * 8,
                        storesVectors ? count * d * 4 : 0]
         var sections: [SectionEntry] = []
         var offset = headerLength
@@ -60,7 +69,8 @@ struct IVFFileLayout: Equatable {
             offset += len
         }
         return IVFFileLayout(dimension: d, metric: metric, encoding: encoding, nlist: nlist, count: count,
-                             storesVectors: storesVectors, indexVersion: indexVersion, sections: sections)
+                             storesVectors: storesVectors, indexVersion: indexVersion, sections: sections,
+                             subquantizers: subquantizers, codeRows: codeRows)
     }
 
     var fileSize: Int { sections.map(\.end).max() ?? IVFFileLayout.headerLength }
@@ -83,7 +93,7 @@ struct IVFFileLayout: Equatable {
         w.u64(storesVectors ? 1 : 0)
         w.u64(indexVersion)
         w.u32(UInt32(IVFFileLayout.sectionCount))
-        w.u32(0)
+        w.u32(UInt32(subquantizers))
         for s in sections { w.u64(UInt64(s.offset)); w.u64(UInt64(s.length)); w.u64(s.checksum) }
         w.pad(to: 248)
         w.u64(XXHash64.hash(w.bytes))
@@ -116,10 +126,10 @@ struct IVFFileLayout: Equatable {
         let hlen = try r.u32()
         let d = Int(try r.u32()), m = try r.u32(), e = try r.u32(), nlist = Int(try r.u32())
         let count = try r.u64(), flags = try r.u64(), indexVersion = try r.u64(), nsec = try r.u32()
-        _ = try r.u32()
+        let pqM = Int(try r.u32())
         guard hlen == headerLength, nsec == sectionCount, let metric = Metric(rawValue: m),
               let encoding = EncodingKind(rawValue: e), (1...65536).contains(d), (1...(1 << 24)).contains(nlist),
-              count < (1 << 40), flags <= 1
+              count < (1 << 40), flags <= 1, encoding.subquantizerProblem(dimension: d, subquantizers: pqM) == nil
         else { throw VectorIndexError.corrupt(path, "header fields are out of range") }
         var sections: [SectionEntry] = []
         for _ in 0..<sectionCount {
@@ -127,12 +137,27 @@ struct IVFFileLayout: Equatable {
             guard off < (1 << 50), len < (1 << 50) else { throw VectorIndexError.corrupt(path, "section bounds out of range") }
             sections.append(SectionEntry(offset: Int(off), length: Int(len), checksum: sum))
         }
-        let layout = IVFFileLayout(dimension: d, metric: metric, encoding: encoding, nlist: nlist, count: Int(count),
-                                   storesVectors: flags & 1 == 1, indexVersion: indexVersion, sections: sections)
-        let codeSize = encoding == .flat ? 4 * d : d
-        let paramBytes = encoding == .flat ? 0 : 8 * d
-        let expected = plan(dimension: d, metric: metric, encoding: encoding, codeSize: codeSize, parameterBytes: paramBytes,
-                            nlist: nlist, count: Int(count), storesVectors: layout.storesVectors, indexVersion: indexVersion)
+        var layout = IVFFileLayout(dimension: d, metric: metric, encoding: encoding, nlist: nlist, count: Int(count),
+                                   storesVectors: flags & 1 == 1, indexVersion: indexVersion, sections: sections,
+                                   subquantizers: pqM)
+        let codeSize = encoding.codeSize(dimension: d, subquantizers: pqM)
+        // Padded lists (pq4fs) make the codes section longer than count rows, by at most 31 rows a list;
+        // the directory (read at open) must then account for exactly these rows.
+        var codeRows = Int(count)
+        if encoding.codeRowAlignment > 1 {
+            let length = sections[IVFFileLayout.Section.codes.rawValue].length
+            guard length % codeSize == 0, length / codeSize >= codeRows,
+                  length / codeSize <= codeRows + (encoding.codeRowAlignment - 1) * nlist else {
+                throw VectorIndexError.corrupt(path, "section table does not match the header's shape")
+            }
+            codeRows = length / codeSize
+        }
+        layout.codeRows = codeRows
+        let expected = plan(dimension: d, metric: metric, encoding: encoding,
+                            codeSize: codeSize,
+                            parameterBytes: encoding.parameterBytes(dimension: d),
+                            nlist: nlist, count: Int(count), storesVectors: layout.storesVectors, indexVersion: indexVersion,
+                            subquantizers: pqM, codeRows: codeRows)
         for (a, b) in zip(expected.sections, sections) where a.offset != b.offset || a.length != b.length {
             throw VectorIndexError.corrupt(path, "section table does not match the header's shape")
         }

@@ -24,12 +24,14 @@ struct IVFFileWriter {
     func write(_ input: Input, source: some VectorSource, to path: String) throws {
         let d = input.dimension, nlist = input.centroids.count / d, n = source.count
         let encoding = input.encoding
-        var layout = IVFFileLayout.plan(dimension: d, metric: input.metric, encoding: encoding.kind, codeSize: encoding.codeSize,
-                                        parameterBytes: encoding.parameters.count, nlist: nlist, count: n,
-                                        storesVectors: input.storeVectors, indexVersion: input.indexVersion)
         // Counting sort of rows by list.
         var counts = [Int](repeating: 0, count: nlist)
         for a in input.assignment { counts[Int(a)] += 1 }
+        let codeRows = counts.reduce(0) { $0 + encoding.kind.codeRows($1) }
+        var layout = IVFFileLayout.plan(dimension: d, metric: input.metric, encoding: encoding.kind, codeSize: encoding.codeSize,
+                                        parameterBytes: encoding.parameters.count, nlist: nlist, count: n,
+                                        storesVectors: input.storeVectors, indexVersion: input.indexVersion,
+                                        subquantizers: encoding.subquantizers, codeRows: codeRows)
         var first = [Int](repeating: 0, count: nlist + 1)
         for l in 0..<nlist { first[l + 1] = first[l] + counts[l] }
         var order = [Int32](repeating: 0, count: n)
@@ -53,9 +55,22 @@ struct IVFFileWriter {
         var codesHash = [UInt64](repeating: 0, count: nlist)
         var idsHash = [UInt64](repeating: 0, count: nlist)
         var vectorsHash = [UInt64](repeating: 0, count: nlist)
-        try writeLists(file: file, section: layout[.codes], rowBytes: encoding.codeSize, first: first, order: order,
-                       hashes: &codesHash) { row, dst in
-            source.withRows(row..<(row + 1)) { p, _ in encoding.encode(p, into: dst) }
+        // Codes: each list padded to whole rows of the encoding's alignment (order −1: a zero code).
+        var codeFirst = first, codeOrder = order
+        if encoding.kind.codeRowAlignment > 1 {
+            codeOrder = []
+            codeOrder.reserveCapacity(codeRows)
+            for l in 0..<nlist {
+                codeFirst[l] = codeOrder.count
+                codeOrder += order[first[l]..<first[l + 1]]
+                codeOrder += repeatElement(-1, count: encoding.kind.codeRows(counts[l]) - counts[l])
+            }
+            codeFirst[nlist] = codeOrder.count
+        }
+        let assignment = input.assignment
+        try writeLists(file: file, section: layout[.codes], rowBytes: encoding.codeSize, first: codeFirst, order: codeOrder,
+                       hashes: &codesHash, arrange: { encoding.arrangeList($0, count: $1) }) { row, dst in
+            source.withRows(row..<(row + 1)) { p, _ in encoding.encode(p, list: Int(assignment[row]), into: dst) }
         }
         let ids = input.ids
         try writeLists(file: file, section: layout[.ids], rowBytes: 8, first: first, order: order, hashes: &idsHash) { row, dst in
@@ -79,11 +94,15 @@ struct IVFFileWriter {
 
     /// Fills `section` list by list: `fill(row, destination)` writes one row's `rowBytes`; lists are
     /// processed in groups that fit the buffer, in parallel within a group (disjoint destinations).
+    /// `arrange(rows, count)` then puts each list's rows into the encoding's layout; buffer-sized pieces
+    /// of a large list hold a multiple of 32 rows, so a piece is a run of whole 32-row blocks (plus the
+    /// list's tail in its last piece).
     private func writeLists(file: WritableFile, section: IVFFileLayout.SectionEntry, rowBytes: Int, first: [Int],
                             order: [Int32], hashes: inout [UInt64],
+                            arrange: ((UnsafeMutableRawPointer, Int) -> Void)? = nil,
                             fill: @escaping @Sendable (Int, UnsafeMutableRawPointer) -> Void) throws {
         let nlist = first.count - 1
-        let maxRows = max(1, bufferBytes / max(rowBytes, 1))
+        let maxRows = max(32, bufferBytes / max(rowBytes, 1) / 32 * 32)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(1, min(order.count, maxRows) * rowBytes), alignment: 64)
         defer { buffer.deallocate() }
         var l = 0
@@ -101,7 +120,17 @@ struct IVFFileWriter {
                 let base = groupFirst + pieceStart
                 Parallel.chunks(total: pieceRows, chunk: 4096, threads: threads) { r, _ in
                     let (buf, ord) = box.value
-                    for i in r { fill(Int(ord[base + i]), buf + i * rowBytes) }
+                    for i in r {
+                        let row = Int(ord[base + i])
+                        if row >= 0 { fill(row, buf + i * rowBytes) } else { (buf + i * rowBytes).initializeMemory(as: UInt8.self, repeating: 0, count: rowBytes) }
+                    }
+                }
+                if let arrange {
+                    if end == l + 1 && groupRows > maxRows {
+                        arrange(buffer, pieceRows)
+                    } else {
+                        for list in l..<end { arrange(buffer + (first[list] - base) * rowBytes, first[list + 1] - first[list]) }
+                    }
                 }
                 try file.write(UnsafeRawBufferPointer(start: buffer, count: pieceRows * rowBytes),
                                at: section.offset + base * rowBytes)

@@ -25,7 +25,8 @@ struct Delta: Sendable {
             codes.withUnsafeMutableBytes { c in
                 newVectors.withUnsafeBufferPointer { v in
                     for i in 0..<newIDs.count {
-                        encoding.encode(v.baseAddress! + i * d, into: c.baseAddress! + (start + i) * encoding.codeSize)
+                        encoding.encode(v.baseAddress! + i * d, list: Int(lists[i]),
+                                        into: c.baseAddress! + (start + i) * encoding.codeSize)
                     }
                 }
             }

@@ -4,6 +4,9 @@ public struct IVFBuildOptions: Sendable {
     public var nlist: Int?
     public var metric: Metric
     public var encoding: EncodingKind
+    /// PQ sub-quantisers `m` for `pq` / `pq4fs` (must divide the dimension; even for pq4fs); `nil` means
+    /// ``EncodingChoice/defaultSubquantizers(_:dimension:)``.
+    public var pqSubquantizers: Int?
     /// Keep fp32 vectors beside compressed codes for exact re-ranking (default: on for sq8; flat codes
     /// are already exact, so it is ignored there).
     public var storeVectors: Bool
@@ -16,7 +19,9 @@ public struct IVFBuildOptions: Sendable {
     public var threads: Int
 
     public init(nlist: Int? = nil, metric: Metric = .innerProduct, encoding: EncodingKind = .flat, storeVectors: Bool = true,
-                iterations: Int = 12, trainingPointsPerList: Int = 64, seed: UInt64 = 1234, threads: Int = 1) {
+                iterations: Int = 12, trainingPointsPerList: Int = 64, seed: UInt64 = 1234, threads: Int = 1,
+                pqSubquantizers: Int? = nil) {
+        self.pqSubquantizers = pqSubquantizers
         self.nlist = nlist
         self.metric = metric
         self.encoding = encoding

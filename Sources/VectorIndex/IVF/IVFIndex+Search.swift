@@ -96,18 +96,26 @@ extension IVFIndex {
         // 3. Scan.
         var heaps = (0..<nq).map { _ in TopK(k: kScan) }
         let prepared = (0..<nq).map { encoding.prepare(queries + $0 * d, metric: metric) }
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxListCount))
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxListCount + 31))
         defer { scores.deallocate() }
         let ids = idsBase
         let tombstones = delta.baseTombstones
         let filter = options.filter
         let codeSize = encoding.codeSize
+        // Residual encodings (PQ) prepare each (query, list) pair: tables from q − c(list), or q·c(list).
+        let perList = encoding.needsListPreparation
+        var listQuery = PreparedQuery(a: [], b: [], bias: 0)
         for pair in pairs {
             let list = Int(pair >> 32), qi = Int(pair & 0xFFFF_FFFF)
             let entry = lists[list]
+            let added = delta.entriesByList[list]
+            if perList && (entry.count > 0 || !added.isEmpty) {
+                encoding.prepare(prepared[qi], list: list, metric: metric, into: &listQuery)
+            }
             if entry.count > 0 {
                 let codes = try self.codes(of: list)
-                encoding.score(prepared[qi], metric: metric, codes: codes, count: entry.count, into: scores)
+                // Padded lists (pq4fs) are scored whole; only the first entry.count scores are read.
+                encoding.score(perList ? listQuery : prepared[qi], metric: metric, codes: codes, count: codeRows(of: list), into: scores)
                 var threshold = heaps[qi].threshold
                 for r in 0..<entry.count where scores[r] > threshold {
                     let id = Int64(littleEndian: ids[entry.firstRow + r])
@@ -117,12 +125,11 @@ extension IVFIndex {
                     threshold = heaps[qi].threshold
                 }
             }
-            let added = delta.entriesByList[list]
             if !added.isEmpty {
                 delta.codes.withUnsafeBytes { c in
                     for e in added {
                         let i = Int(e)
-                        encoding.score(prepared[qi], metric: metric, codes: c.baseAddress! + i * codeSize, count: 1, into: scores)
+                        encoding.score(perList ? listQuery : prepared[qi], metric: metric, codes: c.baseAddress! + i * codeSize, count: 1, into: scores)
                         let id = delta.ids[i]
                         if scores[0] > heaps[qi].threshold, filter?.allows(id) ?? true {
                             heaps[qi].push(score: scores[0], id: id, row: -1 - i)

@@ -42,7 +42,7 @@ extension IVFIndex {
         } else if storesVectors, let stored = try? storedVectors(of: l) {
             destination.update(from: stored + offset * d, count: d)
         } else if let codes = try? codes(of: l) {
-            encoding.decode(codes + offset * encoding.codeSize, into: destination)
+            encoding.decode(listCodes: codes, row: offset, count: codeRows(of: l), list: l, into: destination)
         } else {
             destination.update(repeating: .nan, count: d)
         }

@@ -20,11 +20,17 @@ public final class IVFIndex: VectorIndex {
     public let count: Int
     /// Whether fp32 vectors are stored beside compressed codes (enables exact re-ranking).
     public let storesVectors: Bool
+    /// PQ sub-quantisers (`pq`, `pq4fs`); 0 for the other encodings.
+    public var subquantizers: Int { layout.subquantizers }
+    /// Bytes per vector of the codes scanned by a search (the resident part of the index besides ids).
+    public var codeSize: Int { encoding.codeSize }
 
     let path: String
     let file: MappedFile
     let layout: IVFFileLayout
     let lists: [ListEntry]
+    /// First row of each list in the codes section (differs from `firstRow` when lists are padded).
+    let codeFirst: [Int]
     let maxListCount: Int
     let quantizer: CoarseQuantizer
     let encoding: any VectorEncoding
@@ -86,7 +92,8 @@ public final class IVFIndex: VectorIndex {
         }
         guard centroids.allSatisfy(\.isFinite) else { throw VectorIndexError.corrupt(path, "centroids are not finite") }
         quantizer = CoarseQuantizer(centroids: centroids, dimension: d, metric: metric)
-        let encoding = try Encodings.load(layout.encoding, dimension: d, parameters: verified(.encoding), file: path)
+        let encoding = try Encodings.load(layout.encoding, dimension: d, subquantizers: layout.subquantizers, centroids: centroids,
+                                          parameters: verified(.encoding), file: path)
         self.encoding = encoding
         let dir = try verified(.directory)
         var r = ByteReader(dir.baseAddress!, count: dir.count, subject: path)
@@ -104,6 +111,12 @@ public final class IVFIndex: VectorIndex {
             entries.append(e)
         }
         guard expectedFirst == layout.count else { throw VectorIndexError.corrupt(path, "list directory does not cover \(layout.count) vectors") }
+        var codeFirst = [Int]()
+        codeFirst.reserveCapacity(nlist)
+        var codeRows = 0
+        for e in entries { codeFirst.append(codeRows); codeRows += layout.encoding.codeRows(e.count) }
+        guard codeRows == layout.codeRows else { throw VectorIndexError.corrupt(path, "list directory does not cover the codes section") }
+        self.codeFirst = codeFirst
         lists = entries
         verifier = ListVerifier(nlist: nlist)
 
@@ -131,10 +144,10 @@ public final class IVFIndex: VectorIndex {
     func codes(of list: Int) throws -> UnsafeRawPointer {
         let e = lists[list]
         let codeSize = encoding.codeSize
-        let codes = file.base! + layout[.codes].offset + e.firstRow * codeSize
+        let codes = file.base! + layout[.codes].offset + codeFirst[list] * codeSize
         if !verifier.isVerified(list, ListVerifier.codesAndIDs) {
             let ids = file.base! + layout[.ids].offset + e.firstRow * 8
-            guard XXHash64.hash(base: codes, count: e.count * codeSize) == e.codesHash else {
+            guard XXHash64.hash(base: codes, count: codeRows(of: list) * codeSize) == e.codesHash else {
                 throw VectorIndexError.corrupt(path, "codes of list \(list) fail their checksum")
             }
             guard XXHash64.hash(base: ids, count: e.count * 8) == e.idsHash else {
@@ -144,6 +157,10 @@ public final class IVFIndex: VectorIndex {
         }
         return codes
     }
+
+    /// Rows of `list` in the codes section (its vectors, plus padding to whole blocks for pq4fs).
+    @inline(__always)
+    func codeRows(of list: Int) -> Int { encodingKind.codeRows(lists[list].count) }
 
     /// Ids of the base rows (little-endian i64, row order); valid after `codes(of:)` verified the list.
     var idsBase: UnsafePointer<Int64> { (file.base! + layout[.ids].offset).assumingMemoryBound(to: Int64.self) }

@@ -67,7 +67,12 @@ public final class IVFIndexWriter {
         kmeans.maxPointsPerCluster = options.trainingPointsPerList
         let sample = kmeans.sample(source)
         let centroids = kmeans.train(sample: sample, dimension: d)
-        let encoding = Encodings.train(options.encoding, dimension: d, sample: sample)
+        let m = options.encoding.isProductQuantized ? (options.pqSubquantizers ?? EncodingChoice.defaultSubquantizers(options.encoding, dimension: d)) : 0
+        if let problem = options.encoding.subquantizerProblem(dimension: d, subquantizers: m) {
+            throw VectorIndexError.badInput("pq-m", problem)
+        }
+        let encoding = Encodings.train(options.encoding, dimension: d, sample: sample, centroids: centroids, metric: options.metric,
+                                       subquantizers: m, seed: options.seed, threads: options.threads)
         let t1 = clock.now
         let quantizer = CoarseQuantizer(centroids: centroids, dimension: d, metric: options.metric)
         let assignment = quantizer.assign(source, range: 0..<n, threads: options.threads)
@@ -201,9 +206,17 @@ public final class IVFIndexWriter {
                     metric: index.metric, storeVectors: index.storesVectors, assignment: live.lists, threads: threads)
     }
 
-    /// Re-runs k-means (and encoding training) on the live vectors and writes a new version.
-    public func retrain(nlist: Int? = nil, iterations: Int = 12, seed: UInt64 = 1234, threads: Int = 1) throws {
+    /// Re-runs k-means (and encoding training) on the live vectors and writes a new version; `encoding`
+    /// (and `pqSubquantizers`) switch the encoding, otherwise the index keeps its own.
+    public func retrain(nlist: Int? = nil, iterations: Int = 12, seed: UInt64 = 1234, threads: Int = 1,
+                        encoding newEncoding: EncodingKind? = nil, pqSubquantizers: Int? = nil) throws {
         let index = try self.index()
+        let kind = newEncoding ?? index.encodingKind
+        let m = !kind.isProductQuantized ? 0
+            : pqSubquantizers ?? (kind == index.encodingKind ? index.subquantizers : EncodingChoice.defaultSubquantizers(kind, dimension: index.dimension))
+        if let problem = kind.subquantizerProblem(dimension: index.dimension, subquantizers: m) {
+            throw VectorIndexError.badInput("pq-m", problem)
+        }
         let live = try LiveVectors(index, threads: threads)
         guard live.count > 0 else { throw VectorIndexError.badInput(directory, "has no live vectors to train on") }
         let k = min(live.count, nlist ?? IVFBuildOptions.defaultNlist(count: live.count))
@@ -211,11 +224,14 @@ public final class IVFIndexWriter {
         kmeans.maxPointsPerCluster = 64
         let sample = kmeans.sample(live)
         let centroids = kmeans.train(sample: sample, dimension: index.dimension)
-        let encoding = Encodings.train(index.encodingKind, dimension: index.dimension, sample: sample)
+        let encoding = Encodings.train(kind, dimension: index.dimension, sample: sample, centroids: centroids,
+                                       metric: index.metric, subquantizers: m, seed: seed, threads: threads)
         let assignment = CoarseQuantizer(centroids: centroids, dimension: index.dimension, metric: index.metric)
             .assign(live, range: 0..<live.count, threads: threads)
+        // Switching from flat (which stores no separate fp32 vectors) to a compressed encoding keeps them.
+        let store = index.storesVectors || (index.encodingKind == .flat && !encoding.isExact)
         try publish(source: live, ids: live.ids, centroids: centroids, encoding: encoding, metric: index.metric,
-                    storeVectors: index.storesVectors, assignment: assignment, threads: threads)
+                    storeVectors: store && !encoding.isExact, assignment: assignment, threads: threads)
     }
 }
 

@@ -1,6 +1,6 @@
 /// The live vectors of a snapshot as a `VectorSource` (base rows not tombstoned, then live added
 /// vectors), with their ids and current lists; used by compaction and retraining. fp32 values come from
-/// flat codes, stored vectors, or (sq8 without stored vectors) decoded codes.
+/// flat codes, stored vectors, or (sq8/PQ without stored vectors) decoded codes.
 struct LiveVectors: VectorSource {
     let index: IVFIndex
     /// Base row `r ≥ 0`, or added entry `-1 - i`.
