@@ -70,17 +70,19 @@ let package = Package(
         // MARK: Libraries
         .target(name: "DurableFiles"),
         // The one fork-join helper (thread counts always passed in by the caller).
-        .target(name: "Parallelism"),
+        // The one fork-join helper of the package (kernels, the index, ingest).
+        .target(name: "Parallelism", swiftSettings: optimisedInDebug),
         .target(name: "Imaging", dependencies: ["CCodecShims", "DurableFiles"], swiftSettings: optimisedInDebug),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CTransformerKernels", "CConvKernels"], swiftSettings: simdKernels),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CTransformerKernels", "CConvKernels", "Parallelism"], swiftSettings: simdKernels),
         // fp16-weight dense layers for MiniLM: AVX2 and AVX-512 variants chosen at run time (cpuid).
         .target(name: "CTransformerKernels", dependencies: ["CCPUFeatures"], cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Embedding", dependencies: ["Tensor", "Imaging", "DurableFiles"], swiftSettings: optimisedInDebug),
+        .target(name: "Embedding", dependencies: ["Tensor", "Imaging", "DurableFiles", "Parallelism"], swiftSettings: optimisedInDebug),
         .target(name: "Catalog", dependencies: ["CSQLite"]),
         .target(name: "SearchEngine", dependencies: ["Catalog", "Embedding", "VectorIndex", "VideoFrames", "DurableFiles", "Parallelism",
                                                    .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: optimisedInDebug),
-        .target(name: "VectorIndex", dependencies: ["CBLAS", "DurableFiles", "CPQKernels", "CCPUFeatures"], swiftSettings: vectorIndexSettings),
+        .target(name: "VectorIndex", dependencies: ["CBLAS", "DurableFiles", "CPQKernels", "CCPUFeatures", "Parallelism"],
+                swiftSettings: vectorIndexSettings),
         .target(name: "VideoFrames", dependencies: ["CFFmpeg", "Imaging"]),
         .target(name: "SearchTesting", dependencies: ["Imaging"]),
         .target(name: "SearchHTTP",

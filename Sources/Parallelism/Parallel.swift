@@ -5,8 +5,8 @@ import Synchronization
 /// done. The thread count is always the caller's (from the command or the server configuration), never
 /// a global setting.
 ///
-/// Meant as the package's one parallel helper (a target of its own, so `Tensor`, `VectorIndex` and
-/// `SearchEngine` can all depend on it); the ingest pipeline uses it today.
+/// The package's one parallel helper (a target of its own, so `Tensor`, `Embedding`, `VectorIndex` and
+/// `SearchEngine` all use it).
 public enum Parallel {
     /// Runs `body(i)` for `i` in `0..<iterations` concurrently (inline when `iterations <= 1`). The caller
     /// guarantees that the iterations touch disjoint memory.
@@ -25,6 +25,27 @@ public enum Parallel {
     public static func split(_ count: Int, parts: Int, _ body: (Range<Int>) -> Void) {
         let parts = max(1, min(parts, count))
         forEach(parts) { part in body((count * part / parts)..<(count * (part + 1) / parts)) }
+    }
+
+    /// Runs `body(range, worker)` over `0..<total` in chunks of `chunk`, on `threads` workers that take
+    /// chunks in order from a shared counter (so uneven chunks balance). Returns when all are done.
+    public static func chunks(total: Int, chunk: Int, threads: Int, _ body: @Sendable (Range<Int>, Int) -> Void) {
+        guard total > 0 else { return }
+        let chunk = max(1, chunk)
+        let workers = max(1, min(threads, (total + chunk - 1) / chunk))
+        if workers == 1 {
+            var start = 0
+            while start < total { body(start..<min(total, start + chunk), 0); start += chunk }
+            return
+        }
+        let next = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while true {
+                let start = next.withLock { value -> Int in let start = value; value += chunk; return start }
+                if start >= total { break }
+                body(start..<min(total, start + chunk), worker)
+            }
+        }
     }
 
     /// `transform(i)` for every `i` in `0..<count`, computed on up to `threads` workers (worker `w` takes

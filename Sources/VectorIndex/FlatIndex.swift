@@ -1,3 +1,5 @@
+import Parallelism
+
 /// Exact (brute-force) search over vectors held in memory: the yardstick every approximate index is
 /// tested against. A value type: `add` and `remove` return a changed copy semantics like any struct.
 ///

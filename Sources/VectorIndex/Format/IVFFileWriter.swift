@@ -1,3 +1,5 @@
+import Parallelism
+
 /// Writes one immutable base file: lists grouped in list order, per-list hashes in the directory.
 ///
 /// Memory stays bounded for any `N`: vectors are read from the source by row (an mmapped fvecs file

@@ -1,3 +1,4 @@
+import Parallelism
 import Synchronization
 
 /// An on-disk IVF index version, opened read-only: an immutable snapshot.

@@ -1,3 +1,5 @@
+import Parallelism
+
 /// Nearest-centroid assignment with BLAS: scores = rows · centroidsᵀ, then a per-row argmax.
 /// For L2 the score is `x·c − ‖c‖²/2` (same argmax as the smallest distance); for inner product `x·c`.
 struct CoarseQuantizer: Sendable {
