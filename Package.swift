@@ -84,7 +84,7 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: ["CBLAS", "DurableFiles", "CPQKernels", "CCPUFeatures", "Parallelism"],
                 swiftSettings: vectorIndexSettings),
         .target(name: "VideoFrames", dependencies: ["CFFmpeg", "Imaging"]),
-        .target(name: "SearchTesting", dependencies: ["Imaging"]),
+        .target(name: "SearchTesting", dependencies: ["Imaging", "VectorIndex"]),
         .target(name: "SearchHTTP",
                 dependencies: ["SearchEngine", "Embedding", "Imaging", "VideoFrames", "Catalog",
                                .product(name: "Crypto", package: "swift-crypto"),

@@ -68,6 +68,24 @@ static AVX2 vs_row_quant quantize_row(const float *row, long k, float clip, int 
     return r;
 }
 
+/// The epilogue of eight columns of one row: exact int32 sums → minus zero point × column sums, times row
+/// scale × column scales, plus bias (one FMA), ReLU6, plus the residual, stored (`valid` < 8: a partial store).
+INLINE AVX2 void store_eight(__m256i total, vs_row_quant rule, __m256i sums, __m256 scales, __m256 bias, int relu6,
+                             float *c, const float *residual, long offset, long valid) {
+    total = _mm256_sub_epi32(total, _mm256_mullo_epi32(_mm256_set1_epi32(rule.zero), sums));
+    const __m256 scale = _mm256_mul_ps(_mm256_set1_ps(rule.scale), scales);
+    __m256 v = _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), scale, bias);
+    if (relu6) v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), _mm256_set1_ps(6.0f));
+    if (valid >= 8) {
+        if (residual) v = _mm256_add_ps(v, _mm256_loadu_ps(residual + offset));
+        _mm256_storeu_ps(c + offset, v);
+    } else {
+        float lanes[8];
+        _mm256_storeu_ps(lanes, v);
+        for (long j = 0; j < valid; j++) c[offset + j] = lanes[j] + (residual ? residual[offset + j] : 0.0f);
+    }
+}
+
 /// Rows `row ..< row + R` × columns `column ..< column + 8` (half `half` of a 16-column panel).
 INLINE AVX2 void tile(const int16_t *q, long stride, const vs_row_quant *rules, vs_int8_weights w, float *c,
                       const float *residual, int relu6, long row, long panel, long half, const int R) {
@@ -89,23 +107,10 @@ INLINE AVX2 void tile(const int16_t *q, long stride, const vs_row_quant *rules, 
     const long valid = n - column;
     const __m256i sums = _mm256_loadu_si256((const __m256i *)(w.column_sums + column));
     const __m256 scales = _mm256_loadu_ps(w.scales + column), bias = _mm256_loadu_ps(w.bias + column);
-    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
     for (int i = 0; i < R; i++) {
         // [c0 c1 c4 c5 | c2 c3 c6 c7] → columns in order.
-        __m256i total = _mm256_permute4x64_epi64(_mm256_hadd_epi32(lo[i], hi[i]), _MM_SHUFFLE(3, 1, 2, 0));
-        total = _mm256_sub_epi32(total, _mm256_mullo_epi32(_mm256_set1_epi32(rules[i].zero), sums));
-        const __m256 scale = _mm256_mul_ps(_mm256_set1_ps(rules[i].scale), scales);
-        __m256 v = _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), scale, bias);
-        if (relu6) v = _mm256_min_ps(_mm256_max_ps(v, zero), six);
-        const long offset = (row + i) * n + column;
-        if (valid >= 8) {
-            if (residual) v = _mm256_add_ps(v, _mm256_loadu_ps(residual + offset));
-            _mm256_storeu_ps(c + offset, v);
-        } else {
-            float lanes[8];
-            _mm256_storeu_ps(lanes, v);
-            for (long j = 0; j < valid; j++) c[offset + j] = lanes[j] + (residual ? residual[offset + j] : 0.0f);
-        }
+        const __m256i total = _mm256_permute4x64_epi64(_mm256_hadd_epi32(lo[i], hi[i]), _MM_SHUFFLE(3, 1, 2, 0));
+        store_eight(total, rules[i], sums, scales, bias, relu6, c, residual, (row + i) * n + column, valid);
     }
 }
 
@@ -154,27 +159,13 @@ INLINE AVX2 void tile_narrow(const uint8_t *q, long stride, const vs_row_quant *
             hi[i] = _mm256_add_epi32(hi[i], _mm256_madd_epi16(_mm256_maddubs_epi16(x, w1), ones));
         }
     }
-    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
     for (long half = 0; half < 2; half++) {
         const long col = column + half * 8, valid = n - col;
         if (valid <= 0) break;
         const __m256i sums = _mm256_loadu_si256((const __m256i *)(w.column_sums + col));
         const __m256 scales = _mm256_loadu_ps(w.scales + col), bias = _mm256_loadu_ps(w.bias + col);
         for (int i = 0; i < R; i++) {
-            __m256i total = half == 0 ? lo[i] : hi[i];
-            total = _mm256_sub_epi32(total, _mm256_mullo_epi32(_mm256_set1_epi32(rules[i].zero), sums));
-            const __m256 scale = _mm256_mul_ps(_mm256_set1_ps(rules[i].scale), scales);
-            __m256 v = _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), scale, bias);
-            if (relu6) v = _mm256_min_ps(_mm256_max_ps(v, zero), six);
-            const long offset = (row + i) * n + col;
-            if (valid >= 8) {
-                if (residual) v = _mm256_add_ps(v, _mm256_loadu_ps(residual + offset));
-                _mm256_storeu_ps(c + offset, v);
-            } else {
-                float lanes[8];
-                _mm256_storeu_ps(lanes, v);
-                for (long j = 0; j < valid; j++) c[offset + j] = lanes[j] + (residual ? residual[offset + j] : 0.0f);
-            }
+            store_eight(half == 0 ? lo[i] : hi[i], rules[i], sums, scales, bias, relu6, c, residual, (row + i) * n + col, valid);
         }
     }
 }

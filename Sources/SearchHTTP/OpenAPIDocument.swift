@@ -62,9 +62,9 @@ paths:
                 text: { type: string, description: "query text (UTF-8)" }
                 k: { type: integer, minimum: 1, maximum: 100, default: 10 }
                 filter: { type: string }
-                visual_weight: { type: number, minimum: 0, maximum: 1000000, default: 1 }
-                bm25_weight: { type: number, minimum: 0, maximum: 1000000, default: 1 }
-                semantic_weight: { type: number, minimum: 0, maximum: 1000000, default: 1 }
+                visual_weight: { $ref: "#/components/schemas/Weight" }
+                bm25_weight: { $ref: "#/components/schemas/Weight" }
+                semantic_weight: { $ref: "#/components/schemas/Weight" }
                 rrf_k: { type: number, minimum: 0, maximum: 1000000, default: 60 }
           image/jpeg:
             schema: { type: string, format: binary }
@@ -253,26 +253,11 @@ components:
       in: query
       description: with `item` and a video, the moment (seconds) whose nearest sampled frame is the query
       schema: { type: number, minimum: 0 }
-    visualWeight:
-      name: visual_weight
-      in: query
-      description: RRF weight of the visual ranking
-      schema: { type: number, minimum: 0, maximum: 1000000, default: 1 }
-    bm25Weight:
-      name: bm25_weight
-      in: query
-      description: RRF weight of the BM25 ranking
-      schema: { type: number, minimum: 0, maximum: 1000000, default: 1 }
-    semanticWeight:
-      name: semantic_weight
-      in: query
-      description: RRF weight of the semantic ranking
-      schema: { type: number, minimum: 0, maximum: 1000000, default: 1 }
-    rrfK:
-      name: rrf_k
-      in: query
-      description: the RRF constant k (score = Σ weight / (k + rank))
-      schema: { type: number, minimum: 0, maximum: 1000000, default: 60 }
+    # RRF: score = Σ over sources of weight / (rrf_k + rank)
+    visualWeight: { name: visual_weight, in: query, description: RRF weight of the visual ranking, schema: { $ref: "#/components/schemas/Weight" } }
+    bm25Weight: { name: bm25_weight, in: query, description: RRF weight of the BM25 ranking, schema: { $ref: "#/components/schemas/Weight" } }
+    semanticWeight: { name: semantic_weight, in: query, description: RRF weight of the semantic ranking, schema: { $ref: "#/components/schemas/Weight" } }
+    rrfK: { name: rrf_k, in: query, description: the RRF constant k, schema: { type: number, minimum: 0, maximum: 1000000, default: 60 } }
     k:
       name: k
       in: query
@@ -291,14 +276,17 @@ components:
     Error:
       description: |
         An error. Codes: bad_request, undecodable_image, undecodable_media, invalid_text, invalid_parameter,
-        bad_multipart, missing_query (400); unauthorized, writes_disabled (401); item_not_found,
-        not_found, media_unavailable (404); method_not_allowed (405); request_timeout (408); id_conflict, duplicate (409);
+        bad_multipart, missing_query, and for a refused upload its ingest reason code (empty_file, too_large,
+        unreadable, undecodable_media) (400); unauthorized, writes_disabled (401); item_not_found,
+        not_found, media_unavailable (404); method_not_allowed (405); request_timeout (408); id_conflict, duplicate,
+        conflict (409);
         payload_too_large (413); unsupported_media_type (415); internal (500); overloaded, timeout,
         not_ready, index_busy, cancelled (503). A 500 body never names a file or a statement: the detail is in the server log.
       content:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
   schemas:
+    Weight: { type: number, minimum: 0, maximum: 1000000, default: 1, description: "a source's RRF weight" }
     Error:
       type: object
       required: [error]

@@ -1,22 +1,16 @@
 import Foundation
+import VectorIndex
 
 /// Seeded random vectors for index tests, in the spirit of the team's `synth_vectors.py` benchmark tool:
 /// a Gaussian mixture of unit-norm centres with uneven weights (Gamma(2,1)-like), noise with a power-law
 /// spectrum (variance of direction i ∝ i^-alpha in a random orthonormal basis, total variance sigma²),
 /// each point normalised. Same arguments → same values on every platform.
 public struct RandomVectors: Sendable {
-    /// SplitMix64: tiny, seedable, portable (the product's own is `VectorIndex.SplitMix64`; the test
-    /// helpers keep theirs so they depend on `Imaging` only).
+    /// The product's SplitMix64 (`VectorIndex.SplitMix64`) with the samplers these helpers need.
     public struct Generator: RandomNumberGenerator, Sendable {
-        var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var source: SplitMix64
+        public init(seed: UInt64) { source = SplitMix64(seed: seed) }
+        public mutating func next() -> UInt64 { source.next() }
         public mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1.0p-53 }
         /// Standard normal (Box–Muller).
         public mutating func normal() -> Float {
