@@ -17,6 +17,18 @@ import Testing
         #expect(!"\(token)".contains("abc"))
     }
 
+    /// Issue #14 item 2: the length difference was folded into 8 bits, so the token followed by exactly
+    /// 256·n junk bytes was accepted.
+    @Test func tokenFollowedBy256TimesNJunkBytesIsRefused() throws {
+        let token = try #require(APIToken("abc123"))
+        for n in [1, 2, 3, 16] {
+            let junk = String(repeating: "x", count: 256 * n)
+            #expect(!token.authorizes("Bearer abc123" + junk), "256·\(n) junk bytes")
+            #expect(!token.authorizes("Bearer abc12" + junk + "3"), "256·\(n) bytes inside")
+        }
+        #expect(token.authorizes("Bearer abc123"))
+    }
+
     @Test func loadsFromAFile() throws {
         let scratch = try TemporaryDirectory("vs-token")
         defer { scratch.remove() }
