@@ -170,6 +170,9 @@ public final class IndexBuilder {
         // Write-only: the build never searches text, so its text vectors are not also kept in memory.
         let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false)
         let spill = try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension)
+        if spill.cutTailBytes > 0 {
+            RepairWarnings.report("\(spill.path): cut a torn tail of \(spill.cutTailBytes) bytes (left by an interrupted build; its last batch is redone)")
+        }
         let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
                                      batchSize: max(1, options.batchSize))
         let chunkSize = max(1, options.batchSize)
