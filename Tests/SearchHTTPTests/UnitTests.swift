@@ -75,6 +75,35 @@ import Testing
         #expect(form.first("image")?.fileName == "x.bin")
     }
 
+    /// Found by `Fuzz/multipart`: a byte ≥ 0x80 in a part header's *name* made MultipartKit's parser
+    /// index its 128-entry table out of range and trap, taking the server down with one request. It is
+    /// now a 400-class `APIError`, whole or split across reads; UTF-8 in header values and binary bodies
+    /// still parse.
+    @Test func nonASCIIByteInAPartHeaderNameIsABadRequestNotACrash() throws {
+        let head = Array("--XyZzY\r\nContent-Dispositio".utf8)
+        let tail = Array(": form-data; name=\"q\"\r\n\r\nred\r\n--XyZzY--\r\n".utf8)
+        for byte: UInt8 in [0x80, 0xA0, 0xFF] {
+            for chunk in [1, 7, 4096] {
+                let builder = MultipartForm.Builder(boundary: "XyZzY")
+                let body = head + [byte] + tail
+                #expect(throws: APIError.self, "byte \(byte), chunks of \(chunk)") {
+                    var offset = 0
+                    while offset < body.count {
+                        try builder.feed(ByteBuffer(bytes: body[offset..<min(body.count, offset + chunk)]))
+                        offset += chunk
+                    }
+                    _ = try builder.finish()
+                }
+            }
+        }
+        let builder = MultipartForm.Builder(boundary: "XyZzY")
+        try builder.feed(ByteBuffer(bytes: Array("--XyZzY\r\nContent-Disposition: form-data; name=\"image\"; filename=\"na\u{EF}ve.jpg\"\r\n\r\n".utf8)
+            + [0xFF, 0xA0, 0x0A, 0xC3] + Array(": x\r\n--XyZzY--\r\n".utf8)))
+        let form = try builder.finish()
+        #expect(form.first("image")?.fileName == "na\u{EF}ve.jpg")
+        #expect(Array(form.first("image")!.body.readableBytesView) == [0xFF, 0xA0, 0x0A, 0xC3] + Array(": x".utf8))
+    }
+
     @Test func driftReports() {
         #expect(DriftReport.parse(Data(#"{"version":2,"metrics":{}}"#.utf8)) == nil)
         #expect(DriftReport.parse(Data("[]".utf8)) == nil)
