@@ -6,7 +6,8 @@
 /// not touched. Streaming: the state carries across chunks, so a delimiter or a header line split
 /// between two reads is still seen.
 struct MultipartHeaderGuard {
-    /// `\r\n--boundary`: what starts every part (the body's start counts as a line start).
+    /// `--boundary`, matched anywhere: the parser takes the first one even without a line break before
+    /// it, and a well-formed body never contains the boundary (the client chose one that it does not).
     private let delimiter: [UInt8]
     /// KMP failure function of `delimiter`.
     private let failure: [Int]
@@ -21,7 +22,7 @@ struct MultipartHeaderGuard {
     private var recent: UInt32 = 0
 
     init(boundary: String) {
-        delimiter = Array("\r\n--\(boundary)".utf8)
+        delimiter = Array("--\(boundary)".utf8)
         var failure = [Int](repeating: 0, count: delimiter.count)
         var k = 0
         for i in 1..<delimiter.count {
@@ -30,7 +31,7 @@ struct MultipartHeaderGuard {
             failure[i] = k
         }
         self.failure = failure
-        matched = 2  // as if "\r\n" came before the first byte
+        matched = 0
     }
 
     /// False when `bytes` put a byte ≥ 0x80 into a part header's name.
