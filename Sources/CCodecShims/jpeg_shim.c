@@ -5,6 +5,7 @@
 #include "shim_common.h"
 #include <setjmp.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <jpeglib.h>
 #include <jerror.h>
@@ -20,6 +21,15 @@ typedef struct {
 
 static void vs_jpeg_error_exit(j_common_ptr cinfo) {
     vs_jpeg_context *context = (vs_jpeg_context *)cinfo->err;
+    if (cinfo->err->msg_code == JERR_NO_BACKING_STORE) {
+        // libjpeg-turbo has no backing store: a whole-image buffer (progressive or multi-scan files keep
+        // every DCT coefficient of the image) over `max_memory_to_use` ends here, before it is allocated.
+        snprintf(context->message, sizeof context->message,
+                 "decoding needs more than the %ld-byte decoder memory limit (a progressive JPEG keeps all of "
+                 "its coefficients in memory)", cinfo->mem != NULL ? cinfo->mem->max_memory_to_use : 0L);
+        context->status = VS_ERR_LIMIT;
+        longjmp(context->jump, 1);
+    }
     char buffer[JMSG_LENGTH_MAX];
     (*cinfo->err->format_message)(cinfo, buffer);
     snprintf(context->message, sizeof context->message, "%s", buffer);
@@ -66,9 +76,11 @@ static int vs_jpeg_valid_denominator(int denominator) {
 
 // Everything up to and including `jpeg_calc_output_dimensions`. Must run inside the caller's setjmp.
 static void vs_jpeg_start(struct jpeg_decompress_struct *cinfo, vs_jpeg_context *context,
-                          const uint8_t *data, size_t size, int scale_denom) {
+                          const uint8_t *data, size_t size, int scale_denom, size_t max_memory) {
     jpeg_create_decompress(cinfo);
     cinfo->progress = &context->progress;
+    // Bounds the whole-image buffers (virtual arrays) libjpeg would otherwise allocate without limit.
+    if (max_memory > 0) cinfo->mem->max_memory_to_use = max_memory > (size_t)LONG_MAX ? LONG_MAX : (long)max_memory;
     jpeg_mem_src(cinfo, data, (unsigned long)size);
     jpeg_read_header(cinfo, TRUE);
     cinfo->scale_num = 1;
@@ -96,7 +108,7 @@ int vs_jpeg_read_info(const uint8_t *data, size_t size, int scale_denom, vs_imag
         vs_set_error(err, err_len, "%s", context.message);
         return context.status;
     }
-    vs_jpeg_start(&cinfo, &context, data, size, scale_denom);
+    vs_jpeg_start(&cinfo, &context, data, size, scale_denom, 0);
     info->width = cinfo.image_width;
     info->height = cinfo.image_height;
     info->bit_depth = cinfo.data_precision;
@@ -124,7 +136,7 @@ static void vs_cmyk_row_to_rgb(const uint8_t *cmyk, uint8_t *rgb, uint32_t width
 }
 
 int vs_jpeg_decode_rgb8(const uint8_t *data, size_t size, int scale_denom, uint32_t out_width,
-                        uint32_t out_height, int max_scans, uint8_t *out, size_t out_len,
+                        uint32_t out_height, int max_scans, size_t max_memory, uint8_t *out, size_t out_len,
                         char *err, size_t err_len) {
     if (!vs_jpeg_valid_denominator(scale_denom)) {
         vs_set_error(err, err_len, "scale denominator %d is not 1, 2, 4 or 8", scale_denom);
@@ -144,7 +156,7 @@ int vs_jpeg_decode_rgb8(const uint8_t *data, size_t size, int scale_denom, uint3
         vs_set_error(err, err_len, "%s", context.message);
         return context.status;
     }
-    vs_jpeg_start(&cinfo, &context, data, size, scale_denom);
+    vs_jpeg_start(&cinfo, &context, data, size, scale_denom, max_memory);
     if (cinfo.output_width != out_width || cinfo.output_height != out_height) {
         jpeg_destroy_decompress(&cinfo);
         vs_set_error(err, err_len, "JPEG output size changed between reads");
@@ -189,8 +201,57 @@ int vs_jpeg_decode_rgb8(const uint8_t *data, size_t size, int scale_denom, uint3
     return VS_OK;
 }
 
+// The encoder's output buffer. Our own destination manager rather than `jpeg_mem_dest`: libjpeg-turbo's
+// `empty_mem_output_buffer` frees the buffer it replaces while the caller's pointer still names it until
+// `jpeg_finish_compress`, so freeing that pointer after an error freed it twice. Here the only owner of
+// the buffer is this struct, and the error path frees exactly what it holds.
+typedef struct {
+    struct jpeg_destination_mgr manager;  // first member: libjpeg hands us a pointer to it
+    uint8_t *buffer;
+    size_t capacity;
+    size_t max_output;  // 0: unbounded
+} vs_jpeg_destination;
+
+static void vs_jpeg_destination_init(j_compress_ptr cinfo) { (void)cinfo; }
+
+static boolean vs_jpeg_destination_grow(j_compress_ptr cinfo) {
+    vs_jpeg_destination *destination = (vs_jpeg_destination *)cinfo->dest;
+    vs_jpeg_context *context = (vs_jpeg_context *)cinfo->err;
+    // Called as soon as the buffer is full (libjpeg's emit_byte), so capacity is capped at one byte over
+    // the limit: filling that byte means the output is over it.
+    size_t used = destination->capacity;
+    if (destination->max_output > 0 && used > destination->max_output) {
+        snprintf(context->message, sizeof context->message, "JPEG output exceeds the limit of %zu bytes",
+                 destination->max_output);
+        context->status = VS_ERR_LIMIT;
+        longjmp(context->jump, 1);
+    }
+    size_t capacity = used * 2;
+    if (destination->max_output > 0 && capacity > destination->max_output + 1) capacity = destination->max_output + 1;
+    uint8_t *grown = realloc(destination->buffer, capacity);
+    if (grown == NULL) {  // the old buffer is still ours (and freed by the error path)
+        snprintf(context->message, sizeof context->message, "cannot grow the JPEG output buffer to %zu bytes", capacity);
+        context->status = VS_ERR_NOMEM;
+        longjmp(context->jump, 1);
+    }
+    destination->buffer = grown;
+    destination->capacity = capacity;
+    destination->manager.next_output_byte = grown + used;
+    destination->manager.free_in_buffer = capacity - used;
+    return TRUE;
+}
+
+static void vs_jpeg_destination_term(j_compress_ptr cinfo) { (void)cinfo; }
+
 int vs_jpeg_encode(const uint8_t *samples, uint32_t width, uint32_t height, int components, int quality,
                    int progressive, int ycck, uint8_t **out, size_t *out_len, char *err, size_t err_len) {
+    return vs_jpeg_encode_limited(samples, width, height, components, quality, progressive, ycck, 0, out, out_len,
+                                  err, err_len);
+}
+
+int vs_jpeg_encode_limited(const uint8_t *samples, uint32_t width, uint32_t height, int components, int quality,
+                           int progressive, int ycck, size_t max_output, uint8_t **out, size_t *out_len,
+                           char *err, size_t err_len) {
     *out = NULL;
     *out_len = 0;
     if (components != 1 && components != 3 && components != 4) {
@@ -200,19 +261,33 @@ int vs_jpeg_encode(const uint8_t *samples, uint32_t width, uint32_t height, int 
     struct jpeg_compress_struct cinfo;
     vs_jpeg_context context;
     memset(&context, 0, sizeof context);
+    context.status = VS_ERR_CORRUPT;
     cinfo.err = jpeg_std_error(&context.manager);
     context.manager.error_exit = vs_jpeg_error_exit;
-    // jpeg_mem_dest (re)allocates this buffer; volatile because the error path frees it.
-    unsigned char *volatile buffer = NULL;
-    unsigned long length = 0;
+    vs_jpeg_destination destination;
+    memset(&destination, 0, sizeof destination);
+    destination.max_output = max_output;
+    destination.capacity = max_output > 0 && max_output < 4096 ? max_output + 1 : 4096;
+    destination.buffer = malloc(destination.capacity);
+    if (destination.buffer == NULL) {
+        vs_set_error(err, err_len, "cannot allocate the JPEG output buffer");
+        return VS_ERR_NOMEM;
+    }
+    destination.manager.init_destination = vs_jpeg_destination_init;
+    destination.manager.empty_output_buffer = vs_jpeg_destination_grow;
+    destination.manager.term_destination = vs_jpeg_destination_term;
+    destination.manager.next_output_byte = destination.buffer;
+    destination.manager.free_in_buffer = destination.capacity;
     if (setjmp(context.jump)) {
         jpeg_destroy_compress(&cinfo);
-        free(buffer);
+        // The one live buffer: grow() keeps this field current. Read through a volatile lvalue: it changed
+        // after setjmp, so an optimised build may otherwise free the value it held then (a double free).
+        free(*(uint8_t *volatile *)&destination.buffer);
         vs_set_error(err, err_len, "%s", context.message);
-        return VS_ERR_CORRUPT;
+        return context.status == VS_OK ? VS_ERR_CORRUPT : context.status;
     }
     jpeg_create_compress(&cinfo);
-    jpeg_mem_dest(&cinfo, (unsigned char **)&buffer, &length);
+    cinfo.dest = &destination.manager;
     cinfo.image_width = width;
     cinfo.image_height = height;
     cinfo.input_components = components;
@@ -227,8 +302,9 @@ int vs_jpeg_encode(const uint8_t *samples, uint32_t width, uint32_t height, int 
         jpeg_write_scanlines(&cinfo, &row, 1);
     }
     jpeg_finish_compress(&cinfo);
+    size_t length = destination.capacity - destination.manager.free_in_buffer;
     jpeg_destroy_compress(&cinfo);
-    *out = buffer;
+    *out = destination.buffer;
     *out_len = length;
     return VS_OK;
 }

@@ -34,7 +34,7 @@ extension Catalog {
                               weights: LexicalWeights = LexicalWeights(),
                               scoringBudget: Int = Catalog.scoringBudget) throws -> [LexicalHit] {
         guard let expression = query.expression, limit > 0 else { return [] }
-        let (clause, filterValues) = filter.sql()
+        let (clause, filterValues) = try filter.sql()
         // Without a filter there is no join: looking every matching row up in `items` cost twice as
         // much as scoring it (a 100k catalog: 2,430 rows in 7.3 ms joined, 2.4 ms not).
         let sql = filter.isEmpty ? """
@@ -108,7 +108,7 @@ extension Catalog {
     /// Keys of all items that pass `filter` (for restricting vector search), or nil when the filter is empty.
     public func keys(matching filter: CatalogFilter) throws -> Set<ItemKey>? {
         guard !filter.isEmpty else { return nil }
-        let (clause, values) = filter.sql()
+        let (clause, values) = try filter.sql()
         return try withConnection { db in
             var keys = Set<ItemKey>()
             try db.query("SELECT key FROM items WHERE \(clause)", values) { keys.insert($0.int64(0)) }

@@ -30,24 +30,53 @@ public struct CatalogFilter: Sendable, Equatable {
             && addedAfter == nil && addedBefore == nil
     }
 
+    /// The most conditions a filter may have (each `tag=`, `kind=`, `duration=`, `added=` counts once).
+    /// Real filters have a handful; the bound keeps a request from building an unbounded query.
+    public static let maximumConditions = 64
+
+    /// Refuses a filter over ``maximumConditions`` (also checked when parsing).
+    func validate() throws {
+        let distinctTags = Set(tags.map { $0.lowercased() }).count
+        guard distinctTags <= Self.maximumConditions else {
+            throw CatalogError(subject: "filter",
+                               reason: "has \(distinctTags) tags; at most \(Self.maximumConditions) conditions are allowed")
+        }
+    }
+
     /// The SQL condition on table `items` (always safe to `AND` in) and its parameters.
-    func sql() -> (clause: String, values: [SQLiteValue]) {
+    ///
+    /// The statement text depends only on *which* conditions are present, never on how many tags or
+    /// kinds there are: lists are bound as one JSON array parameter (`json_each`), so a long tag list
+    /// neither grows the expression tree nor adds a new statement to the connection's cache.
+    func sql() throws -> (clause: String, values: [SQLiteValue]) {
+        try validate()
         var parts: [String] = []
         var values: [SQLiteValue] = []
         if let kinds {
-            let sorted = kinds.map(\.rawValue).sorted()
-            parts.append("items.kind IN (\(Array(repeating: "?", count: max(1, sorted.count)).joined(separator: ",")))")
-            values += sorted.isEmpty ? [.null] : sorted.map { .text($0) }
+            parts.append("items.kind IN (SELECT value FROM json_each(?))")
+            values.append(.text(Self.jsonArray(kinds.map(\.rawValue).sorted())))
         }
-        for tag in Set(tags.map { $0.lowercased() }).sorted() {
-            parts.append("items.key IN (SELECT item FROM item_tags WHERE tag = ?)")
-            values.append(.text(tag))
+        let tags = Set(tags.map { $0.lowercased() }).sorted()
+        if !tags.isEmpty {
+            // (item, tag) is item_tags' primary key, so an item carrying every tag has `tags.count` rows.
+            parts.append("""
+                items.key IN (SELECT item FROM item_tags WHERE tag IN (SELECT value FROM json_each(?)) \
+                GROUP BY item HAVING count(*) = ?)
+                """)
+            values.append(.text(Self.jsonArray(tags)))
+            values.append(.int(tags.count))
         }
         if let minimumDuration { parts.append("items.duration >= ?"); values.append(.real(minimumDuration)) }
         if let maximumDuration { parts.append("items.duration <= ?"); values.append(.real(maximumDuration)) }
         if let addedAfter { parts.append("items.added_at >= ?"); values.append(.real(addedAfter.timeIntervalSince1970)) }
         if let addedBefore { parts.append("items.added_at <= ?"); values.append(.real(addedBefore.timeIntervalSince1970)) }
         return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), values)
+    }
+
+    /// `strings` as a JSON array text (the parameter of `json_each`).
+    private static func jsonArray(_ strings: [String]) -> String {
+        let data = (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }
 
@@ -62,9 +91,16 @@ extension CatalogFilter {
     /// Throws ``CatalogError`` naming the bad condition.
     public init(parsing text: String) throws {
         self.init()
+        var conditions = 0
         for raw in text.split(separator: ",") {
             let condition = raw.trimmingCharacters(in: .whitespaces)
             if condition.isEmpty { continue }
+            conditions += 1
+            guard conditions <= Self.maximumConditions else {
+                let total = text.split(separator: ",").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+                throw CatalogError(subject: "filter",
+                                   reason: "has \(total) conditions; at most \(Self.maximumConditions) are allowed")
+            }
             guard let equals = condition.firstIndex(of: "=") else {
                 throw CatalogError(subject: "filter '\(condition)'", reason: "expected name=value")
             }

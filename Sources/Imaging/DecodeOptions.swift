@@ -14,9 +14,20 @@ public struct DecodeOptions: Sendable {
     public var background: RGBColor
     /// Refuse progressive JPEGs with more scans than this (real files have about 10; crafted ones, thousands).
     public var maxProgressiveScans: Int
+    /// Refuse progressive JPEGs whose header declares more pixels than this. A progressive file keeps
+    /// every DCT coefficient of the whole image in memory (2 bytes per sample: ~3 bytes per pixel for
+    /// 4:2:0, 6 for 4:4:4) whatever the output scale, so a small upload of a huge progressive image
+    /// decoded at 1/8 costs far more memory than its output; this cap is therefore lower than `maxPixels`.
+    public var maxProgressivePixels: Int
+    /// libjpeg's `max_memory_to_use`: the bytes its whole-image buffers may take. A file that needs more
+    /// is refused (``ImagingError/Reason/decodingLimit``) before they are allocated.
+    public var maxDecoderMemory: Int
 
     public static let defaultMaxPixels = 100_000_000
     public static let defaultMaxFileBytes = 64 << 20
+    /// 40 MP: a 4:2:0 progressive file of this size needs ~120 MB of coefficients.
+    public static let defaultMaxProgressivePixels = 40_000_000
+    public static let defaultMaxDecoderMemory = 128 << 20
 
     public init(
         minimumShorterSide: Int? = nil,
@@ -24,7 +35,9 @@ public struct DecodeOptions: Sendable {
         maxFileBytes: Int = DecodeOptions.defaultMaxFileBytes,
         appliesEXIFOrientation: Bool = true,
         background: RGBColor = .white,
-        maxProgressiveScans: Int = 500
+        maxProgressiveScans: Int = 500,
+        maxProgressivePixels: Int = DecodeOptions.defaultMaxProgressivePixels,
+        maxDecoderMemory: Int = DecodeOptions.defaultMaxDecoderMemory
     ) {
         self.minimumShorterSide = minimumShorterSide
         self.maxPixels = maxPixels
@@ -32,5 +45,7 @@ public struct DecodeOptions: Sendable {
         self.appliesEXIFOrientation = appliesEXIFOrientation
         self.background = background
         self.maxProgressiveScans = maxProgressiveScans
+        self.maxProgressivePixels = maxProgressivePixels
+        self.maxDecoderMemory = maxDecoderMemory
     }
 }

@@ -23,6 +23,11 @@ enum JPEGDecoding {
         let header = try readHeader(data, name: name, scaleDenominator: 1)
         let width = Int(header.width), height = Int(header.height)
         try checkPixelLimit(width: width, height: height, options: options, name: name)
+        if header.interlaced != 0, width * height > options.maxProgressivePixels {
+            throw ImagingError(input: name, reason: .decodingLimit,
+                               detail: "progressive JPEG of \(width)x\(height) = \(width * height) pixels is over the "
+                                   + "limit of \(options.maxProgressivePixels) pixels for progressive files")
+        }
         let denominator = scaleDenominator(width: width, height: height, minimumShorterSide: options.minimumShorterSide)
         // libjpeg's jpeg_calc_output_dimensions: ceil(size / denominator).
         let outWidth = (width + denominator - 1) / denominator
@@ -34,7 +39,7 @@ enum JPEGDecoding {
             status = data.withUnsafeBufferPointer { input in
                 message.withBuffer { err, errLength in
                     vs_jpeg_decode_rgb8(input.baseAddress, input.count, Int32(denominator), UInt32(outWidth),
-                                        UInt32(outHeight), maxScans, buffer.baseAddress, buffer.count, err, errLength)
+                                        UInt32(outHeight), maxScans, max(0, options.maxDecoderMemory), buffer.baseAddress, buffer.count, err, errLength)
                 }
             }
             count = status == VS_OK ? buffer.count : 0

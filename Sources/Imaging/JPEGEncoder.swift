@@ -29,8 +29,10 @@ public enum JPEGEncoder {
     }
 
     /// The JPEG file bytes for raw interleaved samples (`width × height × components` bytes).
+    /// `maxOutputBytes` (0: unbounded) refuses an output larger than that with `.writeFailed`.
     public static func encode(
-        samples: [UInt8], width: Int, height: Int, layout: SampleLayout, quality: Int = 90, progressive: Bool = false
+        samples: [UInt8], width: Int, height: Int, layout: SampleLayout, quality: Int = 90, progressive: Bool = false,
+        maxOutputBytes: Int = 0
     ) throws(ImagingError) -> [UInt8] {
         guard width > 0, height > 0, samples.count == width * height * Int(layout.components) else {
             throw ImagingError(input: "JPEG encoder", reason: .writeFailed,
@@ -43,8 +45,8 @@ public enum JPEGEncoder {
         var message = CodecMessage()
         let status = samples.withUnsafeBufferPointer { input in
             message.withBuffer { err, errLength in
-                vs_jpeg_encode(input.baseAddress, UInt32(width), UInt32(height), layout.components, Int32(quality),
-                               progressive ? 1 : 0, ycck, &output, &length, err, errLength)
+                vs_jpeg_encode_limited(input.baseAddress, UInt32(width), UInt32(height), layout.components, Int32(quality),
+                                       progressive ? 1 : 0, ycck, max(0, maxOutputBytes), &output, &length, err, errLength)
             }
         }
         defer { vs_free(output) }

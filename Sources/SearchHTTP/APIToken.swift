@@ -35,11 +35,14 @@ public struct APIToken: Sendable, CustomStringConvertible {
         let prefix = "bearer "
         guard header.count > prefix.count, header.prefix(prefix.count).lowercased() == prefix else { return false }
         let presented = Array(header.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces).utf8)
-        var difference = UInt8(truncatingIfNeeded: presented.count ^ bytes.count)
+        // The length check is kept apart from the byte accumulator: folding `count ^ count` into a
+        // UInt8 would drop its high bits (a token plus 256·n extra bytes compared equal).
+        let sameLength = presented.count == bytes.count
+        var difference: UInt8 = 0
         for i in 0..<bytes.count {
             difference |= bytes[i] ^ (i < presented.count ? presented[i] : 0)
         }
-        return difference == 0
+        return sameLength && difference == 0
     }
 
     /// Never prints the secret.

@@ -42,8 +42,10 @@ struct MultipartForm: Sendable {
         private var body = ByteBuffer()
         private var failure: APIError?
         private var complete = false
+        private var headerGuard: MultipartHeaderGuard
 
         init(boundary: String) {
+            headerGuard = MultipartHeaderGuard(boundary: boundary)
             parser = MultipartParser(boundary: boundary)
             parser.onHeader = { [unowned self] name, value in headers.append((name, value)) }
             parser.onBody = { [unowned self] chunk in body.writeBuffer(&chunk) }
@@ -52,6 +54,9 @@ struct MultipartForm: Sendable {
 
         func feed(_ chunk: ByteBuffer) throws {
             if let failure { throw failure }
+            guard headerGuard.accepts(chunk.readableBytesView) else {
+                throw APIError.badMultipart("a part header name holds a non-ASCII byte")
+            }
             do {
                 try parser.execute(chunk)
             } catch {

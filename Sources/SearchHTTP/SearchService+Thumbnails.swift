@@ -48,6 +48,11 @@ extension SearchService {
     static func videoFrame(path: String, at: Double, shorterSide: Int) throws -> Image {
         let policy = SamplingPolicy(interval: max(at, 0.001), maxFrames: 3, sceneCutThreshold: 2, duplicateThreshold: 0,
                                     minimumCutSpacing: 1e9, outputShorterSide: max(shorterSide, 16))
-        return try FFmpegVideo(path: path).nearestFrame(to: at, policy: policy).image
+        // A thumbnail answers a request: a short budget, not the 300 s a build gives each file.
+        let limits = VideoLimits(timeLimit: thumbnailTimeLimit)
+        return try FFmpegVideo(path: path, limits: limits).nearestFrame(to: at, policy: policy, timeLimit: thumbnailTimeLimit).image
     }
+
+    /// Seconds one video thumbnail may take (opening, seeking and decoding), well inside a request's timeout.
+    static let thumbnailTimeLimit = 10.0
 }

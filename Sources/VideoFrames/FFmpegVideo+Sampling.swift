@@ -13,6 +13,15 @@ extension FFmpegVideo {
     /// - Sampling stops at `VideoLimits.maxDuration`, at `SamplingPolicy.maxFrames`, or when the per-file
     ///   time limit passes, each with a warning.
     public func sampleFrames(policy: SamplingPolicy, _ body: (SampledFrame) throws -> Void) throws -> SamplingReport {
+        try sampleFrames(policy: policy, timeLimit: nil, body)
+    }
+
+    /// ``sampleFrames(policy:_:)`` within `timeLimit` seconds from now (nil: what is left of
+    /// `VideoLimits.timeLimit` since the file was opened). A request handler passes its own budget.
+    public func sampleFrames(policy: SamplingPolicy, timeLimit: Double?,
+                             _ body: (SampledFrame) throws -> Void) throws -> SamplingReport {
+        if let timeLimit { deadline.pointee = av_gettime_relative() + Int64(max(0, timeLimit) * 1_000_000) }
+        let limitSeconds = timeLimit ?? limits.timeLimit
         var report = SamplingReport()
         var sampler = FrameSampler(policy: policy)
         let converter = FrameConverter()
@@ -74,7 +83,7 @@ extension FFmpegVideo {
 
         reading: while true {
             if av_gettime_relative() > deadline.pointee {
-                report.warnings.append("time limit of \(Int(limits.timeLimit)) s reached; sampled up to \(Self.clock(report.lastTimestamp))")
+                report.warnings.append("time limit of \(limitSeconds) s reached; sampled up to \(Self.clock(report.lastTimestamp))")
                 break
             }
             // Seek only forward, only to a target inside the video, and never twice to the same target

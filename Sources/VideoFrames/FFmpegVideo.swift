@@ -18,8 +18,14 @@ public final class FFmpegVideo: FrameSource {
     let deadline: UnsafeMutablePointer<Int64>
 
     /// Opens `path` and reads its container and stream facts.
-    /// - Throws: `VideoError` naming the file: unreadable, not a video, unsupported codec, over a limit.
-    public init(path: String, limits: VideoLimits = VideoLimits(), decoderThreads: Int = 0) throws {
+    ///
+    /// FFmpeg may only read the file itself (protocol whitelist `file`) with one of
+    /// ``VideoLimits/acceptedDemuxers``: a playlist that names other local files is refused.
+    /// `decoderThreads` is the decoder's `thread_count` (at least 1): callers that already run one
+    /// worker per core keep the default of one decoding thread instead of one per core each.
+    /// - Throws: `VideoError` naming the file: unreadable, not a video, refused container, unsupported
+    ///   codec, over a limit.
+    public init(path: String, limits: VideoLimits = VideoLimits(), decoderThreads: Int = 1) throws {
         self.path = path
         self.limits = limits
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
@@ -43,11 +49,25 @@ public final class FFmpegVideo: FrameSource {
             throw VideoError(.unreadable, path: path, reason: "out of memory")
         }
         vs_install_deadline(allocated, deadline)
-        var status = avformat_open_input(&context, path, nil, nil)
+        var options: OpaquePointer?
+        av_dict_set(&options, "protocol_whitelist", VideoLimits.acceptedProtocols.joined(separator: ","), 0)
+        av_dict_set(&options, "format_whitelist", VideoLimits.acceptedDemuxers.joined(separator: ","), 0)
+        var status = avformat_open_input(&context, path, nil, &options)
+        av_dict_free(&options)
         guard status >= 0, let opened = context else {
             // avformat_open_input frees the context on failure.
             deadline.deallocate()
-            throw VideoError(.notAVideo, path: path, reason: "not a video FFmpeg can read (\(ffmpegMessage(status)))")
+            switch Self.probedDemuxer(path: path) {
+            case let name? where VideoLimits.playlistDemuxers.contains(where: { name.split(separator: ",").contains(Substring($0)) }):
+                throw VideoError(.refusedFormat, path: path, reason: "a '\(name)' playlist or list of other files, which is "
+                    + "refused (it would make FFmpeg read the files it names)")
+            case let name? where name.hasPrefix("image2") || name.hasSuffix("_pipe"):
+                throw VideoError(.notAVideo, path: path, reason: "a still image (\(name)), not a video")
+            case let name? where !VideoLimits.acceptedDemuxers.contains(where: { name.split(separator: ",").contains(Substring($0)) }):
+                throw VideoError(.notAVideo, path: path, reason: "container format '\(name)' is not a video container we read")
+            default:
+                throw VideoError(.notAVideo, path: path, reason: "not a video FFmpeg can read (\(ffmpegMessage(status)))")
+            }
         }
         var decoderContext: UnsafeMutablePointer<AVCodecContext>?
         do {
@@ -86,7 +106,7 @@ public final class FFmpegVideo: FrameSource {
             guard status >= 0 else {
                 throw VideoError(.unsupportedCodec, path: path, reason: "cannot configure the \(codecName) decoder (\(ffmpegMessage(status)))")
             }
-            decoderContext.pointee.thread_count = Int32(max(0, decoderThreads))  // 0 = FFmpeg picks per core
+            decoderContext.pointee.thread_count = Int32(clamping: max(1, decoderThreads))  // never 0 (= one per core)
             decoderContext.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
             decoderContext.pointee.pkt_timebase = stream.pointee.time_base
             status = avcodec_open2(decoderContext, codec, nil)
@@ -116,6 +136,25 @@ public final class FFmpegVideo: FrameSource {
         var formatContext: UnsafeMutablePointer<AVFormatContext>? = format
         avformat_close_input(&formatContext)
         deadline.deallocate()
+    }
+
+    /// The demuxer FFmpeg's probe picks for the file's first 64 KB (to explain a refusal), nil when
+    /// nothing is recognised. Probing only looks at bytes: no demuxer is opened.
+    static func probedDemuxer(path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 1 << 16)) ?? Data())
+        guard !head.isEmpty else { return nil }
+        // AVPROBE_PADDING_SIZE zero bytes must follow the data.
+        var padded = head + [UInt8](repeating: 0, count: 64)
+        let format: UnsafePointer<AVInputFormat>? = path.withCString { name in
+            padded.withUnsafeMutableBufferPointer { buffer in
+                var probe = AVProbeData(filename: name, buf: buffer.baseAddress, buf_size: Int32(head.count), mime_type: nil)
+                return av_probe_input_format(&probe, 1)
+            }
+        }
+        guard let format, let name = format.pointee.name else { return nil }
+        return String(cString: name)
     }
 
     private static func duration(of format: UnsafeMutablePointer<AVFormatContext>, stream: UnsafeMutablePointer<AVStream>) -> Double {

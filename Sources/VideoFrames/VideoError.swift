@@ -7,6 +7,7 @@ public struct VideoError: Error, Sendable, Equatable, CustomStringConvertible {
         case overLimit           // declared size or duration beyond the configured limits
         case timedOut            // the per-file time limit passed
         case decodeFailed        // the decoder failed before producing any frame
+        case refusedFormat       // a container FFmpeg reads but we do not accept (playlists such as HLS, DASH, concat)
     }
 
     public let code: Code

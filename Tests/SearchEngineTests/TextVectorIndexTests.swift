@@ -119,4 +119,37 @@ import Testing
             #expect(try reader.semanticSearch(vectors[8], k: 5).allSatisfy { $0.key != key8 })
         }
     }
+
+    /// Issue #14 item 3 for `text-ivf/v1.log`: a zero-filled or garbage tail after the last record (a
+    /// crash after the file grew) is ignored by readers and cut by the next write; every acknowledged
+    /// write is still there.
+    @Test(arguments: [false, true])
+    func aTornTailOnTheTextIVFLogIsIgnoredAndCut(_ garbage: Bool) throws {
+        let scratch = try TemporaryDirectory("vs-text-ivf-tail")
+        defer { scratch.remove() }
+        let directory = URL(fileURLWithPath: scratch.path)
+        let vectors = Self.clustered(200, seed: 8)
+        let index = try Self.makeIndex(vectors, in: directory)
+        try index.buildVectorIndex(nlist: 8)
+        let newcomer = Self.clustered(1, seed: 78)[0]
+        try index.add([CatalogItem(id: "new", kind: .image, source: "new.jpg", title: "new")], textVectors: [newcomer])
+        let keyNew = try #require(try index.catalog.key(id: "new"))
+        let log = index.vectorIndexDirectory + "/v1.log"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: garbage ? Data((0..<64).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 5) }) : Data(count: 4096))
+        try handle.close()
+
+        let reader = try TextSearchIndex(directory: directory, encoder: index.encoder)
+        #expect(reader.vectorCount == 201)
+        #expect(try reader.semanticSearch(newcomer, k: 1).first?.key == keyNew)
+        // The next write cuts the tail and appends after it.
+        let second = Self.clustered(1, seed: 79)[0]
+        try reader.add([CatalogItem(id: "second", kind: .image, source: "second.jpg", title: "second")], textVectors: [second])
+        let keySecond = try #require(try reader.catalog.key(id: "second"))
+        let reopened = try TextSearchIndex(directory: directory, encoder: index.encoder)
+        #expect(reopened.vectorCount == 202)
+        #expect(try reopened.semanticSearch(second, k: 1).first?.key == keySecond)
+        #expect(try reopened.semanticSearch(newcomer, k: 1).first?.key == keyNew)
+    }
 }

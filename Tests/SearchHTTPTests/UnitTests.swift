@@ -17,6 +17,18 @@ import Testing
         #expect(!"\(token)".contains("abc"))
     }
 
+    /// Issue #14 item 2: the length difference was folded into 8 bits, so the token followed by exactly
+    /// 256·n junk bytes was accepted.
+    @Test func tokenFollowedBy256TimesNJunkBytesIsRefused() throws {
+        let token = try #require(APIToken("abc123"))
+        for n in [1, 2, 3, 16] {
+            let junk = String(repeating: "x", count: 256 * n)
+            #expect(!token.authorizes("Bearer abc123" + junk), "256·\(n) junk bytes")
+            #expect(!token.authorizes("Bearer abc12" + junk + "3"), "256·\(n) bytes inside")
+        }
+        #expect(token.authorizes("Bearer abc123"))
+    }
+
     @Test func loadsFromAFile() throws {
         let scratch = try TemporaryDirectory("vs-token")
         defer { scratch.remove() }
@@ -61,6 +73,35 @@ import Testing
         #expect(form.parts.map(\.name) == ["text", "image"])
         #expect(Array(form.first("image")!.body.readableBytesView) == [0, 13, 10, 45, 45, 255])
         #expect(form.first("image")?.fileName == "x.bin")
+    }
+
+    /// Found by `Fuzz/multipart`: a byte ≥ 0x80 in a part header's *name* made MultipartKit's parser
+    /// index its 128-entry table out of range and trap, taking the server down with one request. It is
+    /// now a 400-class `APIError`, whole or split across reads; UTF-8 in header values and binary bodies
+    /// still parse.
+    @Test func nonASCIIByteInAPartHeaderNameIsABadRequestNotACrash() throws {
+        let head = Array("preamble--XyZzY\r\nContent-Dispositio".utf8)  // the parser finds a first boundary anywhere
+        let tail = Array(": form-data; name=\"q\"\r\n\r\nred\r\n--XyZzY--\r\n".utf8)
+        for byte: UInt8 in [0x80, 0xA0, 0xFF] {
+            for chunk in [1, 7, 4096] {
+                let builder = MultipartForm.Builder(boundary: "XyZzY")
+                let body = head + [byte] + tail
+                #expect(throws: APIError.self, "byte \(byte), chunks of \(chunk)") {
+                    var offset = 0
+                    while offset < body.count {
+                        try builder.feed(ByteBuffer(bytes: body[offset..<min(body.count, offset + chunk)]))
+                        offset += chunk
+                    }
+                    _ = try builder.finish()
+                }
+            }
+        }
+        let builder = MultipartForm.Builder(boundary: "XyZzY")
+        try builder.feed(ByteBuffer(bytes: Array("--XyZzY\r\nContent-Disposition: form-data; name=\"image\"; filename=\"na\u{EF}ve.jpg\"\r\n\r\n".utf8)
+            + [0xFF, 0xA0, 0x0A, 0xC3] + Array(": x\r\n--XyZzY--\r\n".utf8)))
+        let form = try builder.finish()
+        #expect(form.first("image")?.fileName == "na\u{EF}ve.jpg")
+        #expect(Array(form.first("image")!.body.readableBytesView) == [0xFF, 0xA0, 0x0A, 0xC3] + Array(": x".utf8))
     }
 
     @Test func driftReports() {

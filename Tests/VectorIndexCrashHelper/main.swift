@@ -2,7 +2,10 @@
 // and prints `done <op> <count>` (flushed) after each write has returned (i.e. is durable).
 // The test kills it with SIGKILL at random instants and checks that the index still opens and answers.
 //
-//   vindex-crash-helper DIR FIRST_OP DIMENSION
+//   vindex-crash-helper DIR FIRST_OP DIMENSION [LAST_OP]
+//
+// With LAST_OP it stops writing after that op (holding the writer open, as a crash would find it) and
+// waits to be killed.
 import Foundation
 import VectorIndex
 
@@ -12,9 +15,10 @@ func fail(_ message: String, status: Int32) -> Never {
 }
 
 let args = CommandLine.arguments
-guard args.count == 4, let firstOp = Int(args[2]), let d = Int(args[3]) else {
-    fail("usage: vindex-crash-helper DIR FIRST_OP DIMENSION", status: 2)
+guard args.count == 4 || args.count == 5, let firstOp = Int(args[2]), let d = Int(args[3]) else {
+    fail("usage: vindex-crash-helper DIR FIRST_OP DIMENSION [LAST_OP]", status: 2)
 }
+let lastOp = args.count == 5 ? Int(args[4]) : nil
 let directory = args[1]
 
 /// Deterministic vectors for op `op` (unit-ish, distinct per op).
@@ -41,6 +45,9 @@ do {
         }
         let count = try writer.index().count
         FileHandle.standardOutput.write(Data("done \(op) \(count)\n".utf8))  // unbuffered: one write(2)
+        if let lastOp, op >= lastOp {
+            while true { sleep(60) }
+        }
         op += 1
     }
 } catch {

@@ -66,8 +66,11 @@ int vs_jpeg_read_info(const uint8_t *data, size_t size, int scale_denom, vs_imag
 /// samples when an Adobe marker is present). `out` must hold exactly `out_width * out_height * 3` bytes,
 /// with the scaled size from `vs_jpeg_read_info`. Data that ends early is an error (`VS_ERR_TRUNCATED`),
 /// not a grey-padded image. At most `max_scans` progressive scans are accepted (a decoding-time bomb guard).
+/// `max_memory` (bytes, 0 = unbounded) is libjpeg's `max_memory_to_use`: a file whose whole-image buffers
+/// (a progressive JPEG keeps every DCT coefficient, ~2–6 bytes per pixel at any output scale) would
+/// exceed it is refused with `VS_ERR_LIMIT` before they are allocated.
 int vs_jpeg_decode_rgb8(const uint8_t *data, size_t size, int scale_denom, uint32_t out_width,
-                        uint32_t out_height, int max_scans, uint8_t *out, size_t out_len,
+                        uint32_t out_height, int max_scans, size_t max_memory, uint8_t *out, size_t out_len,
                         char *err, size_t err_len);
 
 /// Encodes interleaved 8-bit samples (`components` = 1 gray, 3 RGB, 4 CMYK; row stride `width * components`)
@@ -76,6 +79,13 @@ int vs_jpeg_decode_rgb8(const uint8_t *data, size_t size, int scale_denom, uint3
 /// On success `*out` is a `malloc`ed buffer of `*out_len` bytes that the caller frees with `vs_free`.
 int vs_jpeg_encode(const uint8_t *samples, uint32_t width, uint32_t height, int components, int quality,
                    int progressive, int ycck, uint8_t **out, size_t *out_len, char *err, size_t err_len);
+
+/// `vs_jpeg_encode` with the output bounded to `max_output` bytes (0 = unbounded): a larger output fails
+/// with `VS_ERR_LIMIT` (and frees everything). Also how tests reach the encoder's error path after its
+/// output buffer has grown.
+int vs_jpeg_encode_limited(const uint8_t *samples, uint32_t width, uint32_t height, int components, int quality,
+                           int progressive, int ycck, size_t max_output, uint8_t **out, size_t *out_len,
+                           char *err, size_t err_len);
 
 /// Frees a buffer returned by this target.
 void vs_free(void *pointer);

@@ -1,15 +1,19 @@
 import CSQLite
 
-/// One SQLite connection with a cache of prepared statements.
+/// One SQLite connection with a bounded cache of prepared statements (``StatementCache``).
 ///
 /// Not thread-safe by itself: ``Catalog`` keeps it inside a `Mutex` and every use happens under that lock.
 final class SQLiteConnection {
     let path: String
     let handle: OpaquePointer
-    private var statements: [String: SQLiteStatement] = [:]
+    private var statements: StatementCache
+
+    /// How many prepared statements a connection keeps (least recently used ones are finalized).
+    static let statementCacheCapacity = 64
 
     /// Opens (creating if needed) the database at `path`.
-    init(path: String, readOnly: Bool = false) throws {
+    init(path: String, readOnly: Bool = false, statementCacheCapacity: Int = SQLiteConnection.statementCacheCapacity) throws {
+        statements = StatementCache(capacity: statementCacheCapacity)
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let code = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
@@ -45,14 +49,17 @@ final class SQLiteConnection {
         }
     }
 
+    /// Statements currently cached (at most ``statementCacheCapacity``).
+    var cachedStatementCount: Int { statements.count }
+
     /// A prepared statement for `sql`, reused across calls.
     func prepare(_ sql: String) throws -> SQLiteStatement {
-        if let cached = statements[sql] { return cached }
+        if let cached = statements.statement(for: sql) { return cached }
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard code == SQLITE_OK, let statement else { throw error(code, sql: sql) }
         let prepared = SQLiteStatement(handle: statement, sql: sql, connection: self)
-        statements[sql] = prepared
+        statements.insert(prepared, for: sql)
         return prepared
     }
 

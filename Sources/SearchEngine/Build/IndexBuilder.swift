@@ -96,9 +96,13 @@ public final class IndexBuilder {
         // A text IVF left by an interrupted run is rebuilt below; without it, resumed writes go to the catalog only.
         try? FileManager.default.removeItem(atPath: staging + "/" + TextSearchIndex.vectorFolder)
         // Write-only: the build never searches text, so its text vectors are not also kept in memory.
+        let spill = try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension)
+        if spill.cutTailBytes > 0 {
+            RepairWarnings.report("\(spill.path): cut a torn tail of \(spill.cutTailBytes) bytes (left by an interrupted build; its last batch is redone)")
+        }
         let writer = StagingWriter(
             textIndex: try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false),
-            spill: try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension))
+            spill: spill)
         try ingest(stream, writer: writer, tally: tally)
 
         guard tally.progress.indexed + tally.progress.resumed > 0 else { return try abandon(staging, tally: tally) }

@@ -11,12 +11,16 @@ import VectorIndex
 ///
 /// Layout (little-endian): a 32-byte header — magic `VSSPILL1`, format version `UInt32` (1), dimension
 /// `UInt32`, 8 reserved bytes, the first 8 bytes of the SHA-256 of the 24 before — then fixed-size records:
-/// vector id `Int64`, `dimension` × `Float32`, flags `UInt32` (bit 0: last vector of its item), then a
-/// checksum `UInt32` (the first 4 bytes of the SHA-256 of the record before it). Records are a whole
-/// number of floats long, so the mapped file is one strided matrix (stride `dimension + 4` floats).
+/// vector id `Int64`, `dimension` × `Float32`, flags `UInt32` (bit 0: last vector of its item; bit 1:
+/// last record of its batch), then a checksum `UInt32` (the first 4 bytes of the SHA-256 of the record
+/// before it). Records are a whole number of floats long, so the mapped file is one strided matrix
+/// (stride `dimension + 4` floats).
 ///
-/// Checkpoints: records are appended per batch, then `fsync`ed. On reopen the file is cut after the last
-/// record that ends an item and whose checksums verify, so a torn or partial batch is simply redone.
+/// Checkpoints: records are appended per batch, then `fsync`ed, so a crash can damage only the last
+/// batch, and within it any page (pages reach the disk in any order): a record cut short, zeros, or
+/// garbage. On reopen the file is cut after the last verified record that ends an item (the torn tail,
+/// reported by ``cutTailBytes``), and that partial batch is redone. Damage followed by a verified record
+/// of a *later* batch cannot come from a crash (the earlier batch was fsynced first): it is corruption.
 final class VectorSpill {
     static let magic = Array("VSSPILL1".utf8)
     static let headerSize = 32
@@ -27,6 +31,11 @@ final class VectorSpill {
     private(set) var count: Int
     /// Keys (vector id >> 16) whose last vector is in the file: the items that are finished.
     private(set) var finishedKeys: Set<Int64> = []
+    /// Bytes cut from the end when the spill was opened (a torn tail left by a crash; 0 if none).
+    private(set) var cutTailBytes = 0
+
+    static let lastOfItemFlag: UInt32 = 1
+    static let lastOfBatchFlag: UInt32 = 2
 
     var recordSize: Int { 8 + 4 * dimension + 8 }
     /// Bytes of the file (header and records).
@@ -78,18 +87,33 @@ final class VectorSpill {
         var pendingKeys: [Int64] = []
         var buffer = [UInt8](repeating: 0, count: record * 256)
         var index = 0
-        scan: while index < total {
+        // After the first damaged record: the batch-end markers seen among verified records since.
+        var firstDamaged: Int?
+        var batchEndsAfterDamage = 0
+        while index < total {
             let n = min(256, total - index)
             try preadAll(&buffer, count: n * record, at: Self.headerSize + index * record)
             for r in 0..<n {
                 let base = r * record
                 let body = buffer[base..<(base + record - 4)]
                 let stored = readLittleEndian(UInt32.self, buffer, at: base + record - 4)
-                guard Self.checksum(body) == stored else { break scan }
-                let id = Int64(bitPattern: readLittleEndian(UInt64.self, buffer, at: base))
+                let verified = Self.checksum(body) == stored
                 let flags = readLittleEndian(UInt32.self, buffer, at: base + record - 8)
+                if let damaged = firstDamaged {
+                    // Verified records after damage may be pages of the same (last, unsynced) batch; a
+                    // record after that batch's end marker belongs to a later batch.
+                    guard verified else { continue }
+                    if batchEndsAfterDamage > 0 {
+                        throw IndexBuildError(.corruptIndex, path, "record \(damaged) of the vector spill is damaged and "
+                            + "followed by verified records of a later batch (record \(index + r))")
+                    }
+                    if flags & Self.lastOfBatchFlag != 0 { batchEndsAfterDamage += 1 }
+                    continue
+                }
+                guard verified else { firstDamaged = index + r; continue }
+                let id = Int64(bitPattern: readLittleEndian(UInt64.self, buffer, at: base))
                 pendingKeys.append(id >> 16)
-                if flags & 1 != 0 {
+                if flags & Self.lastOfItemFlag != 0 {
                     finishedKeys.formUnion(pendingKeys)
                     pendingKeys.removeAll()
                     keep = index + r + 1
@@ -101,6 +125,7 @@ final class VectorSpill {
         let end = Self.headerSize + keep * record
         if end != size {
             guard ftruncate(fd, off_t(end)) == 0, fsync(fd) == 0 else { throw IndexBuildError(.io, path, "cannot cut the torn tail") }
+            cutTailBytes = size - end
         }
     }
 
@@ -121,7 +146,8 @@ final class VectorSpill {
             let start = bytes.count
             appendLittleEndian(UInt64(bitPattern: ids[i]), to: &bytes)
             for j in 0..<dimension { appendLittleEndian(vectors[i * dimension + j].bitPattern, to: &bytes) }
-            appendLittleEndian(UInt32(lastOfItem[i] ? 1 : 0), to: &bytes)
+            let flags = (lastOfItem[i] ? Self.lastOfItemFlag : 0) | (i == ids.count - 1 ? Self.lastOfBatchFlag : 0)
+            appendLittleEndian(flags, to: &bytes)
             appendLittleEndian(Self.checksum(bytes[start...]), to: &bytes)
         }
         try pwriteAll(bytes, at: Self.headerSize + count * record)

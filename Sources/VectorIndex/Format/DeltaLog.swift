@@ -8,11 +8,13 @@
 ///   add body:    kind u32 (1), count u32, 0 u32, ids i64[count], lists u32[count], vectors fp32[count × d]
 ///   remove body: kind u32 (2), count u32, newlyRemovedBaseRows u32, ids i64[count]
 /// ```
-/// Each `add`/`remove` call is one record written with one `pwrite` and fsynced before returning.
-/// Only the last record can be torn by a crash; a reader treats an incomplete or mismatching **last**
-/// record as not written (the writer truncates it before appending). A bad record *followed by more
-/// data*, or a length whose complement does not match, is corruption and is reported, never skipped
-/// (the complement keeps a flipped length bit from posing as a torn tail and hiding later records).
+/// Each `add`/`remove` call is one record written with one `pwrite` and fsynced before returning, so
+/// only the bytes after the last acknowledged record can be damaged by a crash: a record cut short, or
+/// a tail of zeros or garbage (the file grew but its data never reached the disk). Such a **torn tail**
+/// — damage after which no valid record follows — is not written: readers ignore it and the writer
+/// cuts it (`IVFIndexWriter.repairs`). Damage *followed by a valid record*, or a record whose length
+/// field was damaged but whose body still verifies (a flipped bit, not a crash), is corruption and is
+/// reported, never skipped.
 enum DeltaLog {
     static let magic: [UInt8] = Array("VSIVFLOG".utf8)
     static let headerLength = 64
@@ -59,6 +61,51 @@ enum DeltaLog {
         var records: [Record]
         /// Bytes of header plus complete, verified records.
         var validLength: Int
+        /// Bytes after `validLength`: a torn tail (ignored).
+        var tornTailBytes: Int
+    }
+
+    /// The record framing at `offset` if it is a complete record whose checksum verifies: its total size.
+    static func verifiedRecordSize(_ base: UnsafeRawPointer, count: Int, at offset: Int) -> Int? {
+        let remaining = count - offset
+        guard remaining >= 16 else { return nil }
+        let length = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        let check = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
+        guard length == ~check, length >= 12, Int(length) <= remaining - 16 else { return nil }
+        let payload = Int(length)
+        let sum = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 8 + payload, as: UInt64.self))
+        guard XXHash64.hash(base: base + offset, count: 8 + payload) == sum else { return nil }
+        return 16 + payload
+    }
+
+    /// Whether the record at `offset` is intact except for one of its two length fields: one of them,
+    /// taken as right, gives a record whose checksum verifies. That is a damaged byte, not a crash.
+    static func hasDamagedLengthField(_ base: UnsafeRawPointer, count: Int, at offset: Int) -> Bool {
+        let remaining = count - offset
+        guard remaining >= 16 else { return false }
+        let length = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        let check = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
+        guard length != ~check else { return false }
+        for candidate in [length, ~check] where candidate >= 12 && Int(candidate) <= remaining - 16 {
+            let payload = Int(candidate)
+            var framed = [UInt8](repeating: 0, count: 8 + payload)
+            withUnsafeBytes(of: candidate.littleEndian) { framed.replaceSubrange(0..<4, with: $0) }
+            withUnsafeBytes(of: (~candidate).littleEndian) { framed.replaceSubrange(4..<8, with: $0) }
+            framed.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: 8).copyMemory(from: base + offset + 8, byteCount: payload) }
+            let sum = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 8 + payload, as: UInt64.self))
+            if XXHash64.hash(framed) == sum { return true }
+        }
+        return false
+    }
+
+    /// The offset of the first verified record starting after `offset`, if any.
+    static func nextVerifiedRecord(_ base: UnsafeRawPointer, count: Int, after offset: Int) -> Int? {
+        var position = offset + 1
+        while position + 16 <= count {
+            if verifiedRecordSize(base, count: count, at: position) != nil { return position }
+            position += 1
+        }
+        return nil
     }
 
     /// Parses a log; validates the header against the base (`baseVersion`, `dimension`, `nlist`).
@@ -84,21 +131,17 @@ enum DeltaLog {
             var records: [Record] = []
             var offset = headerLength
             while offset < bytes.count {
-                let remaining = bytes.count - offset
-                guard remaining >= 16 else { break }  // torn tail
-                let length = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-                let check = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
-                let payload = Int(length)
-                let total = 8 + payload + 8
-                guard length == ~check, payload >= 12 else {
-                    throw VectorIndexError.corrupt(path, "record at byte \(offset) has an invalid length")
+                guard let total = verifiedRecordSize(base, count: bytes.count, at: offset) else {
+                    // Damage at `offset`: a torn tail only if nothing acknowledged can lie beyond it.
+                    if hasDamagedLengthField(base, count: bytes.count, at: offset) {
+                        throw VectorIndexError.corrupt(path, "record at byte \(offset) has an invalid length")
+                    }
+                    if let next = nextVerifiedRecord(base, count: bytes.count, after: offset) {
+                        throw VectorIndexError.corrupt(path, "record at byte \(offset) is damaged and followed by a valid record at byte \(next)")
+                    }
+                    return Parsed(records: records, validLength: offset, tornTailBytes: bytes.count - offset)
                 }
-                if total > remaining { break }  // torn tail: the last record runs past the end of the file
-                let sum = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 8 + payload, as: UInt64.self))
-                guard XXHash64.hash(base: base + offset, count: 8 + payload) == sum else {
-                    if total == remaining { break }  // torn last record
-                    throw VectorIndexError.corrupt(path, "record at byte \(offset) fails its checksum")
-                }
+                let payload = total - 16
                 var r = ByteReader(base + offset + 8, count: payload, subject: path)
                 let kind = try r.u32(), count = Int(try r.u32()), extra = Int(try r.u32())
                 switch kind {
@@ -128,7 +171,7 @@ enum DeltaLog {
                 }
                 offset += total
             }
-            return Parsed(records: records, validLength: offset)
+            return Parsed(records: records, validLength: offset, tornTailBytes: 0)
         }
     }
 }

@@ -39,6 +39,8 @@ public final class IVFIndex: VectorIndex {
     let verifier: ListVerifier
     /// Byte length of the log prefix this snapshot replayed.
     let logLength: Int
+    /// Bytes after that prefix that were ignored as a torn tail (left by a crash; the next writer cuts them).
+    public let ignoredLogTailBytes: Int
 
     /// Opens the current version of the index in `directory`.
     public static func open(directory: String) throws -> IVFIndex {
@@ -122,18 +124,20 @@ public final class IVFIndex: VectorIndex {
         verifier = ListVerifier(nlist: nlist)
 
         var delta = Delta(nlist: nlist)
-        var logLength = 0
+        var logLength = 0, tornTail = 0
         let logPath = paths.log(version)
         if FileIO.exists(logPath) {
             let parsed = try DeltaLog.parse(FileIO.readFile(logPath), path: logPath, baseVersion: version, dimension: d, nlist: nlist)
             for record in parsed.records { delta.apply(record, encoding: encoding, dimension: d) }
             logLength = parsed.validLength
+            tornTail = parsed.tornTailBytes
         }
         var deltaMax = 0
         for e in delta.entriesByList { deltaMax = max(deltaMax, e.count) }
         maxListCount = maxCount + deltaMax
         self.delta = delta
         self.logLength = logLength
+        ignoredLogTailBytes = tornTail
         count = layout.count - delta.removedBaseRows + delta.liveCount
     }
 

@@ -21,6 +21,9 @@ public final class IVFIndexWriter {
     private let lock: DirectoryLock
     private var current: IVFIndex?
     private var stale = false
+    /// What opening this writer repaired: a torn log tail it cut (a crash left it). Callers report these
+    /// as warnings; nothing acknowledged was lost.
+    public private(set) var repairs: [LogRepair] = []
 
     /// Opens (creating if needed) `directory` for writing. Waits for another writer when `wait` is true,
     /// otherwise throws a `.locked` error.
@@ -172,15 +175,19 @@ public final class IVFIndexWriter {
         stale = true
     }
 
-    /// Truncates a torn last record left by a crash, so appends start on a record boundary.
+    /// Truncates a torn tail left by a crash, so appends start on a record boundary.
     private func repairLogTail(_ index: IVFIndex) throws {
         let logPath = paths.log(index.version)
         guard FileIO.exists(logPath) else { return }
         let file = try WritableFile(appending: logPath)
         defer { file.close() }
-        if try file.size() > index.logLength {
+        let size = try file.size()
+        if size > index.logLength {
             try file.truncate(to: index.logLength)
             try file.sync()
+            let repair = LogRepair(path: logPath, validLength: index.logLength, removedBytes: size - index.logLength)
+            repairs.append(repair)
+            RepairWarnings.report(repair.description)
         }
     }
 
