@@ -5,6 +5,7 @@ import Logging
 import SearchEngine
 import SearchHTTP
 import Tensor
+import VectorIndex
 
 /// `vsearch serve --index DIR [--host 127.0.0.1] [--port 8080]`: the HTTP API and web page (SearchHTTP)
 /// until SIGTERM/SIGINT, which stops gracefully (requests in flight finish).
@@ -66,6 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "vsearch.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        // Repairs of crash leftovers (a torn log tail cut by a writer) go to the server's log, not stderr.
+        let repairLogger = logger
+        RepairWarnings.setHandler { message in repairLogger.warning("\(message)") }
         let token: APIToken?
         do {
             token = try tokenFile.map(APIToken.load(file:)) ?? ProcessInfo.processInfo.environment[APIToken.environmentVariable].flatMap(APIToken.init)
