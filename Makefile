@@ -16,6 +16,7 @@ demo: build
 
 test: setup
 	$(SWIFT) test
+	bash scripts/fuzz-ci
 
 clean:
 	rm -rf .build
