@@ -67,6 +67,28 @@ def rss(field):
     return -1
 
 
+def time_session(sess, rng, x1, reps32, reps1):
+    """Prints the median batch-32 and batch-1 times of an ONNX Runtime session (random NCHW inputs)."""
+    import numpy as np  # the anchors' venv has it; the project's own Python stays stdlib-only
+    x32 = rng.standard_normal((32, 3, 224, 224), dtype=np.float32)
+    sess.run(None, {"input": x32})
+    ts = []
+    for _ in range(reps32):
+        t = time.perf_counter()
+        sess.run(None, {"input": x32})
+        ts.append(time.perf_counter() - t)
+    med = sorted(ts)[len(ts) // 2]
+    print(f"batch32_ms={1e3 * med:.2f} batch32_img_per_s={32 / med:.1f}")
+    for _ in range(5):
+        sess.run(None, {"input": x1})
+    ts = []
+    for _ in range(reps1):
+        t = time.perf_counter()
+        sess.run(None, {"input": x1})
+        ts.append(time.perf_counter() - t)
+    print(f"batch1_ms={1e3 * sorted(ts)[len(ts) // 2]:.2f}")
+
+
 def ort_main(args):
     import numpy as np
     from concurrent.futures import ThreadPoolExecutor
@@ -81,23 +103,7 @@ def ort_main(args):
     x1 = rng.standard_normal((1, 3, 224, 224), dtype=np.float32)
     sess.run(None, {"input": x1})
     print(f"load_ms={1e3 * (time.perf_counter() - t0):.1f} rss_before_load_mb={before:.1f} rss_after_load_mb={rss('VmRSS'):.1f}")
-    x32 = rng.standard_normal((32, 3, 224, 224), dtype=np.float32)
-    sess.run(None, {"input": x32})
-    ts = []
-    for _ in range(args.reps32):
-        t = time.perf_counter()
-        sess.run(None, {"input": x32})
-        ts.append(time.perf_counter() - t)
-    med = sorted(ts)[len(ts) // 2]
-    print(f"batch32_ms={1e3 * med:.2f} batch32_img_per_s={32 / med:.1f}")
-    for _ in range(5):
-        sess.run(None, {"input": x1})
-    ts = []
-    for _ in range(args.reps1):
-        t = time.perf_counter()
-        sess.run(None, {"input": x1})
-        ts.append(time.perf_counter() - t)
-    print(f"batch1_ms={1e3 * sorted(ts)[len(ts) // 2]:.2f}")
+    time_session(sess, rng, x1, args.reps32, args.reps1)
     files = sorted(os.path.join(JPEG_DIR, f) for f in os.listdir(JPEG_DIR) if f.endswith(".jpg"))
 
     def prep(path):

@@ -120,23 +120,7 @@ def ort_child(args):
     sess = effnet.ort_session(args.onnx, args.threads)
     rng = np.random.default_rng(0)
     x1 = rng.standard_normal((1, 3, 224, 224), dtype=np.float32)
-    x32 = rng.standard_normal((32, 3, 224, 224), dtype=np.float32)
-    sess.run(None, {"input": x32})
-    ts = []
-    for _ in range(args.reps32):
-        t = time.perf_counter()
-        sess.run(None, {"input": x32})
-        ts.append(time.perf_counter() - t)
-    med = sorted(ts)[len(ts) // 2]
-    print(f"batch32_ms={1e3 * med:.2f} batch32_img_per_s={32 / med:.1f}")
-    for _ in range(5):
-        sess.run(None, {"input": x1})
-    ts = []
-    for _ in range(args.reps1):
-        t = time.perf_counter()
-        sess.run(None, {"input": x1})
-        ts.append(time.perf_counter() - t)
-    print(f"batch1_ms={1e3 * sorted(ts)[len(ts) // 2]:.2f}")
+    common.time_session(sess, rng, x1, args.reps32, args.reps1)
 
 
 def ort_quality(anchors, fp32, int8):
