@@ -5,8 +5,11 @@ import Foundation
 /// Items are identified by it: a renamed or copied file hashes the same and is not embedded twice.
 public enum ContentHash {
     public static func sha256(path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw IndexBuildError(.badInput, path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+        let handle: FileHandle
+        switch InputFile.open(path) {
+        case .success(let opened): handle = opened
+        case .failure(.notFound): throw IndexBuildError(.badInput, path, "no such file")
+        case .failure(.unreadable(let reason)), .failure(.notRegular(let reason)): throw IndexBuildError(.badInput, path, reason)
         }
         defer { try? handle.close() }
         var hasher = SHA256()

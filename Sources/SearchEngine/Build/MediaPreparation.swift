@@ -42,9 +42,11 @@ enum PreparedMedia: Sendable {
     ///   not decoded.
     static func prepare(_ entry: BuildEntry, finishedHashes: Set<String> = []) -> PreparedMedia {
         let path = entry.path
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return FileManager.default.fileExists(atPath: path)
-                ? .refused(entry, .unreadable, reason: "cannot be read") : .refused(entry, .notFound, reason: "no such file")
+        let handle: FileHandle
+        switch InputFile.open(path) {
+        case .success(let opened): handle = opened
+        case .failure(.notFound): return .refused(entry, .notFound, reason: "no such file")
+        case .failure(.unreadable(let reason)), .failure(.notRegular(let reason)): return .refused(entry, .unreadable, reason: reason)
         }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 256)) ?? Data())
