@@ -94,6 +94,8 @@ public enum IndexMaintenance {
         // Vectors first: a crash in between leaves an item without vectors (found by text only), never
         // a vector pointing at a missing item.
         try writer.remove(ids)
-        return try textIndex.remove(id: id)
+        let removed = try textIndex.remove(id: id)
+        try writer.compactIfLogIsLarge()  // bounded log: every reopen replays it
+        return removed
     }
 }

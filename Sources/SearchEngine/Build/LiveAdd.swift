@@ -61,6 +61,8 @@ extension IndexMaintenance {
         run.summary.images = counts.images
         run.summary.videos = counts.videos
         run.summary.frames = counts.frames
+        // Bounded logs: past a share of the base file, the visual index is compacted (every reopen replays the log).
+        try writer.compactIfLogIsLarge(threads: max(1, options.threads))
         run.summary.vectors = try writer.index().count
         run.summary.seconds = Date().timeIntervalSince(start)
         run.summary.itemsPerSecond = run.summary.seconds > 0 ? Double(entries.count) / run.summary.seconds : 0

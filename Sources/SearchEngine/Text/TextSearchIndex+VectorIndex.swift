@@ -81,6 +81,7 @@ extension TextSearchIndex {
             values += vector
         }
         if !ids.isEmpty { try writer.add(values, ids: ids) }
+        try writer.compactIfLogIsLarge()
         guard searchable else { return }
         let snapshot = try writer.index()
         vectors.withLock { $0 = .ivf(snapshot) }

@@ -144,6 +144,9 @@ public final class IVFIndex: VectorIndex {
     /// Bytes of the base file on disk.
     public var fileBytes: Int { file.size }
 
+    /// Entries of the log since the base file (added vectors and removed base rows): what every open replays.
+    public var logEntries: Int { delta.ids.count + delta.baseTombstones.count }
+
     // MARK: Verified access to list data (pointers stay inside the index's kernels)
 
     func codes(of list: Int) throws -> UnsafeRawPointer {

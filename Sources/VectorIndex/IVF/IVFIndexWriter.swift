@@ -206,6 +206,19 @@ public final class IVFIndexWriter {
 
     /// Writes a new version holding exactly the live vectors (same centroids and encoding), dropping
     /// tombstoned rows and folding the log into the lists.
+    /// Compacts (see ``compact(threads:)``) when the log holds at least `minimumEntries` entries and more
+    /// than `fraction` of the base file's rows: every open replays the whole log into memory, so without
+    /// this each write's reopen would grow slower and larger with the number of writes. Returns whether
+    /// it compacted.
+    @discardableResult
+    public func compactIfLogIsLarge(minimumEntries: Int = 4096, fraction: Double = 0.25, threads: Int = 1) throws -> Bool {
+        let index = try self.index()
+        let entries = index.logEntries
+        guard entries >= minimumEntries, Double(entries) > fraction * Double(max(1, index.count)) else { return false }
+        try compact(threads: threads)
+        return true
+    }
+
     public func compact(threads: Int = 1) throws {
         let index = try self.index()
         let live = try LiveVectors(index, threads: threads)
