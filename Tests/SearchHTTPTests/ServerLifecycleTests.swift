@@ -49,9 +49,15 @@ import Testing
         }
         let (group, run, port) = try await start(service)
         let head = "POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
-        let slow = try await RawHTTP.exchange(port: port, head: head, chunks: [[0xFF, 0xD8], [0xFF, 0xE0], [0, 0x10]], pause: 0.4)
-        #expect(slow.status == 408, "slow body: \(slow.text)")
-        #expect(slow.text.contains("request_timeout"))
+        do {
+            let slow = try await RawHTTP.exchange(port: port, head: head, chunks: [[0xFF, 0xD8], [0xFF, 0xE0], [0, 0x10]], pause: 0.4)
+            #expect(slow.status == 408, "slow body: \(slow.text)")
+            #expect(slow.text.contains("request_timeout"))
+        } catch let failure as RawHTTP.Failure {
+            // Under heavy load the 408 and the close can cross the client's next chunk (a reset loses the
+            // reply): a closed connection is still a cut-off, a hang is not.
+            #expect(!failure.timedOut, "slow body: \(failure)")
+        }
         do {
             let stalled = try await RawHTTP.exchange(port: port, head: head, chunks: [[0xFF, 0xD8, 0xFF]])  // then silence
             #expect(stalled.status == 408, "stalled body: \(stalled.text)")
