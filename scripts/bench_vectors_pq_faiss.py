@@ -9,18 +9,8 @@ import argparse, os, sys, time
 import numpy as np
 
 
-def fvecs(path):
-    a = np.fromfile(path, dtype=np.int32)
-    return a.reshape(-1, int(a[0]) + 1)[:, 1:].view(np.float32)
-
-
-def ivecs(path):
-    a = np.fromfile(path, dtype=np.int32)
-    return a.reshape(-1, int(a[0]) + 1)[:, 1:]
-
-
-def recall(I, gt, k):
-    return float(np.mean([len(set(a[:k]) & set(b[:k])) / k for a, b in zip(I, gt)]))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_vectors_faiss import fvecs, ivecs, recall  # noqa: E402  (the same vecs readers and recall)
 
 
 def main():
