@@ -10,13 +10,11 @@ extension Catalog {
         guard !vectorIDs.isEmpty else { return [:] }
         return try withConnection { db in
             var result: [Int64: VideoFrame] = [:]
-            for start in stride(from: 0, to: vectorIDs.count, by: 500) {
-                let chunk = vectorIDs[start..<min(vectorIDs.count, start + 500)]
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try forEachInListChunk(vectorIDs) { marks, values in
                 try db.query("""
                     SELECT f.vector_id, i.id, f.timestamp FROM frames f JOIN items i ON i.key = f.video
                     WHERE f.vector_id IN (\(marks))
-                    """, chunk.map { .integer($0) }) {
+                    """, values) {
                     result[$0.int64(0)] = VideoFrame(videoID: $0.text(1), timestamp: $0.double(2), vectorID: $0.int64(0))
                 }
             }

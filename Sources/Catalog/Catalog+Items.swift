@@ -119,11 +119,8 @@ extension Catalog {
         guard !keys.isEmpty else { return [:] }
         return try withConnection { db in
             var result: [ItemKey: CatalogItem] = [:]
-            // Chunks stay far below SQLite's bound-parameter limit.
-            for start in stride(from: 0, to: keys.count, by: 500) {
-                let chunk = keys[start..<min(keys.count, start + 500)]
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for (key, item) in try Self.readItems(db, where: "key IN (\(marks))", chunk.map { .integer($0) }) {
+            try forEachInListChunk(keys) { marks, values in
+                for (key, item) in try Self.readItems(db, where: "key IN (\(marks))", values) {
                     result[key] = item
                 }
             }

@@ -53,6 +53,7 @@ extension SearchService {
                 throw APIError.notReady(serving.unavailableReason ?? "no index")
             }
             let stored = try media.store(new.media, hash: ContentHash.sha256(bytes: new.media))
+            CrashPoint.reach("upload.media-stored")
             let stem = new.fileName.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? ""
             let entry = BuildEntry(path: stored.path, id: new.id, title: new.title.isEmpty ? stem : new.title,
                                    description: new.description, tags: new.tags)
@@ -77,6 +78,7 @@ extension SearchService {
                 if case .failed(let reason) = outcome { logger.error("POST /v1/items failed: \(reason)") }
                 throw IngestOutcomeStatus.error(for: outcome, upload: stored.path) ?? APIError.internal("the item was not added")
             }
+            CrashPoint.reach("upload.committed")  // committed, not yet acknowledged
             serving.reopen(reason: "add")
             let catalog = try serving.catalog()
             guard let added = try catalog.item(id: id) else {

@@ -29,8 +29,7 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "A folder (recursive) or a manifest (.jsonl/.ndjson or .csv).")
     var input: String?
 
-    @Option(help: "Index directory.")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).")
     var root: String?
@@ -38,8 +37,7 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Images per forward pass and per checkpoint.")
     var batch: Int = 32
 
-    @Option(help: "Threads (default: the number of cores).")
-    var threads: Int?
+    @OptionGroup var threads: WorkerThreadsOption
 
     @Option(help: "Seconds between sampled video frames.")
     var frameInterval: Double = 1
@@ -89,7 +87,6 @@ struct BuildCommand: ParsableCommand {
         guard refresh || fromIndex || input != nil else { throw TextCommandSupport.usage(name, "--input is required (or --from-index or --refresh)") }
         guard !(fromIndex && replace) else { throw TextCommandSupport.usage(name, "--from-index keeps exactly the serving version's items: --replace does not apply") }
         guard batch >= 1 else { throw TextCommandSupport.usage(name, "--batch must be at least 1") }
-        guard (threads ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--threads must be at least 1") }
         guard frameInterval > 0, frameInterval.isFinite else { throw TextCommandSupport.usage(name, "--frame-interval must be > 0") }
         guard (1...VisualVectorID.maxFramesPerItem).contains(maxFrames) else {
             throw TextCommandSupport.usage(name, "--max-frames must be 1…\(VisualVectorID.maxFramesPerItem)")
@@ -101,17 +98,13 @@ struct BuildCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = IndexDirectory(path: index)
-        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let directory = location.directory
+        let threadCount = threads.count
         if refresh {
-            do {
-                let report = try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount,
-                                                          encoding: EncodingKind(name: encoding), pqSubquantizers: pqM)
-                print(json ? report.jsonLine : report.text)
-            } catch {
-                TextCommandSupport.error(name, "\(error)")
-                throw ExitCode(1)
+            let report = try TextCommandSupport.attempt(name) {
+                try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount, encoding: EncodingKind(name: encoding), pqSubquantizers: pqM)
             }
+            print(json ? report.jsonLine : report.text)
             return
         }
         if fromIndex && input != nil {
@@ -119,20 +112,9 @@ struct BuildCommand: ParsableCommand {
         }
         var listed: BuildInputStream?
         if let input, !fromIndex {
-            do {
-                listed = try BuildInputStream(input: input, root: root)
-            } catch {
-                TextCommandSupport.error(name, "\(error)")
-                throw ExitCode(1)
-            }
+            listed = try TextCommandSupport.attempt(name) { try BuildInputStream(input: input, root: root) }
         }
-        let imageEncoder: ImageEncoder
-        do {
-            imageEncoder = try ImageEncoder(threads: threadCount, precision: precision)
-        } catch {
-            TextCommandSupport.error(name, "\(error)")
-            throw ExitCode(1)
-        }
+        let imageEncoder = try TextCommandSupport.attempt(name) { try ImageEncoder(threads: threadCount, precision: precision) }
         // MiniLM runs on small batches between CNN batches, on one thread (beside the image encoder's).
         let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil, threads: 1)
         var sampling = SamplingPolicy()
@@ -158,7 +140,7 @@ struct BuildCommand: ParsableCommand {
             TextCommandSupport.error(name, "\(error)")
             throw ExitCode(1)
         }
-        let report = index + "/" + IndexDirectory.reportFileName
+        let report = location.index + "/" + IndexDirectory.reportFileName
         IngestFailureOutput.print(name, summary.failures, fullList: report)
         if summary.version == nil {
             TextCommandSupport.error(name, "nothing could be indexed (\(summary.failures.count) failed, \(summary.skipped.count) skipped, \(summary.duplicates.count) duplicates); no version published; report: \(report)")
@@ -166,7 +148,7 @@ struct BuildCommand: ParsableCommand {
         if json {
             print(String(decoding: Self.compactJSON(summary), as: UTF8.self))
         } else if !quiet {
-            print(Self.text(summary, index: index))
+            print(Self.text(summary, index: location.index))
         }
         if !summary.failures.isEmpty || summary.version == nil { throw ExitCode(1) }
     }

@@ -18,8 +18,7 @@ struct DriftCommand: ParsableCommand {
             for it (--force: regardless) and publishes it atomically.
             """)
 
-    @Option(help: "Index directory.")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Option(help: "Compare this folder's photos instead of the vectors added since training.")
     var folder: String?
@@ -63,7 +62,7 @@ struct DriftCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = IndexDirectory(path: index)
+        let directory = location.directory
         let options = DriftOptions(psiThreshold: psiThreshold, ksAlpha: ksAlpha, projections: projections, maxListSkew: maxListSkew)
         do {
             let ivf = try DriftCheck.visualIndex(directory)

@@ -22,8 +22,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Images per forward pass.")
     var batch: Int = 32
 
-    @Option(help: "Threads (default: the number of cores).")
-    var threads: Int?
+    @OptionGroup var threads: WorkerThreadsOption
 
     @Option(help: "Number of labels per image.")
     var top: Int = 5
@@ -41,14 +40,13 @@ struct EmbedCommand: ParsableCommand {
             return ExitCode(2)
         }
         guard batch >= 1 else { throw usage("--batch must be at least 1") }
-        guard (threads ?? 1) >= 1 else { throw usage("--threads must be at least 1") }
         guard (1...ImageEncoder.classCount).contains(top) else { throw usage("--top must be 1…\(ImageEncoder.classCount)") }
     }
 
     func run() throws {
         let encoder: ImageEncoder
         do {
-            encoder = try ImageEncoder(threads: threads, precision: precision)
+            encoder = try ImageEncoder(threads: threads.count, precision: precision)
         } catch {
             FileHandle.standardError.write(Data("vsearch embed: \(error)\n".utf8))
             throw ExitCode.failure

@@ -9,8 +9,7 @@ struct AddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Add images, videos or a manifest's entries to the serving index version.")
 
-    @Option(help: "Index directory.")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).")
     var root: String?
@@ -18,18 +17,13 @@ struct AddCommand: ParsableCommand {
     @Argument(help: "Image or video files, folders, or manifests (.jsonl/.ndjson/.csv).")
     var inputs: [String]
 
-    @Option(help: "Threads (default: the number of cores).")
-    var threads: Int?
+    @OptionGroup var threads: WorkerThreadsOption
 
     @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the index's; another is refused."))
     var precision: EncoderPrecision?
 
     @Flag(help: "Print the summary as one JSON object.")
     var json = false
-
-    func validate() throws {
-        guard (threads ?? 1) >= 1 else { throw TextCommandSupport.usage("add", "--threads must be at least 1") }
-    }
 
     func run() throws {
         var entries: [BuildEntry] = []
@@ -50,19 +44,13 @@ struct AddCommand: ParsableCommand {
                 failures.append(BuildFailure(input: input, reason: "no such file", code: .notFound))
             }
         }
-        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        var summary: BuildSummary
-        do {
-            let directory = IndexDirectory(path: index)
+        let threadCount = threads.count
+        var summary: BuildSummary = try TextCommandSupport.attempt("add") {
+            let directory = location.directory
             let precision = try precision ?? IndexPrecision.serving(directory)
-            summary = try IndexMaintenance.add(entries, to: directory, imageEncoder: try ImageEncoder(threads: threadCount, precision: precision),
-                                               textEncoder: try TextCommandSupport.loadTextEncoder("add", model: nil),
-                                               options: BuildOptions(threads: threadCount))
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            TextCommandSupport.error("add", "\(error)")
-            throw ExitCode(1)
+            return try IndexMaintenance.add(entries, to: directory, imageEncoder: try ImageEncoder(threads: threadCount, precision: precision),
+                                            textEncoder: try TextCommandSupport.loadTextEncoder("add", model: nil),
+                                            options: BuildOptions(threads: threadCount))
         }
         summary.failures = failures + summary.failures
         let allFailures = summary.failures
@@ -84,8 +72,7 @@ struct RemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove", abstract: "Remove an item (and its vectors and frames) from the serving index version.")
 
-    @Option(help: "Index directory.")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Option(help: "Item id (as printed by search).")
     var id: [String]
@@ -95,10 +82,10 @@ struct RemoveCommand: ParsableCommand {
         for id in id {
             do {
                 // No model: removing embeds nothing.
-                if try IndexMaintenance.remove(id: id, from: IndexDirectory(path: index)) {
+                if try IndexMaintenance.remove(id: id, from: location.directory) {
                     print("removed \(id)")
                 } else {
-                    TextCommandSupport.error("remove", "\(id): no such item in \(index)")
+                    TextCommandSupport.error("remove", "\(id): no such item in \(location.index)")
                     failed = true
                 }
             } catch {
@@ -115,20 +102,13 @@ struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info", abstract: "Counts, serving version, IVF lists, encoding and models of an index.")
 
-    @Option(help: "Index directory.")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Flag(help: "One JSON object.")
     var json = false
 
     func run() throws {
-        let info: IndexInfo
-        do {
-            info = try IndexInfo.read(IndexDirectory(path: index))  // no model is loaded
-        } catch {
-            TextCommandSupport.error("info", "\(error)")
-            throw ExitCode(1)
-        }
+        let info = try TextCommandSupport.attempt("info") { try IndexInfo.read(location.directory) }  // no model is loaded
         if json {
             let e = JSONEncoder()
             e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -147,20 +127,16 @@ struct InfoCommand: ParsableCommand {
 struct VersionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "versions", abstract: "List the published versions of an index.")
 
-    @Option(help: "Index directory.")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     func run() throws {
-        let directory = IndexDirectory(path: index)
-        do {
+        let directory = location.directory
+        try TextCommandSupport.attempt("versions") {
             let current = try directory.currentVersion()
             for version in try directory.versions() {
                 let mark = version == current ? "*" : " "
                 print("\(mark) \(version)  \(directory.versionDirectory(version))")
             }
-        } catch {
-            TextCommandSupport.error("versions", "\(error)")
-            throw ExitCode(1)
         }
     }
 }
@@ -170,20 +146,14 @@ struct RollbackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback", abstract: "Make an earlier version serve again (default: the one before the serving one).")
 
-    @Option(help: "Index directory.")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Option(help: "Version to serve.")
     var to: UInt64?
 
     func run() throws {
-        do {
-            let version = try IndexMaintenance.rollback(IndexDirectory(path: index), to: to)
-            print("serving version \(version)")
-        } catch {
-            TextCommandSupport.error("rollback", "\(error)")
-            throw ExitCode(1)
-        }
+        let version = try TextCommandSupport.attempt("rollback") { try IndexMaintenance.rollback(location.directory, to: to) }
+        print("serving version \(version)")
     }
 }
 

@@ -23,8 +23,7 @@ struct SearchCommand: ParsableCommand {
             score: a query without text gives the cosine similarity (a video's best frame), otherwise the RRF score.
             """)
 
-    @Option(help: "Index directory (built by vsearch build; or a flat one holding catalog.sqlite).")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Option(help: "Query text.")
     var text: String?
@@ -38,9 +37,6 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "With --item and a video: the moment (seconds) whose frame is the query.")
     var at: Double?
 
-    @Option(help: "RRF weight of the visual ranking.")
-    var visualWeight: Double = 1
-
     @Option(help: "IVF lists probed (visual queries; default: the index's saved default from eval --ann --save, else 32).")
     var nprobe: Int?
 
@@ -50,14 +46,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Conditions, e.g. kind=video,tag=drama,duration=..5400,added=2001-01-01..")
     var filter: String?
 
-    @Option(help: "RRF weight of the BM25 ranking.")
-    var bm25Weight: Double = 1
-
-    @Option(help: "RRF weight of the semantic ranking.")
-    var semanticWeight: Double = 1
-
-    @Option(help: "RRF constant k.")
-    var rrfK: Double = 60
+    @OptionGroup var weights: FusionOptions
 
     @Option(help: "Directory holding the MiniLM model (default: $VSEARCH_MODELS/minilm or assets/models/minilm).")
     var model: String?
@@ -83,43 +72,29 @@ struct SearchCommand: ParsableCommand {
         guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--nprobe must be at least 1") }
         guard (1...1000).contains(k) else { throw TextCommandSupport.usage(name, "--k must be 1…1000") }
         guard (1...64).contains(threads) else { throw TextCommandSupport.usage(name, "--threads must be 1…64") }
-        guard [visualWeight, bm25Weight, semanticWeight].allSatisfy({ $0 >= 0 && $0.isFinite }) else {
-            throw TextCommandSupport.usage(name, "weights must be finite and ≥ 0")
-        }
-        guard rrfK >= 0, rrfK.isFinite else { throw TextCommandSupport.usage(name, "--rrf-k must be finite and ≥ 0") }
         if let filter {
             do { _ = try CatalogFilter(parsing: filter) } catch { throw TextCommandSupport.usage(name, "\(error)") }
         }
     }
 
     func run() throws {
-        let snapshot: IndexSnapshot
-        do {
-            snapshot = try IndexSnapshot(index: IndexDirectory(path: index), textVectors: text != nil)
-        } catch {
-            TextCommandSupport.error(name, "\(error)")
-            throw ExitCode(1)
-        }
+        let snapshot = try TextCommandSupport.attempt(name) { try IndexSnapshot(index: location.directory, textVectors: text != nil) }
         // Only the models this query needs are loaded.
         var models = QueryModels()
         if text != nil { models.text = try TextCommandSupport.loadTextEncoder(name, model: model, threads: threads) }
         if image != nil {
             // The query embeds with the precision the index's vectors were made with, unless told otherwise.
-            do { models.image = try ImageEncoder(threads: threads, precision: precision ?? IndexPrecision.serving(IndexDirectory(path: index))) } catch {
-                TextCommandSupport.error(name, "\(error)")
-                throw ExitCode(1)
+            models.image = try TextCommandSupport.attempt(name) {
+                try ImageEncoder(threads: threads, precision: precision ?? IndexPrecision.serving(location.directory))
             }
         }
-        let fusion = ReciprocalRankFusion(k: rrfK, weights: [.bm25: bm25Weight, .semantic: semanticWeight, .visual: visualWeight])
+        let fusion = weights.fusion
         let request = SearchRequest(
             image: image.map { .file(path: $0) }, item: item.map { ItemQuery(id: $0, at: at) }, text: text,
             options: QueryOptions(k: k, filter: try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter(), fusion: fusion, nprobe: nprobe))
-        do {
+        try TextCommandSupport.attempt(name) {
             let hits = try QueryEngine(snapshot: snapshot, models: models).hits(for: request)
             for hit in hits { print(json ? try ResultJSON.line(hit) : Self.textLine(hit)) }
-        } catch {
-            TextCommandSupport.error(name, "\(error)")
-            throw ExitCode(1)
         }
     }
 

@@ -20,20 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
             GET /v1/items/{id}/thumbnail, /healthz, /readyz, /metrics, /openapi.yaml.
             """)
 
-    @Option(help: "Index directory (built by vsearch build).")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the one the index was built with."))
     var precision: EncoderPrecision?
 
-    @Option(help: "Address to listen on.")
-    var host: String = "127.0.0.1"
-
-    @Option(help: "Port to listen on (0: any free port, printed at start).")
-    var port: Int = 8080
-
-    @Option(help: "File holding the API token for writes (default: $VSEARCH_API_TOKEN).")
-    var tokenFile: String?
+    @OptionGroup var listen: ListenOptions
 
     @Option(help: "Largest request body in MiB (uploads, query images).")
     var maxUploadMb: Int = 32
@@ -54,7 +46,6 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw TextCommandSupport.usage("serve", "--port must be 0…65535") }
         guard (1...4096).contains(maxUploadMb) else { throw TextCommandSupport.usage("serve", "--max-upload-mb must be 1…4096") }
         guard timeout > 0, timeout <= 3600 else { throw TextCommandSupport.usage("serve", "--timeout must be 0…3600 seconds") }
         guard (1...64).contains(embeddingConcurrency), (0...10_000).contains(embeddingQueue) else {
@@ -70,27 +61,20 @@ struct ServeCommand: AsyncParsableCommand {
         // Repairs of crash leftovers (a torn log tail cut by a writer) go to the server's log, not stderr.
         let repairLogger = logger
         RepairWarnings.setHandler { message in repairLogger.warning("\(message)") }
-        let token: APIToken?
-        do {
-            token = try tokenFile.map(APIToken.load(file:)) ?? ProcessInfo.processInfo.environment[APIToken.environmentVariable].flatMap(APIToken.init)
-        } catch {
-            TextCommandSupport.error("serve", "\(error)")
-            throw ExitCode(1)
-        }
+        let token = try TextCommandSupport.attempt("serve") { try listen.apiToken() }
         // One thread per query embedding: the server runs queries side by side on bounded pools (one core
         // each), and MiniLM's pre-packed small-batch kernels (the query-embedding fast path) run at one thread.
         let textEncoder = try TextCommandSupport.loadTextEncoder("serve", model: nil, threads: 1)
-        let imageEncoder: ImageEncoder
-        do { imageEncoder = try ImageEncoder(threads: 1, precision: precision ?? IndexPrecision.serving(IndexDirectory(path: index))) } catch {
-            TextCommandSupport.error("serve", "\(error)")
-            throw ExitCode(1)
+        let imageEncoder = try TextCommandSupport.attempt("serve") {
+            try ImageEncoder(threads: 1, precision: precision ?? IndexPrecision.serving(location.directory))
         }
+        let (host, port) = (listen.host, listen.port)
         var configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
                                                 requestTimeout: .milliseconds(Int64(timeout * 1000)),
                                                 embeddingConcurrency: embeddingConcurrency, embeddingQueueLimit: embeddingQueue,
                                                 apiToken: token, nprobe: nprobe)
         configuration.precision = imageEncoder.precision
-        let service = SearchService(index: IndexDirectory(path: index), imageEncoder: imageEncoder, textEncoder: textEncoder,
+        let service = SearchService(index: location.directory, imageEncoder: imageEncoder, textEncoder: textEncoder,
                                     configuration: configuration, logger: logger)
         service.openIndex()
         if let reason = service.notReadyReason { logger.warning("serving without an index for now: \(reason)") }

@@ -6,7 +6,20 @@ import Foundation
 enum TextCommandSupport {
     /// Writes `vsearch COMMAND: message` to stderr.
     static func error(_ command: String, _ message: String) {
-        printToStandardError("vsearch \(command): \(message)")
+        printToStandardError(command.isEmpty ? "vsearch: \(message)" : "vsearch \(command): \(message)")
+    }
+
+    /// Runs `body`; an error it throws goes to stderr as `vsearch COMMAND: error` and exits with status 1
+    /// (an `ExitCode` passes through unchanged).
+    static func attempt<T>(_ command: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Self.error(command, "\(error)")
+            throw ExitCode(1)
+        }
     }
 
     /// A usage error: message on stderr, exit status 2 (ARCHITECTURE.md), not ArgumentParser's 64.

@@ -48,6 +48,36 @@ import Testing
         #expect(found.first?.path == butterfly && found.filter { $0.path == butterfly }.count == 1)
     }
 
+    /// A video add killed after its frames were recorded but before its reservation was cleared (the last
+    /// pair of steps, reached only by videos): right after, every catalog item has its vectors; the next add
+    /// undoes the unfinished one and indexes the video once, with one vector per recorded frame.
+    @Test func killedVideoAddAfterItsFramesIsUndoneAndRedone() throws {
+        let scratch = try TemporaryDirectory("vs-addkill-video")
+        defer { scratch.remove() }
+        let index = try Self.twoPhotoIndex(in: scratch)
+        let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
+        let video = BuildFixtures.sample("megamind-10s.mp4")
+        var environment = ProcessInfo.processInfo.environment
+        if environment["VSEARCH_MODELS"] == nil { environment["VSEARCH_MODELS"] = "\(BuildFixtures.root)/assets/models" }
+        environment["VSEARCH_CRASH_POINT"] = "add.frames-written"
+        let crashed = try CommandLineRunner.vsearch(["add", "--index", index.path, "--threads", "1", video], environment: environment)
+        #expect(crashed.status == SIGKILL, "killed at add.frames-written: \(crashed.status) \(crashed.stderr)")
+
+        let afterCrash = try QueryEngine(index: index, textEncoder: textEncoder)
+        let pending = try afterCrash.snapshot.catalog.pendingAdds()
+        #expect(pending.count == 1, "the unfinished add is still reserved: \(pending)")
+        #expect(afterCrash.snapshot.visual?.count ?? 0 >= 2 + (pending.first?.vectors ?? 0))
+
+        let added = try IndexMaintenance.add([BuildEntry(path: video, id: "megamind")], to: index,
+                                             imageEncoder: imageEncoder, textEncoder: textEncoder)
+        #expect(added.indexed == 1 && added.items == 3, "\(added.duplicates) \(added.failures)")
+        let searcher = try QueryEngine(index: index, textEncoder: textEncoder)
+        #expect(try searcher.snapshot.catalog.pendingAdds().isEmpty)
+        let frames = try searcher.snapshot.catalog.frames(videoID: "megamind")
+        #expect(!frames.isEmpty && added.vectors == 2 + frames.count, "\(added.vectors) vectors, \(frames.count) frames")
+        #expect(try searcher.snapshot.catalog.count() == 3)
+    }
+
     /// Keys are never reused: removing the newest item and adding another gives the new one a fresh
     /// key, so its vector ids cannot meet the removed item's tombstones.
     @Test func removedKeysAreNotReused() throws {

@@ -127,6 +127,18 @@ public final class TextEncoder: Sendable {
                 body((count * member / parts)..<(count * (member + 1) / parts), member)
             }
         }
+        /// state ← LayerNorm(state + input · Wᵀ + bias): a projection added to the residual stream, normalised
+        /// (after attention and after the feed-forward block).
+        func addResidual(_ input: UnsafeMutablePointer<Float>, _ projection: TransformerKernels.PackedWeights,
+                         bias: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>) {
+            w.next.update(from: w.state, count: m * h)
+            TransformerKernels.linear(rows: m, input: input, weights: projection, output: w.next, accumulate: true, threads: threads, team: team)
+            parts(m) { rows, _ in
+                TransformerKernels.layerNorm(rows: rows.count, width: h, data: w.next + rows.lowerBound * h, bias: bias,
+                                             gamma: gamma, beta: beta, epsilon: eps)
+            }
+            w.swapStateAndNext()
+        }
         var firstRow: [Int] = [0]
         for ids in sequences { firstRow.append(firstRow.last! + ids.count) }
         let scratchCount = TransformerKernels.attentionScratchCount(length: w.sequenceCapacity, headWidth: configuration.headWidth)
@@ -145,29 +157,16 @@ public final class TextEncoder: Sendable {
                         output: w.context + firstRow[n] * h, outputStride: h, scores: w.scores + member * scratchCount)
                 }
             }
-            // next = LayerNorm(state + context · Woᵀ + bo)
-            w.next.update(from: w.state, count: m * h)
-            TransformerKernels.linear(rows: m, input: w.context, weights: layer.attentionOutput, output: w.next,
-                                      accumulate: true, threads: threads, team: team)
-            parts(m) { rows, _ in
-                TransformerKernels.layerNorm(rows: rows.count, width: h, data: w.next + rows.lowerBound * h, bias: layer.attentionOutputBias,
-                                             gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta, epsilon: eps)
-            }
-            w.swapStateAndNext()
+            // state ← LayerNorm(state + context · Woᵀ + bo)
+            addResidual(w.context, layer.attentionOutput, bias: layer.attentionOutputBias,
+                        gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta)
             // Feed-forward: next = LayerNorm(state + GELU(state · W1ᵀ + b1) · W2ᵀ + b2)
             TransformerKernels.linear(rows: m, input: w.state, weights: layer.intermediate, output: w.feedForward,
                                       accumulate: false, threads: threads, team: team)
             parts(m) { rows, _ in
                 TransformerKernels.biasGELU(rows: rows.count, width: f, data: w.feedForward + rows.lowerBound * f, bias: layer.intermediateBias)
             }
-            w.next.update(from: w.state, count: m * h)
-            TransformerKernels.linear(rows: m, input: w.feedForward, weights: layer.output, output: w.next,
-                                      accumulate: true, threads: threads, team: team)
-            parts(m) { rows, _ in
-                TransformerKernels.layerNorm(rows: rows.count, width: h, data: w.next + rows.lowerBound * h, bias: layer.outputBias,
-                                             gamma: layer.outputNormGamma, beta: layer.outputNormBeta, epsilon: eps)
-            }
-            w.swapStateAndNext()
+            addResidual(w.feedForward, layer.output, bias: layer.outputBias, gamma: layer.outputNormGamma, beta: layer.outputNormBeta)
         }
     }
 

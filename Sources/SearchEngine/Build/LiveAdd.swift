@@ -56,6 +56,8 @@ extension IndexMaintenance {
                 run.summary.warnings.append(BuildFailure(input: entry.path, reason: warnings.joined(separator: "; "), code: .indexedInPart))
             }
         }
+        // Everything above is committed; a failure from here on (totals, compaction) must not undo it.
+        try FailPoint.check("add.after-commit")
         let counts = try IndexBuilder.counts(versionDirectory: serving)
         run.summary.items = counts.items
         run.summary.images = counts.images
@@ -118,6 +120,7 @@ extension IndexMaintenance {
         CrashPoint.reach("add.catalog-written")
         if let timestamps = embedded.timestamps {
             try textIndex.catalog.addFrames(zip(ids, timestamps).map { VideoFrame(videoID: embedded.item.id, timestamp: $1, vectorID: $0) })
+            CrashPoint.reach("add.frames-written")
         }
         try textIndex.catalog.finishPendingAdd(key)
     }

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import SearchEngine
+import SearchHTTP
+
+// Option groups that several commands take with the same meaning: declared once, so a flag's name,
+// default, help and validation cannot drift apart between commands (`@OptionGroup` keeps the flag names).
+
+/// `--index DIR`: the index directory an index command works on.
+struct IndexOption: ParsableArguments {
+    @Option(help: "Index directory (made by vsearch build).")
+    var index: String
+
+    var directory: IndexDirectory { IndexDirectory(path: index) }
+}
+
+/// `--threads N` for the commands that embed many inputs: default, every core.
+struct WorkerThreadsOption: ParsableArguments {
+    @Option(help: "Threads (default: the number of cores).")
+    var threads: Int?
+
+    func validate() throws {
+        guard (threads ?? 1) >= 1 else { throw TextCommandSupport.usage("", "--threads must be at least 1") }
+    }
+
+    /// The thread count to run with.
+    var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// `--visual-weight`, `--bm25-weight`, `--semantic-weight`, `--rrf-k`: how a query's rankings are fused
+/// (the same names and defaults as the HTTP parameters `visual_weight`, `bm25_weight`, `semantic_weight`, `rrf_k`).
+struct FusionOptions: ParsableArguments {
+    @Option(help: "RRF weight of the visual ranking.")
+    var visualWeight: Double = 1
+    @Option(help: "RRF weight of the BM25 ranking.")
+    var bm25Weight: Double = 1
+    @Option(help: "RRF weight of the semantic ranking.")
+    var semanticWeight: Double = 1
+    @Option(help: "RRF constant k.")
+    var rrfK: Double = 60
+
+    func validate() throws {
+        guard [visualWeight, bm25Weight, semanticWeight].allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+            throw TextCommandSupport.usage("search", "weights must be finite and ≥ 0")
+        }
+        guard rrfK >= 0, rrfK.isFinite else { throw TextCommandSupport.usage("search", "--rrf-k must be finite and ≥ 0") }
+    }
+
+    var fusion: ReciprocalRankFusion {
+        ReciprocalRankFusion(k: rrfK, weights: [.bm25: bm25Weight, .semantic: semanticWeight, .visual: visualWeight])
+    }
+}
+
+/// `--host`, `--port`, `--token-file`: where an HTTP server listens and which token its writes need.
+struct ListenOptions: ParsableArguments {
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port, printed at start).")
+    var port: Int = 8080
+    @Option(help: "File holding the API token for writes (default: $VSEARCH_API_TOKEN).")
+    var tokenFile: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw TextCommandSupport.usage("", "--port must be 0…65535") }
+    }
+
+    /// The write token from `--token-file`, else `$VSEARCH_API_TOKEN`, else none (writes refused).
+    func apiToken() throws -> APIToken? {
+        try tokenFile.map(APIToken.load(file:)) ?? ProcessInfo.processInfo.environment[APIToken.environmentVariable].flatMap(APIToken.init)
+    }
+}
