@@ -45,7 +45,9 @@ public final class SearchService: Sendable {
         serving = ServingIndex(index: index, models: QueryModels(image: imageEncoder, text: textEncoder),
                                refreshInterval: configuration.refreshInterval, logger: logger,
                                onSwap: { thumbnails.removeAll() })
-        media = MediaStore(directory: index.path + "/" + MediaStore.folderName)
+        // Absolute and symlink-free, as every ingested path is (InputFile refuses a path that leads elsewhere).
+        let indexPath = URL(fileURLWithPath: index.path).standardizedFileURL.resolvingSymlinksInPath().path
+        media = MediaStore(directory: indexPath + "/" + MediaStore.folderName)
         imageWork = ConcurrencyLimiter(name: "embedding", limit: configuration.embeddingConcurrency,
                                        queueLimit: configuration.embeddingQueueLimit)
         textWork = ConcurrencyLimiter(name: "text", limit: configuration.textConcurrency, queueLimit: configuration.textQueueLimit)

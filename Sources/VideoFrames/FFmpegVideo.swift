@@ -25,16 +25,22 @@ public final class FFmpegVideo: FrameSource {
     /// worker per core keep the default of one decoding thread instead of one per core each.
     /// - Throws: `VideoError` naming the file: unreadable, not a video, refused container, unsupported
     ///   codec, over a limit.
-    public init(path: String, limits: VideoLimits = VideoLimits(), decoderThreads: Int = 1) throws {
+    /// - Parameter descriptor: an open descriptor of `path` the caller has checked (see the ingest's
+    ///   `InputFile`): FFmpeg then reads that very file through `/proc/self/fd/N`, never the name again, so
+    ///   a path swapped after the check cannot be read instead. Errors still name `path`.
+    public init(path: String, descriptor: Int32? = nil, limits: VideoLimits = VideoLimits(), decoderThreads: Int = 1) throws {
         self.path = path
         self.limits = limits
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let size = attributes?[.size] as? Int else {
+        let source = descriptor.map { "/proc/self/fd/\($0)" } ?? path
+        // stat, not lstat: `source` may be the /proc/self/fd/N link to the checked descriptor.
+        var fileStatus = stat()
+        guard stat(source, &fileStatus) == 0 else {
             throw VideoError(.unreadable, path: path, reason: "no such file or not readable")
         }
-        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+        guard fileStatus.st_mode & S_IFMT == S_IFREG else {
             throw VideoError(.unreadable, path: path, reason: "not a regular file")
         }
+        let size = Int(fileStatus.st_size)
         guard size > 0 else { throw VideoError(.notAVideo, path: path, reason: "the file is empty") }
         guard size <= limits.maxFileBytes else {
             throw VideoError(.overLimit, path: path, reason: "file of \(size) bytes is over the limit of \(limits.maxFileBytes)")
@@ -52,12 +58,12 @@ public final class FFmpegVideo: FrameSource {
         var options: OpaquePointer?
         av_dict_set(&options, "protocol_whitelist", VideoLimits.acceptedProtocols.joined(separator: ","), 0)
         av_dict_set(&options, "format_whitelist", VideoLimits.acceptedDemuxers.joined(separator: ","), 0)
-        var status = avformat_open_input(&context, path, nil, &options)
+        var status = avformat_open_input(&context, source, nil, &options)
         av_dict_free(&options)
         guard status >= 0, let opened = context else {
             // avformat_open_input frees the context on failure.
             deadline.deallocate()
-            switch Self.probedDemuxer(path: path) {
+            switch Self.probedDemuxer(path: source) {
             case let name? where VideoLimits.playlistDemuxers.contains(where: { name.split(separator: ",").contains(Substring($0)) }):
                 throw VideoError(.refusedFormat, path: path, reason: "a '\(name)' playlist or list of other files, which is "
                     + "refused (it would make FFmpeg read the files it names)")

@@ -30,4 +30,41 @@ import Testing
         #expect(summary.failures.first?.reason.contains("not a regular file") == true)
         #expect(summary.failures.last?.reason.contains("symbolic link") == true)
     }
+
+    /// Issue #14 item 13: a manifest's folder swapped for a symbolic link to a folder outside the root after
+    /// the manifest was read (and its paths confined) is not followed — neither for a photo nor for a video
+    /// (which FFmpeg reads through the checked descriptor) — and the outside files are never indexed.
+    @Test func aFolderSwappedForASymlinkAfterListingDoesNotLeaveTheRoot() throws {
+        let scratch = try TemporaryDirectory("vs-dirswap")
+        defer { scratch.remove() }
+        let root = scratch.file("root"), outside = scratch.file("outside")
+        for folder in [root + "/photos", outside] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        try BuildFixtures.copy(BuildFixtures.sample("apple.jpg"), to: root + "/photos")
+        try BuildFixtures.copy(BuildFixtures.sample("megamind-10s.mp4"), to: root + "/photos")
+        try BuildFixtures.copy(BuildFixtures.sample("butterfly.jpg"), to: root)
+        // The outside folder holds other content under the same names.
+        try FileManager.default.copyItem(atPath: BuildFixtures.sample("baboon.jpg"), toPath: outside + "/apple.jpg")
+        try FileManager.default.copyItem(atPath: BuildFixtures.sample("pedestrians-20s.mp4"), toPath: outside + "/megamind-10s.mp4")
+        let manifest = root + "/manifest.jsonl"
+        try Data("""
+            {"path": "photos/apple.jpg", "id": "apple"}
+            {"path": "photos/megamind-10s.mp4", "id": "megamind"}
+            {"path": "butterfly.jpg", "id": "butterfly"}
+
+            """.utf8).write(to: URL(fileURLWithPath: manifest))
+        let listed = try BuildInput.entries(input: manifest)
+        #expect(listed.entries.count == 3 && listed.rejected.isEmpty)
+
+        // Between listing and reading: photos/ becomes a symbolic link to the outside folder.
+        try FileManager.default.removeItem(atPath: root + "/photos")
+        try FileManager.default.createSymbolicLink(atPath: root + "/photos", withDestinationPath: outside)
+        let index = IndexDirectory(path: scratch.file("index"))
+        let summary = try BuildFixtures.builder(index).build(entries: listed.entries, inputDescription: manifest)
+
+        #expect(summary.indexed == 1 && summary.items == 1, "only the butterfly: \(summary.failures)")
+        #expect(Set(summary.failures.map { ($0.input as NSString).lastPathComponent }) == ["apple.jpg", "megamind-10s.mp4"])
+        #expect(summary.failures.allSatisfy { $0.code == .unreadable && $0.reason.contains("symbolic link") }, "\(summary.failures)")
+    }
 }

@@ -152,7 +152,15 @@ struct MediaEmbedder: Sendable {
     /// Samples, embeds (in batches) and tags a video. Only the embeddings are kept in memory (frames are
     /// dropped once encoded), so a long video costs at most `maxFrames × 5 KiB`.
     func embedVideo(_ entry: BuildEntry, hash: String, warnings: inout [String]) throws -> EmbeddedItem {
-        let video = try FFmpegVideo(path: entry.path, limits: videoLimits)
+        // Opened and checked once (InputFile); FFmpeg reads through this descriptor, not by name again.
+        let handle: FileHandle
+        switch InputFile.open(entry.path) {
+        case .success(let opened): handle = opened
+        case .failure(.notFound): throw VideoError(.unreadable, path: entry.path, reason: "no such file")
+        case .failure(.unreadable(let reason)), .failure(.notRegular(let reason)): throw VideoError(.unreadable, path: entry.path, reason: reason)
+        }
+        defer { try? handle.close() }
+        let video = try FFmpegVideo(path: entry.path, descriptor: handle.fileDescriptor, limits: videoLimits)
         var policy = sampling
         policy.maxFrames = min(policy.maxFrames, VisualVectorID.maxFramesPerItem)
         var inputs: [Image] = []

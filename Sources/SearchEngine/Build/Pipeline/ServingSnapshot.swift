@@ -73,7 +73,8 @@ struct ServingSnapshot {
 
     /// The items as build inputs (their files, ids and metadata), for a build that embeds them again.
     var entries: [BuildEntry] {
-        items.map { BuildEntry(path: $0.item.source, id: $0.item.id, kind: $0.item.kind, title: $0.item.title,
+        // Sources were resolved when indexed; resolved again here for indexes whose folder was given with a symlink.
+        items.map { BuildEntry(path: URL(fileURLWithPath: $0.item.source).standardizedFileURL.resolvingSymlinksInPath().path, id: $0.item.id, kind: $0.item.kind, title: $0.item.title,
                                description: $0.item.description, tags: $0.item.tags) }
     }
 }
