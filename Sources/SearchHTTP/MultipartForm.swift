@@ -9,7 +9,8 @@ struct MultipartForm: Sendable {
         var name: String
         /// The client's file name, if the part is a file (used only for a default title).
         var fileName: String?
-        var body: ByteBuffer
+        /// The part's bytes (held once: appended as they arrive, never copied again).
+        var body: [UInt8]
     }
 
     var parts: [Part] = []
@@ -39,16 +40,26 @@ struct MultipartForm: Sendable {
         private let parser: MultipartParser
         private var form = MultipartForm()
         private var headers: [(String, String)] = []
-        private var body = ByteBuffer()
+        private var body: [UInt8] = []
+        /// Bytes the first chunk of a file part reserves (the declared body length): one allocation, so an
+        /// upload is never held twice while its array grows.
+        private let fileReservation: Int
         private var failure: APIError?
         private var complete = false
         private var headerGuard: MultipartHeaderGuard
 
-        init(boundary: String) {
+        /// - Parameter expectedBytes: the request's declared length (bounded by the upload limit), if known.
+        init(boundary: String, expectedBytes: Int = 0) {
             headerGuard = MultipartHeaderGuard(boundary: boundary)
+            fileReservation = expectedBytes
             parser = MultipartParser(boundary: boundary)
             parser.onHeader = { [unowned self] name, value in headers.append((name, value)) }
-            parser.onBody = { [unowned self] chunk in body.writeBuffer(&chunk) }
+            parser.onBody = { [unowned self] chunk in
+                if body.isEmpty, fileReservation > 0, headers.contains(where: { $0.1.contains("filename=") }) {
+                    body.reserveCapacity(fileReservation)
+                }
+                body.append(contentsOf: chunk.readableBytesView)
+            }
             parser.onPartComplete = { [unowned self] in finishPart() }
         }
 
@@ -72,7 +83,7 @@ struct MultipartForm: Sendable {
         }
 
         private func finishPart() {
-            defer { headers.removeAll(); body = ByteBuffer() }
+            defer { headers.removeAll(); body = [] }
             guard form.parts.count < MultipartForm.maxParts else {
                 failure = APIError.badMultipart("more than \(MultipartForm.maxParts) parts")
                 return

@@ -14,10 +14,12 @@ enum RequestBodyReader {
         if let length = declaredLength(request), length > limit { throw APIError.tooLarge(limit: limit) }
     }
 
-    /// The whole body, at most `limit` bytes (413 beyond).
-    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        var collected = ByteBuffer()
-        try await forEachChunk(request, limit: limit) { chunk in collected.writeImmutableBuffer(chunk) }
+    /// The whole body, at most `limit` bytes (413 beyond), as the bytes the decoders take: appended into one
+    /// array reserved at the declared length, so the body is held once (no growth copies, no final copy).
+    static func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
+        var collected: [UInt8] = []
+        collected.reserveCapacity(min(declaredLength(request) ?? 0, limit))
+        try await forEachChunk(request, limit: limit) { chunk in collected.append(contentsOf: chunk.readableBytesView) }
         return collected
     }
 

@@ -48,17 +48,17 @@ struct ItemRoutes: Sendable {
         }
         func text(_ name: String) throws -> String? {
             guard let part = form.first(name) else { return nil }
-            guard let value = String(validating: Array(buffer: part.body), as: UTF8.self) else { throw APIError.invalidText(name) }
+            guard let value = String(validating: part.body, as: UTF8.self) else { throw APIError.invalidText(name) }
             guard value.utf8.count <= 64 << 10 else { throw APIError.invalidParameter(name, "longer than 64 KiB") }
             return value.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         var tags: [String] = []
         for part in form.all("tags") + form.all("tag") {
-            guard let value = String(validating: Array(buffer: part.body), as: UTF8.self) else { throw APIError.invalidText("tags") }
+            guard let value = String(validating: part.body, as: UTF8.self) else { throw APIError.invalidText("tags") }
             tags += value.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         let id = try text("id").flatMap { $0.isEmpty ? nil : $0 }
-        let item = NewItem(media: Array(buffer: file.body), fileName: file.fileName, id: id, title: try text("title") ?? "",
+        let item = NewItem(media: file.body, fileName: file.fileName, id: id, title: try text("title") ?? "",
                            description: try text("description") ?? "", tags: tags)
         let service = service
         // A write that has not started within the request's time gives up untouched (503 timeout); one that

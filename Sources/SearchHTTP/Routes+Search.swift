@@ -49,18 +49,18 @@ struct SearchRoutes: Sendable {
             // Form fields win over the same parameter in the URL.
             query = try parameters { name in
                 guard let part = form.first(name) else { return try fromURL(name) }
-                guard let text = String(validating: Array(buffer: part.body), as: UTF8.self) else { throw APIError.invalidText(name) }
+                guard let text = String(validating: part.body, as: UTF8.self) else { throw APIError.invalidText(name) }
                 return text
             }
-            if let image = form.first("image", "file"), image.body.readableBytes > 0 {
-                query.image = .bytes(Array(buffer: image.body), name: "upload " + (image.fileName.map { "'\($0)'" } ?? "'image'"))
+            if let image = form.first("image", "file"), !image.body.isEmpty {
+                query.image = .bytes(image.body, name: "upload " + (image.fileName.map { "'\($0)'" } ?? "'image'"))
             }
         } else if contentType.lowercased().hasPrefix("image/") {
             query = try parameters(fromURL)
             let body = try await withDeadline(configuration.requestTimeout, error: .bodyTimeout) {
                 try await RequestBodyReader.collect(request, limit: limit)
             }
-            if body.readableBytes > 0 { query.image = .bytes(Array(buffer: body), name: "request body") }
+            if !body.isEmpty { query.image = .bytes(body, name: "request body") }
         } else {
             throw APIError.unsupportedMediaType(
                 "POST /v1/search takes multipart/form-data or an image/* body, not '\(contentType.isEmpty ? "(no Content-Type)" : contentType)'")
@@ -82,7 +82,7 @@ struct SearchRoutes: Sendable {
     }
 
     static func readForm(_ request: Request, boundary: String, limit: Int) async throws -> MultipartForm {
-        let builder = MultipartForm.Builder(boundary: boundary)
+        let builder = MultipartForm.Builder(boundary: boundary, expectedBytes: min(RequestBodyReader.declaredLength(request) ?? 0, limit))
         try await RequestBodyReader.forEachChunk(request, limit: limit) { chunk in try builder.feed(chunk) }
         return try builder.finish()
     }

@@ -71,7 +71,7 @@ import Testing
         for byte in body.body.readableBytesView { try builder.feed(ByteBuffer(bytes: [byte])) }
         let form = try builder.finish()
         #expect(form.parts.map(\.name) == ["text", "image"])
-        #expect(Array(form.first("image")!.body.readableBytesView) == [0, 13, 10, 45, 45, 255])
+        #expect(form.first("image")!.body == [0, 13, 10, 45, 45, 255])
         #expect(form.first("image")?.fileName == "x.bin")
     }
 
@@ -101,7 +101,7 @@ import Testing
             + [0xFF, 0xA0, 0x0A, 0xC3] + Array(": x\r\n--XyZzY--\r\n".utf8)))
         let form = try builder.finish()
         #expect(form.first("image")?.fileName == "na\u{EF}ve.jpg")
-        #expect(Array(form.first("image")!.body.readableBytesView) == [0xFF, 0xA0, 0x0A, 0xC3] + Array(": x".utf8))
+        #expect(form.first("image")!.body == [0xFF, 0xA0, 0x0A, 0xC3] + Array(": x".utf8))
     }
 
     @Test func driftReports() {
