@@ -104,6 +104,49 @@ import Testing
         #expect(form.first("image")!.body == [0xFF, 0xA0, 0x0A, 0xC3] + Array(": x".utf8))
     }
 
+    /// Found by `Fuzz/multipart` (second finding): `\n--XyZzY--` inside a body is no delimiter for the parser
+    /// (no CR before it), but the first guard took it for the closing one and stopped looking, so a later
+    /// part's header name with a byte ≥ 0x80 reached the parser and trapped. The guard now follows the
+    /// parser's own states.
+    @Test func aFakeClosingDelimiterInABodyDoesNotSwitchTheGuardOff() throws {
+        let body = Array("--XyZzY\r\nContent-Disposition: form-data; name=\"k\"\r\n\r\n10 and\n--XyZzY--\r\nmore body".utf8)
+            + Array("\r\n--XyZzY\r\nContent-Dispo".utf8) + [0xF1] + Array("sition: form-data; name=\"q\"\r\n\r\nred\r\n--XyZzY--\r\n".utf8)
+        for chunk in [1, 5, 4096] {
+            let builder = MultipartForm.Builder(boundary: "XyZzY")
+            #expect(throws: APIError.self, "chunks of \(chunk)") {
+                var offset = 0
+                while offset < body.count {
+                    try builder.feed(ByteBuffer(bytes: body[offset..<min(body.count, offset + chunk)]))
+                    offset += chunk
+                }
+                _ = try builder.finish()
+            }
+        }
+        // The same form without the bad byte parses: the fake delimiter stays part of the body.
+        let clean = Array(String(decoding: body.filter { $0 < 0x80 }, as: UTF8.self).utf8)
+        let builder = MultipartForm.Builder(boundary: "XyZzY")
+        try builder.feed(ByteBuffer(bytes: clean))
+        let form = try builder.finish()
+        #expect(form.first("k")?.body == Array("10 and\n--XyZzY--\r\nmore body".utf8))
+        #expect(form.first("q")?.body == Array("red".utf8))
+    }
+
+    /// The crashing input the fuzzer saved (committed as a seed of Fuzz/multipart): refused, no trap.
+    @Test func theFuzzersSecondCrashingInputIsRefused() throws {
+        let url = URL(fileURLWithPath: HTTPFixtures.root + "/Fuzz/multipart/seeds/crash-fake-closing-delimiter")
+        let data = [UInt8](try Data(contentsOf: url))
+        let chunk = Int(data[0]) + 1, body = Array(data.dropFirst())
+        let builder = MultipartForm.Builder(boundary: "XyZzY")
+        do {
+            var offset = 0
+            while offset < body.count {
+                try builder.feed(ByteBuffer(bytes: body[offset..<min(body.count, offset + chunk)]))
+                offset += chunk
+            }
+            _ = try builder.finish()
+        } catch is APIError {}
+    }
+
     @Test func driftReports() {
         #expect(DriftReport.parse(Data(#"{"version":2,"metrics":{}}"#.utf8)) == nil)
         #expect(DriftReport.parse(Data("[]".utf8)) == nil)
