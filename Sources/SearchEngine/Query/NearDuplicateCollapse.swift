@@ -12,7 +12,7 @@ public struct NearDuplicateCollapse: Sendable {
     /// The default cosine: chosen on the near-duplicate check of the opencv-doc photos (BENCHMARKS.md,
     /// *Near-duplicate collapse*): it holds resized, re-compressed, brightened and captioned copies of a
     /// photo together while keeping distinct photos of the set apart.
-    public static let defaultThreshold: Float = 0.9
+    public static let defaultThreshold: Float = 0.93
 
     public var threshold: Float
 
