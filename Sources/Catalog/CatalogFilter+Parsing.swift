@@ -27,13 +27,13 @@ extension CatalogFilter {
     /// Throws ``CatalogError`` naming the bad condition or the limit.
     public init(parsing text: String) throws {
         self.init()
-        guard text.utf8.count <= Self.maximumTextBytes else {
-            throw CatalogError(subject: "filter", reason: "is \(text.utf8.count) bytes long; at most \(Self.maximumTextBytes) are allowed")
-        }
         let conditions = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard conditions.count <= Self.maximumConditions else {
             throw CatalogError(subject: "filter",
                                reason: "has \(conditions.count) conditions; at most \(Self.maximumConditions) are allowed")
+        }
+        guard text.utf8.count <= Self.maximumTextBytes else {
+            throw CatalogError(subject: "filter", reason: "is \(text.utf8.count) bytes long; at most \(Self.maximumTextBytes) are allowed")
         }
         for condition in conditions { try apply(condition) }
         let count = conditionCount
@@ -111,8 +111,8 @@ extension CatalogFilter {
             parts.append("duration=" + (minimumDuration.map { "\($0)" } ?? "") + ".." + (maximumDuration.map { "\($0)" } ?? ""))
         }
         if addedAfter != nil || addedBefore != nil {
-            parts.append("added=" + (addedAfter.map { "\($0.timeIntervalSince1970)" } ?? "") + ".."
-                         + (addedBefore.map { "\($0.timeIntervalSince1970)" } ?? ""))
+            parts.append("added=" + (addedAfter.map { $0.formatted(.iso8601) } ?? "") + ".."
+                         + (addedBefore.map { $0.formatted(.iso8601) } ?? ""))
         }
         return parts.joined(separator: ",")
     }

@@ -55,17 +55,17 @@ public struct CatalogFilter: Sendable, Equatable {
             && minimumDuration == nil && maximumDuration == nil && addedAfter == nil && addedBefore == nil
     }
 
-    /// The most conditions a filter may have. Every value counts once: each `tag=`, each alternative of
-    /// `tag=a|b` (two), each negated value, each `auto_tag`/`title` value, `kind=`, `duration=`, `added=`.
+    /// The most conditions a filter may have: at most this many comma-separated conditions, and at most
+    /// this many list values — each `tag=`, each alternative of `tag=a|b` (two), each negated value,
+    /// each `auto_tag`/`title` value (`kind`, `duration` and `added` are one fixed-size condition each).
     /// Real filters have a handful; the bound keeps a request from building an unbounded query.
     public static let maximumConditions = 64
 
-    /// The number of conditions (see ``maximumConditions``).
+    /// The number of list values (see ``maximumConditions``).
     public var conditionCount: Int {
         Set(tags.map { $0.lowercased() }).count + anyTags.reduce(0) { $0 + $1.count } + excludedTags.count
             + autoTags.reduce(0) { $0 + $1.count } + excludedAutoTags.count + titleWords.reduce(0) { $0 + $1.count }
-            + excludedTitleWords.count + (kinds == nil ? 0 : 1) + (minimumDuration == nil && maximumDuration == nil ? 0 : 1)
-            + (addedAfter == nil && addedBefore == nil ? 0 : 1)
+            + excludedTitleWords.count
     }
 
     /// Refuses a filter over ``maximumConditions`` (also checked when parsing).
