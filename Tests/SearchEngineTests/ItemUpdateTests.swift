@@ -34,7 +34,8 @@ import VectorIndex
         // BM25 finds the new title, not the old one; the tag filter sees the new tags.
         let lexical = try after.hits(for: SearchRequest(text: "zanzibar", options: QueryOptions(k: 3, fusion: ReciprocalRankFusion(weights: [.semantic: 0]))))
         #expect(lexical.first?.id == baboon.item.id && lexical.first?.sources["bm25"] == 1)
-        #expect(try after.snapshot.catalog.lexicalSearch("baboon").allSatisfy { $0.key != baboon.key })
+        #expect(try after.snapshot.catalog.keys(matching: try CatalogFilter(parsing: "title~baboon")) == [])
+        #expect(try after.snapshot.catalog.keys(matching: try CatalogFilter(parsing: "title~mandrill")) == [baboon.key])
         #expect(try after.snapshot.catalog.keys(matching: try CatalogFilter(parsing: "tag=draft")) == [baboon.key])
         // The text vector changed (catalog and text IVF alike); the visual vector did not.
         let textAfter = try #require(try after.snapshot.catalog.textVector(key: baboon.key, dimension: 384))
