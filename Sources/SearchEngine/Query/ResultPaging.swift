@@ -73,7 +73,8 @@ public struct ResultPaging: Sendable, Equatable {
         add(request.effectiveText ?? "-")
         add("k=\(options.k) nprobe=\(nprobe) overFetch=\(options.overFetch) depth=\(options.maximumResults)/\(options.candidatesPerSource)")
         add(options.filter.canonicalText)
-        add("rrf=\(options.fusion.k) " + options.fusion.weights.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))
+        // Every source's weight, 1 when unset: equal fusions give equal fingerprints (CLI and HTTP alike).
+        add("rrf=\(options.fusion.k) " + RankingSource.allCases.sorted().map { "\($0.rawValue)=\(options.fusion.weights[$0] ?? 1)" }.joined(separator: " "))
         let w = options.lexicalWeights
         add("bm25=\(w.title),\(w.description),\(w.tags),\(w.autoTags)")
         add("min=\(options.minSimilarity.map { "\($0)" } ?? "-") collapse=\(options.collapseNearDuplicates)")
