@@ -46,7 +46,13 @@ struct UpdateCommand: ParsableCommand {
                 TextCommandSupport.error("update", "\(id): no such item in \(index)")
                 throw ExitCode(1)
             }
-            print(json ? try ResultJSON.line(ItemDTO(edited, frames: 0)) : "updated \(id)")
+            if json {
+                let frames = edited.kind == .video
+                    ? try IndexSnapshot(index: IndexDirectory(path: index), readers: 1, textVectors: false).catalog.frames(videoID: id).count : 0
+                print(try ResultJSON.line(ItemDTO(edited, frames: frames)))
+            } else {
+                print("updated \(id)")
+            }
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -50,7 +50,7 @@ public struct ResultPaging: Sendable, Equatable {
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { throw invalid() }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == Self.prefix, let offset = Int(parts[1]), (0...Self.maximumTotal * 1000).contains(offset)
+        guard parts.count == 4, parts[0] == Self.prefix, let offset = Int(parts[1]), (0...1_000_000).contains(offset)
         else { throw invalid() }
         guard parts[2] == query else {
             throw SearchEngineError(.cursorMismatch, "cursor",
