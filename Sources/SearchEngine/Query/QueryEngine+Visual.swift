@@ -47,13 +47,14 @@ extension QueryEngine {
         // Best score per vector over all query vectors (an item query searches several frames).
         var best: [Int64: Float] = [:]
         for query in queries {
-            // Over-fetch vectors (several frames of one video can match), and fetch more while they fold
-            // into fewer than `depth` items and the probed lists hold more.
-            var fetch = depth * max(1, options.overFetch)
+            // `depth` vectors, at least `k × overFetch` (several frames of one video can match), and more
+            // while they fold into fewer than `k` items and the probed lists hold more. (Not more for the
+            // whole depth: ranks beyond the first page are rarely read, and 4× the vectors cost 4× the heap.)
+            var fetch = max(depth, options.k * max(1, options.overFetch))
             while true {
                 let neighbors = try visual.search(query, k: min(fetch, visual.count), options: search)
                 let items = Set(neighbors.map { VisualVectorID.key(of: $0.id) })
-                if items.count >= depth || neighbors.count < min(fetch, visual.count) || fetch >= visual.count {
+                if items.count >= options.k || neighbors.count < min(fetch, visual.count) || fetch >= visual.count {
                     for n in neighbors where n.score > best[n.id] ?? -.infinity { best[n.id] = n.score }
                     break
                 }

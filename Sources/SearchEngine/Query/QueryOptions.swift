@@ -11,8 +11,8 @@ public struct QueryOptions: Sendable, Equatable {
     /// RRF constant and per-source weights (`.visual`, `.bm25`, `.semantic`).
     public var fusion: ReciprocalRankFusion
     /// Vectors fetched from the visual index per wanted item: several frames of one video can match,
-    /// so `k × overFetch` vectors are fetched and folded into items (more while they fold into fewer
-    /// than `k` items and the index holds more).
+    /// so at least `k × overFetch` vectors (and at least ``maximumResults``) are fetched and folded into
+    /// items (more while they fold into fewer than `k` items and the index holds more).
     public var overFetch: Int
     /// IVF lists probed per visual query vector; nil: the index's saved default (``SearchDefaults``,
     /// written by `vsearch eval --ann --save`), else ``QueryOptions/fallbackNprobe``.
