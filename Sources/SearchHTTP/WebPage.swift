@@ -2,7 +2,8 @@
 /// build step. Drop or pick an image, or type text; results show as a grid of cards with thumbnail,
 /// title, score, the sources that matched and, for videos, the matched moments; "More results" pages
 /// with `next_cursor`, "More like this" searches by a result's item, and the options set
-/// `min_similarity` and `collapse=near_duplicates`.
+/// `min_similarity` and `collapse=near_duplicates`; with the API token entered, "Edit" changes a result's
+/// title and tags (`PATCH /v1/items/{id}`).
 enum WebPage {
     static let html = #"""
 <!doctype html>
@@ -34,6 +35,7 @@ enum WebPage {
       <label class="check"><input id="collapse-input" name="collapse" type="checkbox"> fold near-duplicates</label>
       <button id="search-button" type="submit">Search</button>
       <button id="clear-button" type="button">Clear</button>
+      <input id="token-input" type="password" placeholder="API token (to edit)" aria-label="API token" autocomplete="off">
     </div>
   </form>
 </header>
@@ -65,7 +67,10 @@ h1 { margin: 0 0 12px; font-size: 20px; font-weight: 600; }
 .check { display: flex; align-items: center; gap: 4px; color: #c8d0e0; font-size: 13px; }
 #more-button { margin-top: 16px; }
 .card .actions { margin-top: 6px; font-size: 12px; }
-.card .actions button { padding: 2px 8px; font-size: 12px; }
+.card .actions button { padding: 2px 8px; font-size: 12px; margin-right: 4px; }
+.card .edit-form { margin-top: 6px; display: grid; gap: 4px; }
+.card .edit-form input { padding: 4px; font-size: 12px; }
+#token-input { width: 160px; padding: 8px; border-radius: 6px; border: 0; }
 button { padding: 8px 16px; border: 0; border-radius: 6px; background: #4f7cff; color: #fff; cursor: pointer; }
 #clear-button { background: #56607a; }
 main { padding: 16px 24px; }
@@ -96,6 +101,7 @@ const kInput = document.getElementById("k-input");
 const minSimilarityInput = document.getElementById("min-similarity-input");
 const collapseInput = document.getElementById("collapse-input");
 const moreButton = document.getElementById("more-button");
+const tokenInput = document.getElementById("token-input");
 // The query the shown results belong to (repeated with `cursor` for the next page).
 let lastQuery = null;
 const statusLine = document.getElementById("status");
@@ -195,6 +201,38 @@ function element(tag, className, text) {
   return node;
 }
 
+// An inline editor of a result's title and tags: PATCH /v1/items/{id} with the token.
+function openEditor(card, body, hit) {
+  if (card.querySelector(".edit-form")) return;
+  const editor = element("form", "edit-form");
+  const title = element("input", "edit-title");
+  title.value = hit.title;
+  title.setAttribute("aria-label", "title");
+  const tags = element("input", "edit-tags");
+  tags.value = hit.tags.join(", ");
+  tags.placeholder = "tags, comma-separated";
+  tags.setAttribute("aria-label", "tags");
+  const save = element("button", "save", "Save");
+  save.type = "submit";
+  editor.append(title, tags, save);
+  editor.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const response = await fetch("/v1/items/" + encodeURIComponent(hit.id), {
+      method: "PATCH",
+      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + tokenInput.value },
+      body: JSON.stringify({ title: title.value, tags: tags.value.split(",").map((t) => t.trim()).filter((t) => t) }),
+    });
+    const answer = await response.json();
+    if (!response.ok) { setStatus((answer.error && answer.error.message) || response.statusText, true); return; }
+    hit.title = answer.title;
+    hit.tags = answer.tags;
+    card.querySelector(".title").textContent = answer.title || answer.id;
+    editor.remove();
+    setStatus("Saved " + answer.id + ".");
+  });
+  body.append(editor);
+}
+
 function render(answer, append) {
   if (!append) results.replaceChildren();
   const shown = results.children.length + answer.results.length;
@@ -238,6 +276,10 @@ function render(answer, append) {
     like.type = "button";
     like.addEventListener("click", () => search(hit.id));
     actions.append(like);
+    const edit = element("button", "edit", "Edit");
+    edit.type = "button";
+    edit.addEventListener("click", () => openEditor(card, body, hit));
+    actions.append(edit);
     body.append(actions);
     card.append(body);
     results.append(card);
