@@ -44,7 +44,7 @@ extension Catalog {
         }
     }
 
-    private static func write(_ item: CatalogItem, key requested: ItemKey?, _ db: SQLiteConnection) throws -> ItemKey {
+    static func write(_ item: CatalogItem, key requested: ItemKey?, _ db: SQLiteConnection) throws -> ItemKey {
         let tagsJSON = String(decoding: try JSONEncoder().encode(item.tags), as: UTF8.self)
         if let requested, let owner = try db.scalarInt("SELECT key FROM items WHERE key = ? AND id <> ?", [.integer(requested), .text(item.id)]) {
             throw CatalogError(subject: item.id, reason: "key \(owner) already belongs to another item")

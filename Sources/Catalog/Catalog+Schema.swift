@@ -81,5 +81,27 @@ enum CatalogSchema {
         """
         ALTER TABLE item_key_high_water ADD COLUMN checked_against_index INTEGER NOT NULL DEFAULT 0;
         """,
+        // 5: a revision number that moves on every change to `items` (paging cursors are bound to it), and
+        // the keys whose text vector changed in the catalog but not yet in the text IVF (an edit in
+        // progress: `IndexMaintenance.update` writes the catalog first, then the IVF log, then clears it). Idempotent: a catalog whose version mark was lowered by hand still migrates.
+        """
+        CREATE TABLE IF NOT EXISTS catalog_revision(
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 0),
+            revision INTEGER NOT NULL
+        );
+        INSERT OR IGNORE INTO catalog_revision(singleton, revision) VALUES (0, 0);
+        CREATE TRIGGER IF NOT EXISTS items_revision_insert AFTER INSERT ON items BEGIN
+            UPDATE catalog_revision SET revision = revision + 1 WHERE singleton = 0;
+        END;
+        CREATE TRIGGER IF NOT EXISTS items_revision_update AFTER UPDATE ON items BEGIN
+            UPDATE catalog_revision SET revision = revision + 1 WHERE singleton = 0;
+        END;
+        CREATE TRIGGER IF NOT EXISTS items_revision_delete AFTER DELETE ON items BEGIN
+            UPDATE catalog_revision SET revision = revision + 1 WHERE singleton = 0;
+        END;
+        CREATE TABLE IF NOT EXISTS pending_text_vectors(
+            key INTEGER PRIMARY KEY
+        );
+        """,
     ]
 }

@@ -1,12 +1,28 @@
 import Foundation
 
-/// Conditions a search result must meet. Applied inside retrieval (in the SQL of the lexical search
-/// and as an allowed-key set for vector search), never by dropping results after truncation.
+/// Conditions a search result must meet, all of which must hold (AND). Applied inside retrieval (in the
+/// SQL of the lexical search and as an allowed-key set for vector search), never by dropping results
+/// after truncation. The text form and its grammar: ``init(parsing:)`` (`CatalogFilter+Parsing.swift`).
 public struct CatalogFilter: Sendable, Equatable {
     /// Allowed kinds (nil: any).
     public var kinds: Set<ItemKind>?
     /// Tags the item must all carry (case-insensitive).
     public var tags: [String]
+    /// Groups of tags: the item carries at least one tag of every group (`tag=cat|dog`).
+    public var anyTags: [[String]]
+    /// Tags the item must not carry (`-tag=draft`).
+    public var excludedTags: [String]
+    /// Groups of auto-tag names (the image model's labels): the item has, for every group, an auto-tag
+    /// one of whose comma-separated ImageNet names equals one of the group's (case-insensitive;
+    /// `auto_tag=tabby|tiger cat`).
+    public var autoTags: [[String]]
+    /// Auto-tag names the item must not have (`-auto_tag=…`).
+    public var excludedAutoTags: [String]
+    /// Groups of title words or phrases (`title~sunset|beach`): the title contains, as whole words, at
+    /// least one of every group (matched like full-text search: case and diacritics folded).
+    public var titleWords: [[String]]
+    /// Title words or phrases the title must not contain (`-title~draft`).
+    public var excludedTitleWords: [String]
     /// Duration in seconds, inclusive bounds (items without a duration — images — are excluded when set).
     public var minimumDuration: Double?
     public var maximumDuration: Double?
@@ -14,10 +30,18 @@ public struct CatalogFilter: Sendable, Equatable {
     public var addedAfter: Date?
     public var addedBefore: Date?
 
-    public init(kinds: Set<ItemKind>? = nil, tags: [String] = [], minimumDuration: Double? = nil,
-                maximumDuration: Double? = nil, addedAfter: Date? = nil, addedBefore: Date? = nil) {
+    public init(kinds: Set<ItemKind>? = nil, tags: [String] = [], anyTags: [[String]] = [], excludedTags: [String] = [],
+                autoTags: [[String]] = [], excludedAutoTags: [String] = [], titleWords: [[String]] = [],
+                excludedTitleWords: [String] = [], minimumDuration: Double? = nil, maximumDuration: Double? = nil,
+                addedAfter: Date? = nil, addedBefore: Date? = nil) {
         self.kinds = kinds
         self.tags = tags
+        self.anyTags = anyTags
+        self.excludedTags = excludedTags
+        self.autoTags = autoTags
+        self.excludedAutoTags = excludedAutoTags
+        self.titleWords = titleWords
+        self.excludedTitleWords = excludedTitleWords
         self.minimumDuration = minimumDuration
         self.maximumDuration = maximumDuration
         self.addedAfter = addedAfter
@@ -26,13 +50,23 @@ public struct CatalogFilter: Sendable, Equatable {
 
     /// True when the filter lets everything through.
     public var isEmpty: Bool {
-        kinds == nil && tags.isEmpty && minimumDuration == nil && maximumDuration == nil
-            && addedAfter == nil && addedBefore == nil
+        kinds == nil && tags.isEmpty && anyTags.isEmpty && excludedTags.isEmpty && autoTags.isEmpty
+            && excludedAutoTags.isEmpty && titleWords.isEmpty && excludedTitleWords.isEmpty
+            && minimumDuration == nil && maximumDuration == nil && addedAfter == nil && addedBefore == nil
     }
 
-    /// The most conditions a filter may have (each `tag=`, `kind=`, `duration=`, `added=` counts once).
+    /// The most conditions a filter may have: at most this many comma-separated conditions, and at most
+    /// this many list values — each `tag=`, each alternative of `tag=a|b` (two), each negated value,
+    /// each `auto_tag`/`title` value (`kind`, `duration` and `added` are one fixed-size condition each).
     /// Real filters have a handful; the bound keeps a request from building an unbounded query.
     public static let maximumConditions = 64
+
+    /// The number of list values (see ``maximumConditions``).
+    public var conditionCount: Int {
+        Set(tags.map { $0.lowercased() }).count + anyTags.reduce(0) { $0 + $1.count } + excludedTags.count
+            + autoTags.reduce(0) { $0 + $1.count } + excludedAutoTags.count + titleWords.reduce(0) { $0 + $1.count }
+            + excludedTitleWords.count
+    }
 
     /// Refuses a filter over ``maximumConditions`` (also checked when parsing).
     func validate() throws {
@@ -41,13 +75,21 @@ public struct CatalogFilter: Sendable, Equatable {
             throw CatalogError(subject: "filter",
                                reason: "has \(distinctTags) tags; at most \(Self.maximumConditions) conditions are allowed")
         }
+        let count = conditionCount
+        guard count <= Self.maximumConditions else {
+            throw CatalogError(subject: "filter", reason: "has \(count) conditions; at most \(Self.maximumConditions) are allowed")
+        }
+        for word in titleWords.joined() + excludedTitleWords where Self.titlePhrase(word) == nil {
+            throw CatalogError(subject: "filter 'title~\(word)'", reason: "has no word to match")
+        }
     }
 
     /// The SQL condition on table `items` (always safe to `AND` in) and its parameters.
     ///
-    /// The statement text depends only on *which* conditions are present, never on how many tags or
-    /// kinds there are: lists are bound as one JSON array parameter (`json_each`), so a long tag list
-    /// neither grows the expression tree nor adds a new statement to the connection's cache.
+    /// The statement text depends only on *which* conditions are present (and on the number of OR
+    /// groups), never on how many tags or kinds there are: lists are bound as one JSON array parameter
+    /// (`json_each`), so a long tag list neither grows the expression tree nor adds a new statement to
+    /// the connection's cache.
     func sql() throws -> (clause: String, values: [SQLiteValue]) {
         try validate()
         var parts: [String] = []
@@ -66,6 +108,37 @@ public struct CatalogFilter: Sendable, Equatable {
             values.append(.text(Self.jsonArray(tags)))
             values.append(.int(tags.count))
         }
+        let anyTag = "items.key IN (SELECT item FROM item_tags WHERE tag IN (SELECT value FROM json_each(?)))"
+        for group in anyTags {
+            parts.append(anyTag)
+            values.append(.text(Self.jsonArray(group.map { $0.lowercased() })))
+        }
+        if !excludedTags.isEmpty {
+            parts.append("NOT " + anyTag)
+            values.append(.text(Self.jsonArray(excludedTags.map { $0.lowercased() })))
+        }
+        // An auto-tag label is an ImageNet class: comma-separated names ("tiger cat", "tabby, tabby cat").
+        let anyAutoTag = """
+            EXISTS (SELECT 1 FROM auto_tags a, json_each(?) v WHERE a.item = items.key \
+            AND instr(', ' || lower(a.label) || ',', ', ' || v.value || ',') > 0)
+            """
+        for group in autoTags {
+            parts.append(anyAutoTag)
+            values.append(.text(Self.jsonArray(group.map { $0.lowercased() })))
+        }
+        if !excludedAutoTags.isEmpty {
+            parts.append("NOT " + anyAutoTag)
+            values.append(.text(Self.jsonArray(excludedAutoTags.map { $0.lowercased() })))
+        }
+        let anyTitle = "items.key IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+        for group in titleWords {
+            parts.append(anyTitle)
+            values.append(.text(Self.titleExpression(group)))
+        }
+        if !excludedTitleWords.isEmpty {
+            parts.append("NOT " + anyTitle)
+            values.append(.text(Self.titleExpression(excludedTitleWords)))
+        }
         if let minimumDuration { parts.append("items.duration >= ?"); values.append(.real(minimumDuration)) }
         if let maximumDuration { parts.append("items.duration <= ?"); values.append(.real(maximumDuration)) }
         if let addedAfter { parts.append("items.added_at >= ?"); values.append(.real(addedAfter.timeIntervalSince1970)) }
@@ -73,79 +146,22 @@ public struct CatalogFilter: Sendable, Equatable {
         return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), values)
     }
 
+    /// A title word or phrase as an FTS5 phrase string (its letter-and-digit runs, quoted), or nil when
+    /// it has none.
+    static func titlePhrase(_ text: String) -> String? {
+        let words = text.unicodeScalars.split { !CharacterSet.alphanumerics.contains($0) }.map { String(String.UnicodeScalarView($0)) }
+        guard !words.isEmpty else { return nil }
+        return "\"" + words.prefix(FTSQuery.maximumPhraseWords).joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `title : ("a" OR "b c")`: any of the phrases in the title column (user text only inside quotes).
+    static func titleExpression(_ phrases: [String]) -> String {
+        "title : (" + phrases.compactMap(titlePhrase).joined(separator: " OR ") + ")"
+    }
+
     /// `strings` as a JSON array text (the parameter of `json_each`).
     private static func jsonArray(_ strings: [String]) -> String {
         let data = (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-extension CatalogFilter {
-    /// Parses the CLI/HTTP filter syntax: comma-separated `name=value` conditions, all of which must hold.
-    ///
-    /// - `kind=image` or `kind=video` (`kind=image|video` for either)
-    /// - `tag=NAME` (repeatable: every tag must be present)
-    /// - `duration=MIN..MAX` seconds, either side may be empty (`duration=..60`, `duration=10..`)
-    /// - `added=FROM..TO` ISO-8601 dates (`2024-01-31`) or date-times (`2024-01-31T12:00:00Z`)
-    ///
-    /// Throws ``CatalogError`` naming the bad condition.
-    public init(parsing text: String) throws {
-        self.init()
-        var conditions = 0
-        for raw in text.split(separator: ",") {
-            let condition = raw.trimmingCharacters(in: .whitespaces)
-            if condition.isEmpty { continue }
-            conditions += 1
-            guard conditions <= Self.maximumConditions else {
-                let total = text.split(separator: ",").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
-                throw CatalogError(subject: "filter",
-                                   reason: "has \(total) conditions; at most \(Self.maximumConditions) are allowed")
-            }
-            guard let equals = condition.firstIndex(of: "=") else {
-                throw CatalogError(subject: "filter '\(condition)'", reason: "expected name=value")
-            }
-            let name = condition[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = condition[condition.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            func fail(_ why: String) -> CatalogError { CatalogError(subject: "filter '\(condition)'", reason: why) }
-            switch name {
-            case "kind":
-                var kinds = Set<ItemKind>()
-                for part in value.split(separator: "|") {
-                    guard let kind = ItemKind(rawValue: part.lowercased()) else { throw fail("kind must be image or video") }
-                    kinds.insert(kind)
-                }
-                guard !kinds.isEmpty else { throw fail("kind must be image or video") }
-                self.kinds = kinds
-            case "tag", "tags":
-                guard !value.isEmpty else { throw fail("empty tag") }
-                tags.append(value)
-            case "duration":
-                let (low, high) = try Self.range(value, fail: fail) { Double($0).flatMap { $0.isFinite ? $0 : nil } }
-                minimumDuration = low
-                maximumDuration = high
-            case "added":
-                let (low, high) = try Self.range(value, fail: fail, parse: Self.date)
-                addedAfter = low
-                addedBefore = high
-            default:
-                throw fail("unknown filter '\(name)' (known: kind, tag, duration, added)")
-            }
-        }
-    }
-
-    private static func range<T>(_ text: String, fail: (String) -> CatalogError,
-                                 parse: (String) -> T?) throws -> (T?, T?) {
-        guard let dots = text.range(of: "..") else { throw fail("expected a range FROM..TO") }
-        let lowText = String(text[..<dots.lowerBound]), highText = String(text[dots.upperBound...])
-        var low: T?, high: T?
-        if !lowText.isEmpty { guard let v = parse(lowText) else { throw fail("cannot read '\(lowText)'") }; low = v }
-        if !highText.isEmpty { guard let v = parse(highText) else { throw fail("cannot read '\(highText)'") }; high = v }
-        guard low != nil || high != nil else { throw fail("a range needs at least one bound") }
-        return (low, high)
-    }
-
-    private static func date(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        return try? Date(text + "T00:00:00Z", strategy: .iso8601)
     }
 }

@@ -32,6 +32,9 @@ extension APIError {
         case .missingQuery: return .missingQuery
         case .itemNotFound: return .itemNotFound(error.subject)
         case .invalidQuery: return .invalidParameter(error.subject, error.reason)
+        case .invalidCursor: return APIError(.badRequest, "invalid_cursor", "\(error.subject): \(error.reason)")
+        case .cursorMismatch: return APIError(.badRequest, "cursor_mismatch", "\(error.subject): \(error.reason)")
+        case .staleCursor: return APIError(.badRequest, "stale_cursor", "\(error.subject): \(error.reason)")
         case .modelUnavailable:
             var e = APIError.notReady("the model this query needs is not loaded")
             e.logDetail = detail

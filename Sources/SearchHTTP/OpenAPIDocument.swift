@@ -7,8 +7,8 @@ info:
   title: VisualSearch API
   version: "1.0"
   description: |
-    Search images and videos by example image and/or text, add and remove items. Reads are open; writes
-    (POST /v1/items, DELETE /v1/items/{id}) need `Authorization: Bearer <token>` with the token the server
+    Search images and videos by example image and/or text, add, edit and remove items. Reads are open; writes
+    (POST /v1/items, PATCH /v1/items/{id}, DELETE /v1/items/{id}) need `Authorization: Bearer <token>` with the token the server
     was started with (environment variable VSEARCH_API_TOKEN or --token-file); a server without a token
     refuses every write (401 writes_disabled). Errors always have the body {"error":{"code","message"}}.
 servers:
@@ -25,6 +25,9 @@ paths:
       - $ref: "#/components/parameters/bm25Weight"
       - $ref: "#/components/parameters/semanticWeight"
       - $ref: "#/components/parameters/rrfK"
+      - $ref: "#/components/parameters/cursor"
+      - $ref: "#/components/parameters/minSimilarity"
+      - $ref: "#/components/parameters/collapse"
     get:
       summary: Search by text and/or by an indexed item ("more like this")
       description: |
@@ -32,6 +35,9 @@ paths:
         for a video the frame nearest `t` seconds, else up to 8 of its frames; the item itself is not among
         the results), or both: the rankings are fused with weighted reciprocal rank fusion (`visual_weight`,
         `bm25_weight`, `semantic_weight`, `rrf_k`). Without `q` and `item`: 400 missing_query.
+        Paging: `k` is the page size; pass the response's `next_cursor` back as `cursor` (with the same query
+        and parameters) for the next page; `next_cursor` is null on the last page. Up to 1000 results can be
+        paged through; pages are disjoint, in order, and stable while the index does not change.
       operationId: searchText
       responses:
         "200": { $ref: "#/components/responses/SearchResults" }
@@ -66,6 +72,9 @@ paths:
                 bm25_weight: { $ref: "#/components/schemas/Weight" }
                 semantic_weight: { $ref: "#/components/schemas/Weight" }
                 rrf_k: { type: number, minimum: 0, maximum: 1000000, default: 60 }
+                cursor: { type: string, maxLength: 256, description: "next_cursor of the previous page" }
+                min_similarity: { type: number, minimum: -1, maximum: 1 }
+                collapse: { type: string, enum: [near_duplicates, none] }
           image/jpeg:
             schema: { type: string, format: binary }
           image/png:
@@ -79,6 +88,29 @@ paths:
         "415": { $ref: "#/components/responses/Error" }
         "503": { $ref: "#/components/responses/Error" }
   /v1/items:
+    get:
+      summary: List the items the index holds, a page at a time, in the order they were added
+      description: |
+        Keyset paging: pass `next_cursor` back as `cursor` (with the same `filter`); it is null on the last
+        page. Items added meanwhile appear on a later page; none is listed twice.
+      operationId: listItems
+      parameters:
+        - $ref: "#/components/parameters/filter"
+        - { name: cursor, in: query, description: "next_cursor of the previous page", schema: { type: string, maxLength: 256 } }
+        - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 1000, default: 50 } }
+      responses:
+        "200":
+          description: One page of items
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items, next_cursor]
+                properties:
+                  items: { type: array, items: { $ref: "#/components/schemas/Item" } }
+                  next_cursor: { type: [string, "null"] }
+        "400": { $ref: "#/components/responses/Error" }
+        "503": { $ref: "#/components/responses/Error" }
     post:
       summary: Add an image or video to the serving index (durable on return, searchable at once)
       operationId: addItem
@@ -123,6 +155,40 @@ paths:
             application/json:
               schema: { $ref: "#/components/schemas/Item" }
         "404": { $ref: "#/components/responses/Error" }
+    patch:
+      summary: Edit an item's title, description and/or tags (no re-embedding of its media)
+      description: |
+        The catalog row, the BM25 (full-text) row and the item's MiniLM text vector change; its image and
+        frame vectors are kept. Durable on return and seen by the next search. Fields not given are kept.
+      operationId: updateItem
+      security: [{ bearer: [] }]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              minProperties: 1
+              properties:
+                title: { type: string, maxLength: 65536 }
+                description: { type: string, maxLength: 65536 }
+                tags:
+                  oneOf:
+                    - { type: array, maxItems: 256, items: { type: string, maxLength: 256 } }
+                    - { type: string, description: "comma-separated" }
+      responses:
+        "200":
+          description: The edited item
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Item" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "408": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+        "503": { $ref: "#/components/responses/Error" }
     delete:
       summary: Remove an item (its vectors, frames and catalog rows; its file if it was uploaded here)
       operationId: deleteItem
@@ -261,12 +327,33 @@ components:
     k:
       name: k
       in: query
+      description: the page size
       schema: { type: integer, minimum: 1, maximum: 100, default: 10 }
+    cursor:
+      name: cursor
+      in: query
+      description: "the next_cursor of the previous page (same query and parameters); a cursor of another query is 400 cursor_mismatch, one issued before the index changed 400 stale_cursor, anything else 400 invalid_cursor"
+      schema: { type: string, maxLength: 256 }
+    minSimilarity:
+      name: min_similarity
+      in: query
+      description: "drop, before fusion, results whose visual and semantic similarities (cosines) are all below this; BM25-only matches are kept"
+      schema: { type: number, minimum: -1, maximum: 1 }
+    collapse:
+      name: collapse
+      in: query
+      description: "near_duplicates: a result whose visual vector has a cosine ≥ 0.93 with a better result is folded into it (listed under its duplicates); default none"
+      schema: { type: string, enum: [near_duplicates, none], default: none }
     filter:
       name: filter
       in: query
-      description: "comma-separated conditions, all must hold: kind=image|video, tag=NAME (repeatable), duration=MIN..MAX (seconds), added=FROM..TO (ISO dates)"
-      schema: { type: string }
+      description: |
+        Comma-separated conditions, all must hold (AND); `|` between values: any of them (OR); a leading `-`: none
+        of them (kind, tag, auto_tag, title). kind=image|video, tag=NAME (repeatable), tag=a|b, -tag=draft,
+        auto_tag=NAME (an ImageNet name of the image model's labels, e.g. tabby|tiger cat), title~WORD (a word
+        or phrase of the title), duration=MIN..MAX (seconds), added=FROM..TO (ISO dates). At most 64
+        conditions and 64 values, 4096 bytes, 256 bytes a value (beyond: 400 invalid_parameter naming the limit).
+      schema: { type: string, maxLength: 4096 }
   responses:
     SearchResults:
       description: Results, best first
@@ -276,7 +363,7 @@ components:
     Error:
       description: |
         An error. Codes: bad_request, undecodable_image, undecodable_media, invalid_text, invalid_parameter,
-        bad_multipart, missing_query, and for a refused upload its ingest reason code (empty_file, too_large,
+        bad_multipart, missing_query, invalid_cursor, cursor_mismatch, stale_cursor, and for a refused upload its ingest reason code (empty_file, too_large,
         unreadable, undecodable_media) (400); unauthorized, writes_disabled (401); item_not_found,
         not_found, media_unavailable (404); method_not_allowed (405); request_timeout (408); id_conflict, duplicate,
         conflict (409);
@@ -299,10 +386,11 @@ components:
             message: { type: string }
     SearchResponse:
       type: object
-      required: [query, k, tookMilliseconds, results]
+      required: [query, k, tookMilliseconds, results, next_cursor]
       properties:
         query: { type: string, enum: [image, item, text, image+text, item+text], description: "what was asked" }
-        k: { type: integer }
+        k: { type: integer, description: "the page size" }
+        next_cursor: { type: [string, "null"], description: "pass as cursor for the next page; null on the last page" }
         tookMilliseconds: { type: number }
         results:
           type: array
@@ -343,6 +431,16 @@ components:
         thumbnail: { type: string, description: "URL of the thumbnail (videos: at the best moment)" }
         tags: { type: array, items: { type: string } }
         duration: { type: [number, "null"] }
+        duplicates:
+          type: array
+          description: "with collapse=near_duplicates only (absent otherwise): results folded into this one, in rank order"
+          items:
+            type: object
+            required: [id, score, similarity]
+            properties:
+              id: { type: string }
+              score: { type: number, description: "the score the result would have had" }
+              similarity: { type: number, description: "cosine of its visual vector to this result's" }
     Item:
       type: object
       required: [id, kind, path, title, description, tags, autoTags, addedAt, frames, thumbnail]

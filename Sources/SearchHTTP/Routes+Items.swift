@@ -1,9 +1,10 @@
+import Catalog
 import Foundation
 import Hummingbird
 import NIOCore
 import SearchEngine
 
-/// `POST /v1/items`, `GET|DELETE /v1/items/{id}`, `GET /v1/items/{id}/thumbnail`.
+/// `POST|GET /v1/items`, `GET|PATCH|DELETE /v1/items/{id}`, `GET /v1/items/{id}/thumbnail`.
 struct ItemRoutes: Sendable {
     let service: SearchService
 
@@ -15,7 +16,13 @@ struct ItemRoutes: Sendable {
             let bytes = try BodyBudget.reservation(for: request, limit: self.configuration.maxUploadBytes)
             return try await self.service.bodies.withReservation(bytes: bytes) { try await self.add(request) }
         }
+        router.get("/v1/items") { request, _ in try await self.list(request) }
         router.get("/v1/items/:id") { _, context in try await self.get(try Self.id(context)) }
+        router.patch("/v1/items/:id") { request, context in
+            try self.authorize(request)  // before reading anything
+            let bytes = try BodyBudget.reservation(for: request, limit: ItemEditBody.maximumBytes)
+            return try await self.service.bodies.withReservation(bytes: bytes) { try await self.update(request, id: try Self.id(context)) }
+        }
         router.delete("/v1/items/:id") { request, context in try await self.delete(request, id: try Self.id(context)) }
         router.get("/v1/items/:id/thumbnail") { request, context in try await self.thumbnail(request, id: try Self.id(context)) }
     }
@@ -74,6 +81,42 @@ struct ItemRoutes: Sendable {
         return try JSONResponse.make(try await withDeadline(configuration.requestTimeout, error: .timeout(seconds: configuration.requestTimeout.seconds)) {
             try await service.item(id: id)
         })
+    }
+
+    /// `PATCH /v1/items/{id}`: a JSON body with any of `title`, `description`, `tags` (``ItemEditBody``).
+    func update(_ request: Request, id: String) async throws -> Response {
+        try authorize(request)
+        let body = try await withDeadline(configuration.requestTimeout, error: .bodyTimeout) {
+            try await RequestBodyReader.collect(request, limit: ItemEditBody.maximumBytes)
+        }
+        let edit = try ItemEditBody.parse(Array(buffer: body))
+        let dto = try await service.update(id: id, edit: edit, startBy: ContinuousClock.now + configuration.requestTimeout)
+        return try JSONResponse.make(dto)
+    }
+
+    /// `GET /v1/items?cursor=&limit=&filter=`: a page of the items (``ItemListing``).
+    func list(_ request: Request) async throws -> Response {
+        let url = QueryString(request.uri.query)
+        func value(_ name: String) throws -> String? {
+            guard let value = url.first(name) else { return nil }
+            guard let value else { throw APIError.invalidText(name) }
+            return value
+        }
+        var limit = ItemListing.defaultLimit
+        if let text = try value("limit") {
+            guard let parsed = Int(text.trimmingCharacters(in: .whitespaces)), (1...ItemListing.maximumLimit).contains(parsed) else {
+                throw APIError.invalidParameter("limit", "must be a whole number 1…\(ItemListing.maximumLimit), got '\(text.prefix(40))'")
+            }
+            limit = parsed
+        }
+        let filter = try value("filter").map(SearchRoutes.filter) ?? CatalogFilter()
+        let cursor = try value("cursor")
+        if let cursor, cursor.utf8.count > 256 { throw APIError(.badRequest, "invalid_cursor", "cursor: longer than 256 bytes") }
+        let service = service, pageSize = limit
+        let page = try await withDeadline(configuration.requestTimeout, error: .timeout(seconds: configuration.requestTimeout.seconds)) {
+            try await service.items(filter: filter, cursor: cursor, limit: pageSize)
+        }
+        return try JSONResponse.make(page)
     }
 
     func delete(_ request: Request, id: String) async throws -> Response {

@@ -88,7 +88,8 @@ struct SearchRoutes: Sendable {
     }
 
     /// The query's parameters, read by name from the URL or the form: `q`/`text`, `item`, `t`, `k`,
-    /// `filter`, `visual_weight`, `bm25_weight`, `semantic_weight`, `rrf_k`.
+    /// `filter`, `visual_weight`, `bm25_weight`, `semantic_weight`, `rrf_k`, and (``SearchParameters``)
+    /// `cursor`, `min_similarity`, `collapse`.
     private func parameters(_ value: (String) throws -> String?) throws -> SearchRequest {
         var query = SearchRequest(options: QueryOptions(k: configuration.defaultK))
         if let q = try value("q") ?? value("text") { query.text = try checkedText(q) }
@@ -111,6 +112,7 @@ struct SearchRoutes: Sendable {
         }
         let rrfK = try value("rrf_k").map { try Self.number($0, name: "rrf_k") } ?? ReciprocalRankFusion().k
         query.options.fusion = ReciprocalRankFusion(k: rrfK, weights: weights)
+        try SearchParameters.applyPagingAndCutoffs(value, to: &query.options)
         return query
     }
 

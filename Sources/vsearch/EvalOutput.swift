@@ -50,7 +50,8 @@ enum EvalOutput {
         if json {
             for c in report.cases {
                 print("{\"original\":\(JSONText.string(c.original)),\"id\":\(JSONText.string(c.originalID)),\"transform\":\"\(c.transform.rawValue)\","
-                      + "\"rank\":\(c.rank.map(String.init) ?? "null"),\"top\":\(c.topID.map(JSONText.string) ?? "null")}")
+                      + "\"rank\":\(c.rank.map(String.init) ?? "null"),\"top\":\(c.topID.map(JSONText.string) ?? "null"),"
+                      + "\"original_score\":\(c.originalScore.map { n($0) } ?? "null"),\"nearest_other_score\":\(c.nearestOtherScore.map { n($0) } ?? "null")}")
             }
             for r in rows {
                 let name = r.transform.map { "\"\($0.rawValue)\"" } ?? "\"all\""

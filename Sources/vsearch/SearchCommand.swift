@@ -12,8 +12,10 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search an index by image, by an indexed item and/or by text: visual, BM25 and semantic retrieval fused (reciprocal rank fusion).",
         discussion: """
-            --filter takes comma-separated conditions, all of which must hold:
-              kind=image|video, tag=NAME (repeatable), duration=MIN..MAX (seconds), added=FROM..TO (ISO dates).
+            --filter takes comma-separated conditions, all of which must hold (at most 64 values, 4096 bytes):
+              kind=image|video, tag=NAME (repeatable), tag=a|b (either), -tag=draft (none of), auto_tag=NAME (the
+              image model's labels), title~WORD (a word of the title), duration=MIN..MAX (seconds),
+              added=FROM..TO (ISO dates); "-" negates kind, tag, auto_tag and title.
             --item ID searches with the stored vectors of an indexed item ("more like this"; the item itself is
             left out); for a video, --at S uses the frame nearest S seconds, else up to 8 of its frames.
             With --json each result prints one line:
@@ -21,6 +23,11 @@ struct SearchCommand: ParsableCommand {
                "sources":{"visual"|"bm25"|"semantic": rank},"scores":{"visual"|"bm25"|"semantic": score},
                "tags","duration","thumbnail"}
             score: a query without text gives the cosine similarity (a video's best frame), otherwise the RRF score.
+            Paging: --k is the page size; --cursor "" asks for the first page and --cursor C (a next_cursor printed
+            before) for the next one; with --cursor, --json prints one last line {"next_cursor":"…"|null} after the
+            results (the text output a last line "next_cursor: …"). Up to 1000 results can be paged through.
+            --min-similarity S drops results whose visual and semantic similarities are all below S (before fusion).
+            --collapse folds near-duplicate results into the better one (listed under "duplicates").
             """)
 
     @OptionGroup var location: IndexOption
@@ -57,6 +64,15 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the one the index was built with."))
     var precision: EncoderPrecision?
 
+    @Option(help: "Paging: \"\" for the first page, or the next_cursor of the previous page; prints the next cursor last.")
+    var cursor: String?
+
+    @Option(help: "Drop results whose visual and semantic similarities (cosines) are all below this, before fusion.")
+    var minSimilarity: Double?
+
+    @Flag(help: "Fold near-duplicate results (visual cosine above the documented threshold) into the better one.")
+    var collapse = false
+
     @Flag(help: "One JSON object per line on stdout.")
     var json = false
 
@@ -72,6 +88,11 @@ struct SearchCommand: ParsableCommand {
         guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--nprobe must be at least 1") }
         guard (1...1000).contains(k) else { throw TextCommandSupport.usage(name, "--k must be 1…1000") }
         guard (1...64).contains(threads) else { throw TextCommandSupport.usage(name, "--threads must be 1…64") }
+        if let minSimilarity {
+            guard minSimilarity.isFinite, (-1...1).contains(minSimilarity) else {
+                throw TextCommandSupport.usage(name, "--min-similarity must be a number from -1 to 1 (a cosine similarity)")
+            }
+        }
         if let filter {
             do { _ = try CatalogFilter(parsing: filter) } catch { throw TextCommandSupport.usage(name, "\(error)") }
         }
@@ -91,17 +112,35 @@ struct SearchCommand: ParsableCommand {
         let fusion = weights.fusion
         let request = SearchRequest(
             image: image.map { .file(path: $0) }, item: item.map { ItemQuery(id: $0, at: at) }, text: text,
-            options: QueryOptions(k: k, filter: try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter(), fusion: fusion, nprobe: nprobe))
+            options: QueryOptions(k: k, filter: try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter(), fusion: fusion, nprobe: nprobe,
+                                  minSimilarity: minSimilarity, cursor: cursor.flatMap { $0.isEmpty ? nil : $0 },
+                                  collapseNearDuplicates: collapse))
         try TextCommandSupport.attempt(name) {
-            let hits = try QueryEngine(snapshot: snapshot, models: models).hits(for: request)
-            for hit in hits { print(json ? try ResultJSON.line(hit) : Self.textLine(hit)) }
+            let page = try QueryEngine(snapshot: snapshot, models: models).page(for: request)
+            for hit in page.hits { print(json ? try ResultJSON.line(hit) : Self.textLine(hit)) }
+            // Paging: the next cursor after the results, only when paging was asked for (--cursor).
+            if cursor != nil {
+                print(json ? try ResultJSON.line(NextCursorLine(nextCursor: page.nextCursor)) : "next_cursor: \(page.nextCursor ?? "none")")
+            }
+        }
+    }
+
+    /// The last `--json` line of a paged search.
+    struct NextCursorLine: Encodable {
+        var nextCursor: String?
+        enum CodingKeys: String, CodingKey { case nextCursor = "next_cursor" }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(nextCursor, forKey: .nextCursor)
         }
     }
 
     static func textLine(_ hit: SearchHit) -> String {
         let sources = hit.sources.sorted { $0.key < $1.key }.map { "\($0.key) #\($0.value)" }.joined(separator: ", ")
         let moment = hit.timestamp.map { String(format: " at %.1f s", $0) } ?? ""
+        let duplicates = (hit.duplicates ?? []).isEmpty ? "" : "  + \(hit.duplicates!.count) near-duplicate(s): "
+            + hit.duplicates!.map(\.id).joined(separator: ", ")
         return "\(hit.rank). \(hit.title)\(moment)  [\(hit.kind) \(hit.id)]  score "
-            + String(format: "%.4f", hit.score) + "  (\(sources))  \(hit.path)"
+            + String(format: "%.4f", hit.score) + "  (\(sources))  \(hit.path)" + duplicates
     }
 }

@@ -11,7 +11,8 @@ struct VSearch: AsyncParsableCommand {
         subcommands: [
             InspectCommand.self, ResizeCommand.self, FrameCommand.self, EmbedCommand.self, EmbedTextCommand.self,
             BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self,
-            RollbackCommand.self, SearchCommand.self, VectorsCommand.self, EvalCommand.self, DriftCommand.self,
+            RollbackCommand.self, SearchCommand.self, UpdateCommand.self, ItemsCommand.self, VectorsCommand.self,
+            EvalCommand.self, DriftCommand.self,
             ServeCommand.self,
         ]
     )

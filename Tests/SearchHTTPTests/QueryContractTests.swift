@@ -24,6 +24,10 @@ import Testing
             (["--item", video.id, "--text", "butterfly", "--k", "5", "--visual-weight", "0.5", "--bm25-weight", "2",
               "--semantic-weight", "0", "--rrf-k", "10"],
              "/v1/search?item=\(video.id)&q=butterfly&k=5&visual_weight=0.5&bm25_weight=2&semantic_weight=0&rrf_k=10"),
+            (["--text", "bunny video", "--k", "4", "--min-similarity", "0.1", "--collapse"],
+             "/v1/search?q=bunny+video&k=4&min_similarity=0.1&collapse=near_duplicates"),
+            (["--item", video.id, "--k", "3", "--filter=-kind=video,title~apple|butterfly|smarties"],
+             "/v1/search?item=\(video.id)&k=3&filter=-kind%3Dvideo%2Ctitle~apple%7Cbutterfly%7Csmarties"),
         ]
         var modelEnvironment = ProcessInfo.processInfo.environment
         if modelEnvironment["VSEARCH_MODELS"] == nil { modelEnvironment["VSEARCH_MODELS"] = HTTPFixtures.root + "/assets/models" }
@@ -42,6 +46,37 @@ import Testing
                 let httpLines = try fromHTTP.map { try ResultJSON.line($0) }
                 #expect(run.lines == httpLines, "\(arguments)")
             }
+        }
+    }
+
+    /// Paging from the CLI (`--cursor ""`, then the printed cursor) gives the HTTP pages, and the cursors
+    /// are the same: one issued by either side fetches the next page on the other.
+    @Test func cliPagingMatchesHTTPPaging() async throws {
+        let index = try HTTPFixtures.sharedIndex.get()
+        let service = try HTTPFixtures.service(index)
+        var environment = ProcessInfo.processInfo.environment
+        if environment["VSEARCH_MODELS"] == nil { environment["VSEARCH_MODELS"] = HTTPFixtures.root + "/assets/models" }
+        let env = environment
+        try await HTTPFixtures.app(service).test(.router) { client in
+            let first = try CommandLineRunner.vsearch(["search", "--index", index.path, "--json", "--text", "bunny photo", "--k", "2", "--cursor", ""],
+                                                      environment: env)
+            #expect(first.status == 0, "\(first.stderr)")
+            // Hits, then one last line with the cursor only.
+            let last = try #require(first.lines.last)
+            struct Cursor: Decodable { var next_cursor: String? }
+            let cursor = try #require(try JSONDecoder().decode(Cursor.self, from: Data(last.utf8)).next_cursor)
+            #expect(last == #"{"next_cursor":"\#(cursor)"}"#)
+            let http = try await client.execute(uri: "/v1/search?q=bunny+photo&k=2", method: .get).json(SearchResponse.self)
+            #expect(try first.lines.dropLast().map { try JSONDecoder().decode(SearchHit.self, from: Data($0.utf8)) } == http.results)
+            #expect(http.nextCursor == cursor)
+            let second = try CommandLineRunner.vsearch(["search", "--index", index.path, "--json", "--text", "bunny photo", "--k", "2", "--cursor", cursor],
+                                                       environment: env)
+            let page2 = try await client.execute(uri: "/v1/search?q=bunny+photo&k=2&cursor=\(cursor)", method: .get).json(SearchResponse.self)
+            #expect(try second.lines.dropLast().map { try JSONDecoder().decode(SearchHit.self, from: Data($0.utf8)) } == page2.results)
+            #expect(page2.results.first?.rank == 3)
+            // Without --cursor the output is unchanged: hits only.
+            let plain = try CommandLineRunner.vsearch(["search", "--index", index.path, "--json", "--text", "bunny photo", "--k", "2"], environment: env)
+            #expect(plain.lines.count == 2 && !plain.stdout.contains("next_cursor"))
         }
     }
 

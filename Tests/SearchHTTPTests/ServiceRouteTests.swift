@@ -76,7 +76,8 @@ import Testing
             let yaml = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(yaml.status == .ok && yaml.headers[.contentType]?.hasPrefix("application/yaml") == true)
             let routes: [(String, HTTPRequest.Method)] = [
-                ("/v1/search", .get), ("/v1/search", .post), ("/v1/items", .post), ("/v1/items/{id}", .get), ("/v1/items/{id}", .delete),
+                ("/v1/search", .get), ("/v1/search", .post), ("/v1/items", .post), ("/v1/items", .get), ("/v1/items/{id}", .get),
+                ("/v1/items/{id}", .patch), ("/v1/items/{id}", .delete),
                 ("/v1/items/{id}/thumbnail", .get), ("/healthz", .get), ("/readyz", .get), ("/metrics", .get), ("/openapi.yaml", .get),
                 ("/", .get), ("/app.js", .get), ("/style.css", .get),
             ]

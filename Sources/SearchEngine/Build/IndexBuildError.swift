@@ -28,6 +28,12 @@ public struct SearchEngineError: Error, Sendable, CustomStringConvertible, Equat
         case modelUnavailable
         /// A query's value is out of range or malformed (k, a weight, a timestamp).
         case invalidQuery
+        /// A paging cursor that this service did not issue (malformed, truncated).
+        case invalidCursor
+        /// A paging cursor issued for another query (or other parameters).
+        case cursorMismatch
+        /// A paging cursor issued before the index changed.
+        case staleCursor
     }
 
     public let kind: Kind

@@ -70,6 +70,7 @@ public enum IndexMaintenance {
             }
             try catalog.markKeyHighWaterCheckedAgainstIndex()
         }
+        try repairPendingTextVectors(catalog: catalog, textIndex: textIndex)
         for pending in try catalog.pendingAdds() {
             try writer.remove((0..<max(1, pending.vectors)).map { VisualVectorID.make(key: pending.key, frame: $0) })
             if let id = try catalog.id(key: pending.key) { try textIndex.remove(id: id) }

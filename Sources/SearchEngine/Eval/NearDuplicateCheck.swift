@@ -12,6 +12,11 @@ public struct NearDuplicateCase: Sendable {
     public var rank: Int?
     /// Id of the top result (nil when nothing came back).
     public var topID: String?
+    /// Cosine of the copy to its original (nil when the original was not in the top k).
+    public var originalScore: Double? = nil
+    /// Cosine of the copy to the most similar *other* item (nil when none came back): what separates
+    /// distinct photos, against which near-duplicate collapse's threshold is chosen.
+    public var nearestOtherScore: Double? = nil
 }
 
 /// Rank-1 rate of one transform (or of all, `transform == nil`).
@@ -72,7 +77,9 @@ public enum NearDuplicateCheck {
                                                                       options: QueryOptions(k: k, nprobe: nprobe)))
                     let rank = results.firstIndex { $0.id == item.id }.map { $0 + 1 }
                     report.cases.append(NearDuplicateCase(original: photo, originalID: item.id, transform: transform, rank: rank,
-                                                          topID: results.first?.id))
+                                                          topID: results.first?.id,
+                                                          originalScore: results.first { $0.id == item.id }?.score,
+                                                          nearestOtherScore: results.first { $0.id != item.id }?.score))
                 }
             } catch {
                 report.failures.append((photo, "\(error)"))

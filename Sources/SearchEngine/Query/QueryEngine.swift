@@ -28,20 +28,30 @@ public final class QueryEngine: Sendable {
     /// Answers `request`, timing it.
     public func search(_ request: SearchRequest) throws -> SearchResponse {
         let start = ContinuousClock.now
-        let hits = try hits(for: request)
+        let page = try page(for: request)
         let elapsed = (ContinuousClock.now - start).components
         let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
-        return SearchResponse(query: request.kind, k: request.options.k, tookMilliseconds: milliseconds, results: hits)
+        return SearchResponse(query: request.kind, k: request.options.k, tookMilliseconds: milliseconds, results: page.hits,
+                              nextCursor: page.nextCursor)
     }
 
-    /// The ranked results of `request`, best first.
+    /// The ranked results of `request` (the page its cursor points at), best first.
     public func hits(for request: SearchRequest) throws -> [SearchHit] {
+        try page(for: request).hits
+    }
+
+    /// One page of `request`'s results — the first, or the one `options.cursor` points at — and the
+    /// cursor of the next (``ResultPaging``).
+    public func page(for request: SearchRequest) throws -> ResultPage {
         let options = request.options
         let text = request.effectiveText
         guard request.image != nil || request.item != nil || text != nil else {
             throw SearchEngineError(.missingQuery, "query", "give an image, an item id or text")
         }
-        guard options.k > 0 else { return [] }
+        guard options.k > 0 else { return ResultPage(hits: [], nextCursor: nil) }
+        if let minimum = options.minSimilarity, !(minimum.isFinite && (-1...1).contains(minimum)) {
+            throw SearchEngineError(.invalidQuery, "min_similarity", "must be a number from -1 to 1")
+        }
 
         // The visual side's query vectors: the image's embedding and/or the item's stored vectors.
         var queryVectors: [[Float]] = []
@@ -52,9 +62,14 @@ public final class QueryEngine: Sendable {
             excluded = stored.key
             queryVectors += stored.vectors
         }
+        // Paging: the cursor is checked against this query and the index before any retrieval.
+        let paging = try ResultPaging.make(request: request, queryVectors: queryVectors,
+                                           nprobe: options.nprobe ?? snapshot.defaultNprobe, snapshot: snapshot)
+        let offset = try paging.offset(of: options.cursor)
         var allowed = try catalog.keys(matching: options.filter)
         if let excluded, allowed != nil { allowed!.remove(excluded) }
 
+        // Retrieval per source, each ranking up to `maximumResults` deep (a fixed depth: stable pages).
         var rankings: [RankingSource: [ItemKey]] = [:]
         var scores: [RankingSource: [ItemKey: Double]] = [:]
         var visualHits: [ItemKey: ItemHit] = [:]
@@ -65,7 +80,7 @@ public final class QueryEngine: Sendable {
             visualHits = Dictionary(hits.map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
         }
         if let text {
-            let depth = max(options.k, options.candidatesPerSource)
+            let depth = max(options.k, options.candidatesPerSource, options.maximumResults)
             let lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
                 .filter { $0.key != excluded }
             let semantic = try snapshot.text.semanticSearch(try models.embed(text: text), k: depth, allowed: allowed)
@@ -76,24 +91,12 @@ public final class QueryEngine: Sendable {
             scores[.semantic] = Dictionary(semantic.map { ($0.key, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
         }
 
-        let fused = Array(options.fusion.fuse(rankings).prefix(options.k))
-        let items = try catalog.items(keys: fused.map(\.key))
-        var results: [SearchHit] = []
-        for entry in fused {
-            guard let item = items[entry.key] else { continue }  // removed since retrieval
-            let moments = item.kind == .video ? visualHits[entry.key]?.moments ?? [] : []
-            // Visual-only queries keep the cosine similarity as the score (comparable across queries).
-            let score = text == nil ? (scores[.visual]?[entry.key] ?? 0) : entry.score
-            var sourceScores: [String: Double] = [:]
-            for source in entry.sourceRanks.keys { sourceScores[source.rawValue] = scores[source]?[entry.key] }
-            let timestamp = moments.first?.timestamp
-            results.append(SearchHit(
-                rank: results.count + 1, id: item.id, kind: item.kind.rawValue, score: score, path: item.source,
-                title: item.title, timestamp: timestamp, moments: moments,
-                sources: Dictionary(uniqueKeysWithValues: entry.sourceRanks.map { ($0.key.rawValue, $0.value) }),
-                scores: sourceScores, tags: item.tags, duration: item.duration,
-                thumbnail: SearchHit.thumbnailPath(id: item.id, timestamp: timestamp)))
-        }
-        return results
+        // Cutoff (before fusion): items whose similarities are all below `minSimilarity` are dropped.
+        if let minimum = options.minSimilarity { SimilarityCutoff.apply(minimum, to: &rankings, scores: scores) }
+
+        let fused = Array(options.fusion.fuse(rankings).prefix(max(options.k, options.maximumResults)))
+        // Collapse (optional) and the page: `QueryEngine+Page.swift`.
+        return try assemblePage(fused: fused, scores: scores, visualHits: visualHits, textQuery: text != nil,
+                                options: options, paging: paging, offset: offset)
     }
 }

@@ -29,10 +29,13 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var duration: Double?
     /// The URL path of the item's thumbnail on the HTTP service (a video's at its best moment).
     public var thumbnail: String
+    /// With near-duplicate collapse (`collapse=near_duplicates`, `--collapse`): the results folded into
+    /// this one, in rank order; nil (left out of the JSON) when collapse is off.
+    public var duplicates: [DuplicateHit]?
 
     public init(rank: Int, id: String, kind: String, score: Double, path: String, title: String, timestamp: Double?,
                 moments: [Moment], sources: [String: Int], scores: [String: Double], tags: [String], duration: Double?,
-                thumbnail: String) {
+                thumbnail: String, duplicates: [DuplicateHit]? = nil) {
         self.rank = rank
         self.id = id
         self.kind = kind
@@ -46,10 +49,11 @@ public struct SearchHit: Codable, Sendable, Equatable {
         self.tags = tags
         self.duration = duration
         self.thumbnail = thumbnail
+        self.duplicates = duplicates
     }
 
     enum CodingKeys: String, CodingKey {
-        case rank, id, kind, score, path, title, timestamp, moments, sources, scores, tags, duration, thumbnail
+        case rank, id, kind, score, path, title, timestamp, moments, sources, scores, tags, duration, thumbnail, duplicates
     }
 
     /// Written by hand only so that `timestamp` and `duration` appear as `null` when absent (the
@@ -69,6 +73,7 @@ public struct SearchHit: Codable, Sendable, Equatable {
         try c.encode(tags, forKey: .tags)
         try c.encode(duration, forKey: .duration)
         try c.encode(thumbnail, forKey: .thumbnail)
+        try c.encodeIfPresent(duplicates, forKey: .duplicates)
     }
 
     /// The URL path of an item's thumbnail (`t`: a video's moment, seconds).
@@ -77,20 +82,60 @@ public struct SearchHit: Codable, Sendable, Equatable {
     }
 }
 
+/// A result folded into a better one by near-duplicate collapse.
+public struct DuplicateHit: Codable, Sendable, Equatable {
+    public var id: String
+    /// The score the result would have had (as ``SearchHit/score``).
+    public var score: Double
+    /// Cosine similarity of its visual vector to the result it was folded into.
+    public var similarity: Double
+
+    public init(id: String, score: Double, similarity: Double) {
+        self.id = id
+        self.score = score
+        self.similarity = similarity
+    }
+}
+
 /// The answer to one query.
 public struct SearchResponse: Codable, Sendable, Equatable {
     /// What was asked: `image`, `item`, `text` or a `+`-joined combination (``SearchRequest/kind``).
     public var query: String
+    /// The page size.
     public var k: Int
     public var tookMilliseconds: Double
     public var results: [SearchHit]
+    /// The cursor of the next page (``ResultPaging``); null on the last page.
+    public var nextCursor: String?
 
-    public init(query: String, k: Int, tookMilliseconds: Double, results: [SearchHit]) {
+    public init(query: String, k: Int, tookMilliseconds: Double, results: [SearchHit], nextCursor: String? = nil) {
         self.query = query
         self.k = k
         self.tookMilliseconds = tookMilliseconds
         self.results = results
+        self.nextCursor = nextCursor
     }
+
+    enum CodingKeys: String, CodingKey {
+        case query, k, tookMilliseconds, results
+        case nextCursor = "next_cursor"
+    }
+
+    /// Written by hand so that `next_cursor` is `null` on the last page instead of left out.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(query, forKey: .query)
+        try c.encode(k, forKey: .k)
+        try c.encode(tookMilliseconds, forKey: .tookMilliseconds)
+        try c.encode(results, forKey: .results)
+        try c.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+/// One page of results and the cursor of the next (nil on the last page).
+public struct ResultPage: Sendable, Equatable {
+    public var hits: [SearchHit]
+    public var nextCursor: String?
 }
 
 /// Item ids in URLs.
