@@ -89,7 +89,7 @@ struct ItemRoutes: Sendable {
         let body = try await withDeadline(configuration.requestTimeout, error: .bodyTimeout) {
             try await RequestBodyReader.collect(request, limit: ItemEditBody.maximumBytes)
         }
-        let edit = try ItemEditBody.parse(Array(buffer: body))
+        let edit = try ItemEditBody.parse(body)
         let dto = try await service.update(id: id, edit: edit, startBy: ContinuousClock.now + configuration.requestTimeout)
         return try JSONResponse.make(dto)
     }
