@@ -10,8 +10,7 @@ struct UpdateCommand: ParsableCommand {
         commandName: "update",
         abstract: "Edit an item's title, description and/or tags: catalog, BM25 and text vector change; image and frame vectors are kept.")
 
-    @Option(help: "Index directory.")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Option(help: "Item id.")
     var id: String
@@ -41,23 +40,18 @@ struct UpdateCommand: ParsableCommand {
         let edit = ItemEdit(title: title, description: description,
                             tags: tags.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } })
         let encoder = try TextCommandSupport.loadTextEncoder("update", model: model)
-        do {
-            guard let edited = try IndexMaintenance.update(id: id, edit: edit, in: IndexDirectory(path: index), textEncoder: encoder) else {
-                TextCommandSupport.error("update", "\(id): no such item in \(index)")
+        try TextCommandSupport.attempt("update") {
+            guard let edited = try IndexMaintenance.update(id: id, edit: edit, in: location.directory, textEncoder: encoder) else {
+                TextCommandSupport.error("update", "\(id): no such item in \(location.index)")
                 throw ExitCode(1)
             }
             if json {
                 let frames = edited.kind == .video
-                    ? try IndexSnapshot(index: IndexDirectory(path: index), readers: 1, textVectors: false).catalog.frames(videoID: id).count : 0
+                    ? try IndexSnapshot(index: location.directory, readers: 1, textVectors: false).catalog.frames(videoID: id).count : 0
                 print(try ResultJSON.line(ItemDTO(edited, frames: frames)))
             } else {
                 print("updated \(id)")
             }
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            TextCommandSupport.error("update", "\(error)")
-            throw ExitCode(1)
         }
     }
 }
@@ -70,8 +64,7 @@ struct ItemsCommand: ParsableCommand {
         abstract: "List the items of the serving index version (optionally filtered).",
         discussion: "--json prints one object per item, the same fields as GET /v1/items/{id}.")
 
-    @Option(help: "Index directory.")
-    var index: String
+    @OptionGroup var location: IndexOption
 
     @Option(help: "Conditions (the search filter grammar), e.g. kind=image,-tag=draft")
     var filter: String?
@@ -86,8 +79,8 @@ struct ItemsCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let snapshot = try IndexSnapshot(index: IndexDirectory(path: index), readers: 1, textVectors: false)
+        try TextCommandSupport.attempt("items") {
+            let snapshot = try IndexSnapshot(index: location.directory, readers: 1, textVectors: false)
             let filter = try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter()
             var cursor: String?
             repeat {
@@ -97,9 +90,6 @@ struct ItemsCommand: ParsableCommand {
                 }
                 cursor = page.nextCursor
             } while cursor != nil
-        } catch {
-            TextCommandSupport.error("items", "\(error)")
-            throw ExitCode(1)
         }
     }
 }

@@ -22,13 +22,9 @@ extension IndexMaintenance {
     /// stored vector (`repairPendingTextVectors`); killed before it, nothing changed.
     public static func update(id: String, edit: ItemEdit, in index: IndexDirectory, textEncoder: TextEncoder) throws -> CatalogItem? {
         try validate(edit)
-        let lock = try index.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let serving = try index.servingDirectory()
-        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
-        let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)
-        try repairInterruptedAdds(catalog: textIndex.catalog, textIndex: textIndex, writer: writer)
-        let catalog = textIndex.catalog
+        let write = try ServingWrite.open(index, textEncoder: textEncoder)
+        defer { withExtendedLifetime(write) {} }
+        let textIndex = write.textIndex, catalog = textIndex.catalog
         guard let item = try catalog.item(id: id), let key = try catalog.key(id: id) else { return nil }
         let edited = edit.applied(to: item)
         let vector = TextSearchIndex.textVectors(of: [edited], encoder: textEncoder)[0]

@@ -82,13 +82,10 @@ public enum IndexMaintenance {
     /// Returns false if there was no such item. Durable on return.
     @discardableResult
     public static func remove(id: String, from index: IndexDirectory, textEncoder: TextEncoder? = nil) throws -> Bool {
-        let lock = try index.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let serving = try index.servingDirectory()
-        // Write-only and model-free: removing embeds nothing, and never searches.
-        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
-        let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)
-        try repairInterruptedAdds(catalog: textIndex.catalog, textIndex: textIndex, writer: writer)
+        // Model-free: removing embeds nothing, and never searches.
+        let write = try ServingWrite.open(index, textEncoder: textEncoder)
+        defer { withExtendedLifetime(write) {} }
+        let textIndex = write.textIndex, writer = write.writer
         guard let key = try textIndex.catalog.key(id: id) else { return false }
         let frames = try textIndex.catalog.frames(videoID: id)
         let ids = frames.isEmpty ? [VisualVectorID.make(key: key, frame: 0)] : frames.map(\.vectorID)

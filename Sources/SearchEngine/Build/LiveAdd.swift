@@ -27,17 +27,13 @@ extension IndexMaintenance {
     /// Throws only when the index itself cannot be opened or written.
     public static func ingest(_ entries: [BuildEntry], into index: IndexDirectory, imageEncoder: ImageEncoder,
                               textEncoder: TextEncoder, options: BuildOptions = BuildOptions()) throws -> IngestRun {
-        let lock = try index.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let serving = try index.servingDirectory()
+        let write = try ServingWrite.open(index, textEncoder: textEncoder)
+        defer { withExtendedLifetime(write) {} }
+        let serving = write.serving, textIndex = write.textIndex, writer = write.writer
         let recorded = try IndexPrecision.read(serving)
         guard imageEncoder.precision == recorded else {
             throw IndexBuildError(.conflict, serving, "holds \(recorded) vectors; add with --precision \(recorded) (or rebuild the index)")
         }
-        // Write-only: add/remove never search, so the serving catalog's text vectors are not loaded.
-        let textIndex = try TextSearchIndex(directory: URL(fileURLWithPath: serving), encoder: textEncoder, searchable: false)
-        let writer = try IVFIndexWriter(directory: serving + "/" + IndexDirectory.visualFolder)
-        try repairInterruptedAdds(catalog: textIndex.catalog, textIndex: textIndex, writer: writer)
         let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
                                      batchSize: max(1, options.batchSize))
         let target = CatalogIngestTarget(catalog: textIndex.catalog)
