@@ -149,3 +149,6 @@ extension CatalogFilter {
         return try? Date(text + "T00:00:00Z", strategy: .iso8601)
     }
 }
+
+/// Codable so a query's filter can travel to a shard replica (``CatalogFilter`` fields as they are).
+extension CatalogFilter: Codable {}

@@ -307,6 +307,15 @@ components:
         results:
           type: array
           items: { $ref: "#/components/schemas/SearchHit" }
+        coverage:
+          description: "cluster router only: which shards answered (a shard without a replica answering in time is missing; the answer is still 200)"
+          type: object
+          required: [shards, answered, missing, partial]
+          properties:
+            shards: { type: integer }
+            answered: { type: integer }
+            missing: { type: array, items: { type: integer } }
+            partial: { type: boolean }
     SearchHit:
       description: Exactly the fields of `vsearch search --json` (the CLI and the service serialise the same type)
       type: object

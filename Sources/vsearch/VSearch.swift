@@ -12,7 +12,7 @@ struct VSearch: AsyncParsableCommand {
             InspectCommand.self, ResizeCommand.self, FrameCommand.self, EmbedCommand.self, EmbedTextCommand.self,
             BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self,
             RollbackCommand.self, SearchCommand.self, VectorsCommand.self, EvalCommand.self, DriftCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, RouterCommand.self, ClusterCommand.self,
         ]
     )
 

@@ -2,13 +2,18 @@ import Catalog
 import Foundation
 
 /// The one query engine: answers every query — by image, by an indexed item ("more like this"), by
-/// text, or any combination — over one ``IndexSnapshot``, for the CLI, the HTTP service and (later) a
-/// shard server alike. The callers only parse requests and serialise ``SearchHit``s.
+/// text, or any combination — over one ``IndexSnapshot``, for the CLI, the HTTP service and the cluster's
+/// shard replicas alike. The callers only parse requests and serialise ``SearchHit``s.
 ///
-/// Retrieval per source, filters applied inside each: **visual** (the query image's embedding or the
-/// item's stored vectors → IVF, frames folded into videos with their moments), **bm25** (FTS5) and
-/// **semantic** (MiniLM text vectors); the rankings are fused with weighted reciprocal rank fusion.
-/// Each result carries the fused score, each source's rank and score, and the item's fields.
+/// A query runs in two steps, so one machine and a cluster of shards answer identically by construction:
+/// 1. ``candidates(for:)`` — retrieval per source over this snapshot, filters applied inside each:
+///    **visual** (query vectors → IVF, frames folded into videos with their moments), **bm25** (FTS5) and
+///    **semantic** (MiniLM text vectors); the result (``ShardCandidates``) is Codable.
+/// 2. ``assemble(_:options:hasText:)`` — pure: merges the candidate lists of any number of shards per
+///    source (by score, ties by id), fuses them with weighted reciprocal rank fusion and builds the hits.
+///
+/// One machine runs `assemble([candidates(for: shardQuery(for: request))])` (``hits(for:)``); the router
+/// sends one ``ShardQuery`` to a replica of every shard and assembles their answers.
 ///
 /// Thread-safe: the snapshot is immutable, the encoders use per-call scratch.
 public final class QueryEngine: Sendable {
@@ -36,63 +41,115 @@ public final class QueryEngine: Sendable {
 
     /// The ranked results of `request`, best first.
     public func hits(for request: SearchRequest) throws -> [SearchHit] {
-        let options = request.options
-        let text = request.effectiveText
-        guard request.image != nil || request.item != nil || text != nil else {
+        try Self.validate(request)
+        guard request.options.k > 0 else { return [] }
+        let query = try shardQuery(for: request)
+        return Self.assemble([try candidates(for: query)], options: request.options, hasText: request.effectiveText != nil)
+    }
+
+    /// Throws `.missingQuery` unless `request` has an image, an item or text.
+    public static func validate(_ request: SearchRequest) throws {
+        guard request.image != nil || request.item != nil || request.effectiveText != nil else {
             throw SearchEngineError(.missingQuery, "query", "give an image, an item id or text")
         }
-        guard options.k > 0 else { return [] }
+    }
 
-        // The visual side's query vectors: the image's embedding and/or the item's stored vectors.
-        var queryVectors: [[Float]] = []
-        var excluded: ItemKey?
-        if let image = request.image { queryVectors.append(try models.embed(image)) }
-        if let item = request.item {
-            let stored = try itemVectors(item)
-            excluded = stored.key
-            queryVectors += stored.vectors
-        }
+    /// `request` resolved with this engine's models and index: the image embedded, the item's stored
+    /// vectors looked up (the item itself excluded), the text embedded when a text model is loaded.
+    public func shardQuery(for request: SearchRequest) throws -> ShardQuery {
+        var vectors: [[Float]] = []
+        if let image = request.image { vectors.append(try models.embed(image)) }
+        if let item = request.item { vectors += try itemVectors(item).vectors }
+        let text = request.effectiveText
+        return ShardQuery(vectors: vectors, excludedID: request.item?.id, text: text,
+                          textEmbedding: try text.map { try models.embed(text: $0) }, options: request.options)
+    }
+
+    /// The stored visual vectors an item query searches with (see ``QueryEngine/maximumItemQueryFrames``);
+    /// throws `.itemNotFound` when this index has no such item.
+    public func storedQueryVectors(for item: ItemQuery) throws -> [[Float]] {
+        try itemVectors(item).vectors
+    }
+
+    /// Step 1: each source's candidates over this snapshot, with the fields of every candidate item.
+    public func candidates(for query: ShardQuery) throws -> ShardCandidates {
+        let options = query.options
+        guard options.k > 0 else { return ShardCandidates() }
+        let excluded = try query.excludedID.flatMap { try catalog.key(id: $0) }
         var allowed = try catalog.keys(matching: options.filter)
         if let excluded, allowed != nil { allowed!.remove(excluded) }
 
-        var rankings: [RankingSource: [ItemKey]] = [:]
-        var scores: [RankingSource: [ItemKey: Double]] = [:]
-        var visualHits: [ItemKey: ItemHit] = [:]
-        if !queryVectors.isEmpty {
-            let hits = try visualSearch(queryVectors, allowed: allowed, excluding: excluded, options: options)
-            rankings[.visual] = hits.map(\.item)
-            scores[.visual] = Dictionary(hits.map { ($0.item, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
-            visualHits = Dictionary(hits.map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
+        var visual: [(key: ItemKey, score: Double, moments: [Moment])]?
+        var lexical: [(key: ItemKey, score: Double)]?
+        var semantic: [(key: ItemKey, score: Double)]?
+        if !query.vectors.isEmpty {
+            visual = try visualSearch(query.vectors, allowed: allowed, excluding: excluded, options: options)
+                .map { ($0.item, Double($0.score), $0.moments) }
         }
-        if let text {
+        if let text = query.text {
             let depth = max(options.k, options.candidatesPerSource)
-            let lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
-                .filter { $0.key != excluded }
-            let semantic = try snapshot.text.semanticSearch(try models.embed(text: text), k: depth, allowed: allowed)
-                .filter { $0.key != excluded }
-            rankings[.bm25] = lexical.map(\.key)
-            rankings[.semantic] = semantic.map(\.key)
-            scores[.bm25] = Dictionary(lexical.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
-            scores[.semantic] = Dictionary(semantic.map { ($0.key, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
+            lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
+                .filter { $0.key != excluded }.map { ($0.key, $0.score) }
+            let embedding = try query.textEmbedding ?? models.embed(text: text)
+            semantic = try snapshot.text.semanticSearch(embedding, k: depth, allowed: allowed)
+                .filter { $0.key != excluded }.map { ($0.key, Double($0.score)) }
+        }
+        var keys = Set<ItemKey>()
+        for list in [visual?.map(\.key), lexical?.map(\.key), semantic?.map(\.key)] { keys.formUnion(list ?? []) }
+        let items = try catalog.items(keys: Array(keys))
+        func candidates(_ list: [(key: ItemKey, score: Double)]?) -> [ShardCandidates.Candidate]? {
+            list?.compactMap { entry in items[entry.key].map { ShardCandidates.Candidate(id: $0.id, score: entry.score) } }
+        }
+        return ShardCandidates(
+            visual: visual?.compactMap { entry in
+                items[entry.key].map { ShardCandidates.Candidate(id: $0.id, score: entry.score, moments: entry.moments) }
+            },
+            bm25: candidates(lexical), semantic: candidates(semantic),
+            items: Dictionary(items.values.map { ($0.id, ShardCandidates.Item($0)) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// Step 2 (pure): the hits of one query from the candidates of every shard that answered.
+    ///
+    /// Per source, the shards' lists are merged by score (higher first; equal scores by id, so the order
+    /// never depends on which shard answered first) and cut to the depth one machine would have fetched
+    /// (`k` visual items, `max(k, candidatesPerSource)` per text source); the merged lists are fused with
+    /// `options.fusion`, cut to `k`, and each hit gets its item's fields. Visual-only queries keep the
+    /// cosine similarity as the score (comparable across queries); any query with text scores by fusion.
+    public static func assemble(_ parts: [ShardCandidates], options: QueryOptions, hasText: Bool) -> [SearchHit] {
+        guard options.k > 0 else { return [] }
+        var items: [String: ShardCandidates.Item] = [:]
+        for part in parts { items.merge(part.items, uniquingKeysWith: { a, _ in a }) }
+        let textDepth = max(options.k, options.candidatesPerSource)
+        var rankings: [RankingSource: [String]] = [:]
+        var scores: [RankingSource: [String: Double]] = [:]
+        var moments: [String: [Moment]] = [:]
+        for source in RankingSource.allCases {
+            let lists = parts.compactMap { $0[source] }
+            guard !lists.isEmpty else { continue }
+            let merged = lists.joined().sorted { a, b in a.score != b.score ? a.score > b.score : a.id < b.id }
+                .prefix(source == .visual ? options.k : textDepth)
+            rankings[source] = merged.map(\.id)
+            scores[source] = Dictionary(merged.map { ($0.id, $0.score) }, uniquingKeysWith: { a, _ in a })
+            if source == .visual {
+                moments = Dictionary(merged.map { ($0.id, $0.moments) }, uniquingKeysWith: { a, _ in a })
+            }
         }
 
-        let fused = Array(options.fusion.fuse(rankings).prefix(options.k))
-        let items = try catalog.items(keys: fused.map(\.key))
         var results: [SearchHit] = []
-        for entry in fused {
-            guard let item = items[entry.key] else { continue }  // removed since retrieval
-            let moments = item.kind == .video ? visualHits[entry.key]?.moments ?? [] : []
-            // Visual-only queries keep the cosine similarity as the score (comparable across queries).
-            let score = text == nil ? (scores[.visual]?[entry.key] ?? 0) : entry.score
+        for entry in options.fusion.fuse(rankings) {
+            guard results.count < options.k else { break }
+            guard let item = items[entry.key] else { continue }
+            let itemMoments = item.kind == .video ? moments[entry.key] ?? [] : []
+            let score = hasText ? entry.score : (scores[.visual]?[entry.key] ?? 0)
             var sourceScores: [String: Double] = [:]
             for source in entry.sourceRanks.keys { sourceScores[source.rawValue] = scores[source]?[entry.key] }
-            let timestamp = moments.first?.timestamp
+            let timestamp = itemMoments.first?.timestamp
             results.append(SearchHit(
-                rank: results.count + 1, id: item.id, kind: item.kind.rawValue, score: score, path: item.source,
-                title: item.title, timestamp: timestamp, moments: moments,
+                rank: results.count + 1, id: entry.key, kind: item.kind.rawValue, score: score, path: item.path,
+                title: item.title, timestamp: timestamp, moments: itemMoments,
                 sources: Dictionary(uniqueKeysWithValues: entry.sourceRanks.map { ($0.key.rawValue, $0.value) }),
                 scores: sourceScores, tags: item.tags, duration: item.duration,
-                thumbnail: SearchHit.thumbnailPath(id: item.id, timestamp: timestamp)))
+                thumbnail: SearchHit.thumbnailPath(id: entry.key, timestamp: timestamp)))
         }
         return results
     }

@@ -84,12 +84,35 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public var k: Int
     public var tookMilliseconds: Double
     public var results: [SearchHit]
+    /// Cluster router only (absent on one machine): which shards contributed. A shard with no replica
+    /// able to answer in time makes the answer partial, never an error.
+    public var coverage: Coverage?
 
-    public init(query: String, k: Int, tookMilliseconds: Double, results: [SearchHit]) {
+    public init(query: String, k: Int, tookMilliseconds: Double, results: [SearchHit], coverage: Coverage? = nil) {
         self.query = query
         self.k = k
         self.tookMilliseconds = tookMilliseconds
         self.results = results
+        self.coverage = coverage
+    }
+}
+
+/// How much of a sharded index answered one query (Vespa's `coverage`, Elasticsearch's `_shards`).
+public struct Coverage: Codable, Sendable, Equatable {
+    /// Shards in the cluster.
+    public var shards: Int
+    /// Shards whose candidates were merged.
+    public var answered: Int
+    /// Shards (0-based) that did not answer in time: their items are missing from the results.
+    public var missing: [Int]
+    /// True when any shard is missing.
+    public var partial: Bool
+
+    public init(shards: Int, missing: [Int]) {
+        self.shards = shards
+        self.missing = missing.sorted()
+        answered = shards - missing.count
+        partial = !missing.isEmpty
     }
 }
 

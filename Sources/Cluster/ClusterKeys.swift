@@ -1,0 +1,24 @@
+/// Where a cluster keeps its state in etcd, all under `/vsearch/<cluster>/`:
+///
+/// | key | value | lifetime |
+/// | --- | --- | --- |
+/// | `config` | ``ClusterConfig`` JSON: shard count, serving generation | written by `cluster create` / `cluster publish` |
+/// | `members/<shard>/<replica>` | ``MemberRecord`` JSON: address, shard, loaded generation, applied position, ready | under the replica's lease: gone when it stops renewing |
+public struct ClusterKeys: Sendable, Equatable {
+    public let cluster: String
+
+    /// Throws unless `cluster` is 1–64 of `[A-Za-z0-9._-]` (it is a key path segment).
+    public init(cluster: String) throws {
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+        guard (1...64).contains(cluster.count), cluster.allSatisfy(allowed.contains) else {
+            throw ClusterError.invalidArgument("--cluster", "must be 1–64 letters, digits, '.', '_' or '-', got '\(cluster.prefix(70))'")
+        }
+        self.cluster = cluster
+    }
+
+    public var root: String { "/vsearch/\(cluster)/" }
+    public var config: String { root + "config" }
+    public var members: String { root + "members/" }
+    public func members(shard: Int) -> String { members + "\(shard)/" }
+    public func member(shard: Int, replica: String) -> String { members(shard: shard) + replica }
+}

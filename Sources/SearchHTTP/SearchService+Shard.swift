@@ -1,0 +1,25 @@
+import Embedding
+import SearchEngine
+
+/// What a shard replica answers the cluster router with: step 1 of the one ``QueryEngine`` over the
+/// serving snapshot, on the same bounded pools as the service's own searches.
+extension SearchService {
+    /// The candidates of a resolved query (``QueryEngine/candidates(for:)``); `nprobe` defaults to the
+    /// server's configuration, as for ``search(_:)``.
+    public func candidates(_ query: ShardQuery) async throws -> ShardCandidates {
+        var query = query
+        if query.nprobe == nil { query.nprobe = configuration.nprobe }
+        let serving = serving
+        let frozen = query
+        return try await run(textWork, "shard search") { try serving.engine().candidates(for: frozen) }
+    }
+
+    /// The stored vectors an item query searches with (``QueryEngine/storedQueryVectors(for:)``).
+    public func storedQueryVectors(_ item: ItemQuery) async throws -> [[Float]] {
+        let serving = serving
+        return try await run(textWork, "item vectors") { try serving.engine().storedQueryVectors(for: item) }
+    }
+
+    /// The CNN precision the served index's vectors were made with (query images must be embedded alike).
+    public var precision: EncoderPrecision { imageEncoder.precision }
+}
