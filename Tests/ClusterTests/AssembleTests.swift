@@ -29,7 +29,8 @@ import Testing
             let single = QueryEngine.assemble([both], options: options, hasText: hasText)
             #expect(split == single && reversed == single)
         }
-        let visual = QueryEngine.assemble([a, b], options: QueryOptions(k: 3), hasText: false)
+        let visual = QueryEngine.assemble([Self.part([("a1", 0.9), ("a2", 0.5)]), Self.part([("b1", 0.8), ("b2", 0.6)])],
+                                          options: QueryOptions(k: 3), hasText: false)
         #expect(visual.map(\.id) == ["a1", "b1", "b2"])
         #expect(visual.map(\.score) == [0.9, 0.8, 0.6])
         #expect(visual.map(\.rank) == [1, 2, 3])
