@@ -146,7 +146,8 @@ let package = Package(
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "SearchEngine", "VectorIndex", "Catalog", "SearchTesting", "vsearch",
-                                                     .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+                                                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                     .product(name: "NIOHTTP1", package: "swift-nio")]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "SearchTesting"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

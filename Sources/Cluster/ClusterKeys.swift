@@ -3,6 +3,7 @@
 /// | key | value | lifetime |
 /// | --- | --- | --- |
 /// | `config` | ``ClusterConfig`` JSON: shard count, serving generation | written by `cluster create` / `cluster publish` |
+/// | `log/<shard>/<nanoseconds>-<random>` | ``LogOperation`` JSON: one live write (small; media by reference) | until compaction (not built yet) |
 /// | `members/<shard>/<replica>` | ``MemberRecord`` JSON: address, shard, loaded generation, applied position, ready | under the replica's lease: gone when it stops renewing |
 public struct ClusterKeys: Sendable, Equatable {
     public let cluster: String
@@ -21,4 +22,6 @@ public struct ClusterKeys: Sendable, Equatable {
     public var members: String { root + "members/" }
     public func members(shard: Int) -> String { members + "\(shard)/" }
     public func member(shard: Int, replica: String) -> String { members(shard: shard) + replica }
+    /// Shard `shard`'s operation log: one key per write, ordered by its mod revision.
+    public func log(shard: Int) -> String { root + "log/\(shard)/" }
 }

@@ -19,6 +19,11 @@ import Synchronization
 ///    machine runs, so the answers are the same. Shards that did not answer in time are listed in the
 ///    response's ``Coverage``; the answer is still 200 unless no shard answered.
 public final class ClusterSearcher: SearchBackend {
+    /// `after=TOKEN` of the request being answered: only replicas that applied the log up to it answer.
+    @TaskLocal public static var readAfter: UInt64?
+    /// How long a query with `after` waits for every shard to have a replica that applied it, then 503.
+    public let readAfterWait: Duration
+
     public let view: ClusterView
     public let caller: ShardCaller
     /// Deadline of the shard calls of one query (the HTTP request has its own, longer one).
@@ -31,7 +36,8 @@ public final class ClusterSearcher: SearchBackend {
     let logger: Logger
 
     public init(view: ClusterView, caller: ShardCaller, textEncoder: TextEncoder, shardTimeout: Duration = .seconds(2),
-                nprobe: Int? = nil, embeddingConcurrency: Int = 2, logger: Logger) {
+                nprobe: Int? = nil, embeddingConcurrency: Int = 2, readAfterWait: Duration = .seconds(10), logger: Logger) {
+        self.readAfterWait = readAfterWait
         self.view = view
         self.caller = caller
         self.textEncoder = textEncoder
@@ -44,7 +50,8 @@ public final class ClusterSearcher: SearchBackend {
     public func search(_ request: SearchRequest) async throws -> SearchResponse {
         let start = ContinuousClock.now
         do { try QueryEngine.validate(request) } catch { throw APIError.mapping(error) }
-        guard let state = view.current else { throw APIError.notReady(view.unavailableReason ?? "the cluster has not been read from etcd yet") }
+        guard var state = view.current else { throw APIError.notReady(view.unavailableReason ?? "the cluster has not been read from etcd yet") }
+        if let after = Self.readAfter { state = try await caughtUp(after, state: state) }
         guard request.options.k > 0 else {
             return SearchResponse(query: request.kind, k: request.options.k, tookMilliseconds: 0, results: [],
                                   coverage: Coverage(shards: state.config.shards, missing: []))
@@ -87,6 +94,27 @@ public final class ClusterSearcher: SearchBackend {
         return SearchResponse(query: request.kind, k: options.k, tookMilliseconds: Double(elapsed.components.seconds) * 1000
                                 + Double(elapsed.components.attoseconds) / 1e15,
                               results: hits, coverage: Coverage(shards: shards, missing: missing))
+    }
+
+    /// The cluster state restricted to replicas that applied the log up to `after`, waiting (bounded) until
+    /// every shard that has a routable replica has one that applied it; 503 when none catches up in time.
+    func caughtUp(_ after: UInt64, state: ClusterState) async throws -> ClusterState {
+        let giveUp = ContinuousClock.now + readAfterWait
+        var current = state
+        while true {
+            var restricted = current
+            restricted.members = current.members.filter { $0.appliedPosition >= after }
+            let lagging = (0..<current.config.shards).filter { !current.routable(shard: $0).isEmpty && restricted.routable(shard: $0).isEmpty }
+            if lagging.isEmpty { return restricted }
+            guard ContinuousClock.now < giveUp else {
+                var failure = APIError(.serviceUnavailable, "not_caught_up",
+                                       "no replica of shard(s) \(lagging.map(String.init).joined(separator: ", ")) has applied write \(after) yet; retry")
+                failure.headers = [("Retry-After", "1")]
+                throw failure
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            current = view.current ?? current
+        }
     }
 
     /// The request as every shard can answer it: vectors and text embedding computed here once.

@@ -43,11 +43,22 @@ public struct EtcdClient: Sendable {
         try await range(["key": Self.b64(prefix), "range_end": Self.b64(bytes: Self.prefixEnd(prefix))])
     }
 
-    /// Sets `key` to `value`, attached to `lease` when given (the key disappears when the lease lapses).
-    public func put(_ key: String, _ value: [UInt8], lease: Int64? = nil) async throws {
+    /// Sets `key` to `value`, attached to `lease` when given (the key disappears when the lease lapses);
+    /// returns the store's revision after the put (the key's mod revision). Durable once this returns.
+    @discardableResult
+    public func put(_ key: String, _ value: [UInt8], lease: Int64? = nil) async throws -> Int64 {
         var body: [String: Any] = ["key": Self.b64(key), "value": Self.b64(bytes: value)]
         if let lease { body["lease"] = String(lease) }
-        _ = try await call("/v3/kv/put", body)
+        let answer = try await call("/v3/kv/put", body)
+        return Self.int64((answer["header"] as? [String: Any])?["revision"]) ?? 0
+    }
+
+    /// Keys starting with `prefix` changed at revision `minModRevision` or later, and the store's
+    /// current revision (everything up to it has been seen).
+    public func list(prefix: String, minModRevision: Int64) async throws -> (kvs: [KeyValue], revision: Int64) {
+        let answer = try await call("/v3/kv/range", ["key": Self.b64(prefix), "range_end": Self.b64(bytes: Self.prefixEnd(prefix)),
+                                                       "min_mod_revision": String(minModRevision)])
+        return (Self.keyValues(answer), Self.int64((answer["header"] as? [String: Any])?["revision"]) ?? 0)
     }
 
     /// Sets `key` only if it does not exist (`expectedModRevision` nil) or was last changed at exactly
@@ -91,7 +102,10 @@ public struct EtcdClient: Sendable {
     // MARK: Plumbing
 
     private func range(_ body: [String: Any]) async throws -> [KeyValue] {
-        let answer = try await call("/v3/kv/range", body)
+        Self.keyValues(try await call("/v3/kv/range", body))
+    }
+
+    static func keyValues(_ answer: [String: Any]) -> [KeyValue] {
         let kvs = answer["kvs"] as? [[String: Any]] ?? []
         return kvs.compactMap { kv in
             guard let key = (kv["key"] as? String).flatMap({ Data(base64Encoded: $0) }) else { return nil }

@@ -14,8 +14,11 @@ public final class MemberRegistration: Sendable {
         public var generation: UInt64?
         public var precision: String?
         public var items: Int?
+        /// The operation-log position applied (``LogApplier/applied``).
+        public var appliedPosition: UInt64
 
-        public init(ready: Bool, generation: UInt64?, precision: String?, items: Int?) {
+        public init(ready: Bool, generation: UInt64?, precision: String?, items: Int?, appliedPosition: UInt64 = 0) {
+            self.appliedPosition = appliedPosition
             self.ready = ready
             self.generation = generation
             self.precision = precision
@@ -55,7 +58,7 @@ public final class MemberRegistration: Sendable {
                 while !Task.isCancelled {
                     let now = await status()
                     let record = MemberRecord(replica: replica, shard: shard, address: address, generation: now.generation,
-                                              appliedPosition: 0, ready: now.ready, precision: now.precision, items: now.items)
+                                              appliedPosition: now.appliedPosition, ready: now.ready, precision: now.precision, items: now.items)
                     if record != reported {
                         try await etcd.put(keys.member(shard: shard, replica: replica), try ClusterJSON.encode(record), lease: id)
                         if reported?.ready != record.ready {

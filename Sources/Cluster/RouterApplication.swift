@@ -12,14 +12,16 @@ import SearchHTTP
 ///
 /// - `GET|POST /v1/search`: the same parser (``SearchRoutes``) with ``ClusterSearcher`` behind it.
 /// - `GET /v1/items/{id}` and `GET /v1/items/{id}/thumbnail`: forwarded to the item's owner shard.
-/// - `POST /v1/items`, `DELETE /v1/items/{id}`: 501 `not_supported` (live writes through the router are
-///   not built yet; shards are built with `vsearch build --shard K/N`).
+/// - `POST /v1/items`, `DELETE /v1/items/{id}` (with the API token): appended to the owner shard's
+///   operation log (``ClusterWriter``), answered 202 with the log position as `token`; `after=TOKEN` on a
+///   search reads the write (``ClusterSearcher/readAfter``).
 /// - `/healthz`; `/readyz` (ready when every shard has a ready replica); `/metrics`; `/openapi.yaml`; the web page.
 public enum RouterApplication {
-    public static func router(searcher: ClusterSearcher, configuration: ServerConfiguration, metrics: HTTPMetrics,
+    public static func router(searcher: ClusterSearcher, writer: ClusterWriter?, configuration: ServerConfiguration, metrics: HTTPMetrics,
                               logger: Logger) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIMiddleware(metrics: metrics, logger: logger))
+        router.add(middleware: ReadAfterMiddleware())
         let view = searcher.view
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/readyz") { _, _ in
@@ -57,14 +59,37 @@ public enum RouterApplication {
         router.get("/v1/items/{id}/thumbnail") { request, context in
             try await forward(request, id: try context.parameters.require("id"), searcher: searcher, timeout: timeout)
         }
-        router.post("/v1/items") { _, _ -> Response in throw writesNotSupported }
-        router.delete("/v1/items/{id}") { _, _ -> Response in throw writesNotSupported }
+        let token = configuration.apiToken
+        router.post("/v1/items") { request, _ -> Response in
+            try ItemRoutes.authorize(request, token: token)
+            guard let writer else { throw writesNotConfigured }
+            guard let state = searcher.view.current else { throw APIError.notReady("the cluster has not been read from etcd yet") }
+            let item = try await ItemRoutes.newItem(request, configuration: configuration)
+            let receipt = try await writer.add(item, shards: state.config.shards)
+            var response = try JSONResponse.make(receipt, status: .accepted)
+            response.headers[.location] = "/v1/items/" + ItemURL.pathSegment(receipt.id)
+            return response
+        }
+        router.delete("/v1/items/{id}") { request, context -> Response in
+            try ItemRoutes.authorize(request, token: token)
+            guard let writer else { throw writesNotConfigured }
+            guard let state = searcher.view.current else { throw APIError.notReady("the cluster has not been read from etcd yet") }
+            let id = try ItemRoutes.id(context)
+            // As on one machine, an unknown item is 404: its owner shard is asked first.
+            let owner = ShardSelection.shard(of: id, count: state.config.shards)
+            switch await searcher.caller.call(state.routable(shard: owner), method: .GET, path: "/v1/items/" + ItemURL.pathSegment(id),
+                                              body: nil, deadline: .now + searcher.shardTimeout) {
+            case .answered(let reply) where reply.status == 404: throw APIError.itemNotFound(id)
+            case .answered: break
+            case .unavailable: throw APIError.notReady("shard \(owner), which holds item '\(id)', has no replica answering")
+            }
+            return try JSONResponse.make(try await writer.remove(id: id, shards: state.config.shards), status: .accepted)
+        }
         return router
     }
 
-    static var writesNotSupported: APIError {
-        APIError(.notImplemented, "not_supported",
-                 "live writes through the cluster router are not supported yet; rebuild the shards with vsearch build --shard K/N")
+    static var writesNotConfigured: APIError {
+        APIError(.notImplemented, "not_supported", "this router takes no writes: it was started without --media (the shared media store)")
     }
 
     /// Forwards a read of one item to a replica of its owner shard and passes the answer back.
@@ -85,9 +110,9 @@ public enum RouterApplication {
     }
 
     /// The HTTP server of the router.
-    public static func make(searcher: ClusterSearcher, configuration: ServerConfiguration, metrics: HTTPMetrics = HTTPMetrics(),
+    public static func make(searcher: ClusterSearcher, writer: ClusterWriter?, configuration: ServerConfiguration, metrics: HTTPMetrics = HTTPMetrics(),
                             logger: Logger, onListening: @escaping @Sendable (_ port: Int?) async -> Void) -> some ApplicationProtocol {
-        SearchApplication.make(router: router(searcher: searcher, configuration: configuration, metrics: metrics, logger: logger),
+        SearchApplication.make(router: router(searcher: searcher, writer: writer, configuration: configuration, metrics: metrics, logger: logger),
                                configuration: configuration, logger: logger, onListening: onListening)
     }
 }

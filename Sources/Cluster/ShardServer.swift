@@ -6,7 +6,8 @@ import Synchronization
 
 /// `vsearch serve … --etcd URL --cluster NAME --shard K`: one replica of shard K. It serves every
 /// single-machine route over its index plus ``ShardRoutes``, registers in etcd under a lease
-/// (``MemberRegistration``) once it listens, and is routed to only once its index is open (ready).
+/// (``MemberRegistration``) once it listens, is routed to only once its index is open (ready), and applies
+/// its shard's operation log (``LogApplier``).
 public enum ShardServer {
     /// Checks the cluster exists and has shard `shard`, then serves until SIGTERM/SIGINT, and withdraws
     /// from the cluster (revokes its lease) on the way out.
@@ -21,10 +22,14 @@ public enum ShardServer {
         let metrics = HTTPMetrics()
         let router = SearchApplication.router(service: service, metrics: metrics, logger: logger)
         ShardRoutes(service: service).register(on: router)
+        let applier = LogApplier(log: OperationLog(etcd: etcd, keys: keys), shard: shard, service: service, logger: logger)
+        let applying = Task { await applier.run() }
+        defer { applying.cancel() }
         let registration = MemberRegistration(etcd: etcd, keys: keys, shard: shard, ttlSeconds: leaseSeconds, logger: logger) {
             let statistics = await service.statistics()
             return MemberRegistration.Status(ready: service.notReadyReason == nil && statistics != nil, generation: statistics?.version,
-                                             precision: service.precision.rawValue, items: statistics?.items)
+                                             precision: service.precision.rawValue, items: statistics?.items,
+                                             appliedPosition: applier.applied)
         }
         let task = RegistrationTask()
         let host = service.configuration.host

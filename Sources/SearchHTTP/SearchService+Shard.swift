@@ -23,3 +23,12 @@ extension SearchService {
     /// The CNN precision the served index's vectors were made with (query images must be embedded alike).
     public var precision: EncoderPrecision { imageEncoder.precision }
 }
+
+extension SearchService {
+    /// Opens the index's current state now (a write by another process — another replica applying the
+    /// same log to a shared directory — becomes visible at once instead of at the next refresh check).
+    public func reopenIndex(reason: String) async throws {
+        let serving = serving
+        try await run(textWork, "reopen") { serving.reopen(reason: reason) }
+    }
+}

@@ -27,8 +27,11 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port, printed at start).")
     var port: Int = 8080
 
-    @Option(help: "File holding the API token for writes (default: $VSEARCH_API_TOKEN); writes through the router are not supported yet.")
+    @Option(help: "File holding the API token for writes (default: $VSEARCH_API_TOKEN).")
     var tokenFile: String?
+
+    @Option(help: "Shared media store for live writes (stands in for object storage; every replica reads uploads from it). Without it, writes answer 501.")
+    var media: String?
 
     @Option(help: "Request timeout in seconds.")
     var timeout: Double = 30
@@ -81,7 +84,8 @@ struct RouterCommand: AsyncParsableCommand {
                                                 requestTimeout: .milliseconds(Int64(timeout * 1000)), apiToken: token, nprobe: nprobe)
         let refresher = Task { await view.run() }
         defer { refresher.cancel() }
-        let app = RouterApplication.make(searcher: searcher, configuration: configuration, logger: logger) { [host, port] bound in
+        let writer = media.map { ClusterWriter(log: OperationLog(etcd: client, keys: keys), media: MediaStore(directory: $0)) }
+        let app = RouterApplication.make(searcher: searcher, writer: writer, configuration: configuration, logger: logger) { [host, port] bound in
             FileHandle.standardOutput.write(Data("vsearch router: listening on http://\(host):\(bound ?? port)\n".utf8))
         }
         do {

@@ -47,10 +47,16 @@ struct ClusterProcessTests {
             return replica
         }
 
-        func startRouter() throws {
+        /// The base URL a replica announced.
+        func url(of replica: ManagedProcess) throws -> String {
+            let line = try replica.waitForLine(containing: "listening on ")
+            return String(line[line.range(of: "listening on ")!.upperBound...]).trimmingCharacters(in: .whitespaces)
+        }
+
+        func startRouter(_ extra: [String] = []) throws {
             let router = try ManagedProcess("router", executable: CommandLineRunner.vsearchPath, arguments: [
                 "router", "--etcd", etcd.url, "--cluster", name, "--port", "0", "--nprobe", "1000",
-            ], environment: ClusterProcessTests.environment)
+            ] + extra, environment: ClusterProcessTests.environment)
             self.router = router
             let line = try router.waitForLine(containing: "listening on")
             routerURL = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
