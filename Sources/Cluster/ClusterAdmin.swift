@@ -28,15 +28,15 @@ public struct ClusterAdmin: Sendable {
     /// The configuration and live members.
     public func status() async throws -> ClusterState { try await ClusterState.read(etcd, keys) }
 
-    /// Switches queries to generation `generation` — only when every shard has a ready replica that has
-    /// loaded it (else ``ClusterError/notPublishable(_:_:)``, nothing changes). The switch is one
+    /// Switches queries to generation `generation` — only when every shard has a ready replica that offers
+    /// it (serves it, or has it on disk beside the serving one) (else ``ClusterError/notPublishable(_:_:)``, nothing changes). The switch is one
     /// compare-and-swap of the configuration, so a concurrent publish or create cannot be lost.
     public func publish(generation: UInt64) async throws -> ClusterState {
         for _ in 0..<8 {
             guard let stored = try await etcd.get(keys.config) else { throw ClusterError.noSuchCluster(keys.cluster) }
             var state = try await ClusterState.read(etcd, keys)
             let lacking = (0..<state.config.shards).filter { shard in
-                !state.members.contains { $0.shard == shard && $0.ready && $0.generation == generation }
+                !state.members.contains { $0.shard == shard && $0.ready && $0.offers(generation) }
             }
             guard lacking.isEmpty else {
                 throw ClusterError.notPublishable(generation, "no ready replica has loaded it on shard(s) \(lacking.map(String.init).joined(separator: ", "))")

@@ -31,9 +31,15 @@ public struct MemberRecord: Codable, Sendable, Equatable {
     public var precision: String?
     /// Items in the loaded generation.
     public var items: Int?
+    /// Every published version on the replica's disk it can answer from (`generation` is the newest served).
+    public var generations: [UInt64]?
+
+    /// True when the replica can answer from generation `g`.
+    public func offers(_ g: UInt64) -> Bool { generation == g || (generations?.contains(g) ?? false) }
 
     public init(replica: String, shard: Int, address: String, generation: UInt64? = nil, appliedPosition: UInt64 = 0,
-                ready: Bool = false, precision: String? = nil, items: Int? = nil) {
+                ready: Bool = false, precision: String? = nil, items: Int? = nil, generations: [UInt64]? = nil) {
+        self.generations = generations
         self.replica = replica
         self.shard = shard
         self.address = address

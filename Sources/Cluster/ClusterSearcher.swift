@@ -61,12 +61,14 @@ public final class ClusterSearcher: SearchBackend {
         if options.nprobe == nil { options.nprobe = nprobe }
         let query = try await resolve(request, options: options, state: state, deadline: deadline)
         let body = try ClusterJSON.encode(query)
+        // One generation for every shard of this query: the serving generation read with `state`.
+        let candidatesPath = "/internal/v1/candidates" + (state.config.servingGeneration.map { "?generation=\($0)" } ?? "")
 
         let shards = state.config.shards
         let replies = await withTaskGroup(of: (Int, ShardCaller.Outcome).self) { group in
             for shard in 0..<shards {
                 let replicas = state.routable(shard: shard)
-                group.addTask { (shard, await self.caller.call(replicas, method: .POST, path: "/internal/v1/candidates", body: body, deadline: deadline)) }
+                group.addTask { (shard, await self.caller.call(replicas, method: .POST, path: candidatesPath, body: body, deadline: deadline)) }
             }
             var all: [(Int, ShardCaller.Outcome)] = []
             for await reply in group { all.append(reply) }
@@ -139,7 +141,8 @@ public final class ClusterSearcher: SearchBackend {
     func itemVectors(_ item: ItemQuery, state: ClusterState, deadline: ContinuousClock.Instant) async throws -> [[Float]] {
         let owner = ShardSelection.shard(of: item.id, count: state.config.shards)
         let body = try ClusterJSON.encode(ShardRoutes.ItemVectorsRequest(id: item.id, t: item.at))
-        switch await caller.call(state.routable(shard: owner), method: .POST, path: "/internal/v1/item-vectors", body: body, deadline: deadline) {
+        switch await caller.call(state.routable(shard: owner), method: .POST,
+                                  path: "/internal/v1/item-vectors" + (state.config.servingGeneration.map { "?generation=\($0)" } ?? ""), body: body, deadline: deadline) {
         case .answered(let reply) where reply.status == 200:
             let decoded = try JSONDecoder().decode(ShardRoutes.ItemVectorsResponse.self, from: Data(reply.body.readableBytesView))
             return try decoded.vectors.map { try VectorCoding.decode($0) }

@@ -8,8 +8,7 @@ public struct ClusterState: Codable, Sendable, Equatable {
     /// Members of `shard` that may answer queries: ready, and at the serving generation when one is set.
     public func routable(shard: Int) -> [MemberRecord] {
         members.filter { member in
-            member.shard == shard && member.ready
-                && (config.servingGeneration == nil || member.generation == config.servingGeneration)
+            member.shard == shard && member.ready && (config.servingGeneration.map(member.offers) ?? true)
         }
     }
 

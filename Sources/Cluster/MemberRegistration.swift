@@ -16,8 +16,12 @@ public final class MemberRegistration: Sendable {
         public var items: Int?
         /// The operation-log position applied (``LogApplier/applied``).
         public var appliedPosition: UInt64
+        /// Published versions the replica can answer from.
+        public var generations: [UInt64]
 
-        public init(ready: Bool, generation: UInt64?, precision: String?, items: Int?, appliedPosition: UInt64 = 0) {
+        public init(ready: Bool, generation: UInt64?, precision: String?, items: Int?, appliedPosition: UInt64 = 0,
+                    generations: [UInt64] = []) {
+            self.generations = generations
             self.appliedPosition = appliedPosition
             self.ready = ready
             self.generation = generation
@@ -58,7 +62,8 @@ public final class MemberRegistration: Sendable {
                 while !Task.isCancelled {
                     let now = await status()
                     let record = MemberRecord(replica: replica, shard: shard, address: address, generation: now.generation,
-                                              appliedPosition: now.appliedPosition, ready: now.ready, precision: now.precision, items: now.items)
+                                              appliedPosition: now.appliedPosition, ready: now.ready, precision: now.precision, items: now.items,
+                                              generations: now.generations)
                     if record != reported {
                         try await etcd.put(keys.member(shard: shard, replica: replica), try ClusterJSON.encode(record), lease: id)
                         if reported?.ready != record.ready {

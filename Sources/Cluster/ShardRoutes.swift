@@ -5,7 +5,8 @@ import SearchHTTP
 
 /// The routes a shard replica serves to the router (besides every single-machine `/v1/…` route):
 ///
-/// - `POST /internal/v1/candidates` — a ``ShardQuery`` (JSON) → this shard's ``ShardCandidates``.
+/// - `POST /internal/v1/candidates[?generation=G]` — a ``ShardQuery`` (JSON) → this shard's ``ShardCandidates``
+///   from index version G (default: the serving one).
 /// - `POST /internal/v1/item-vectors` — `{"id", "t"?}` → `{"vectors": [base64 fp32…]}`: the stored vectors
 ///   an item query searches with (404 `item_not_found` when this shard has no such item).
 ///
@@ -36,13 +37,20 @@ public struct ShardRoutes: Sendable {
         let service = service
         router.post("/internal/v1/candidates") { request, _ in
             let query: ShardQuery = try await Self.decode(request)
-            return try JSONResponse.make(try await service.candidates(query))
+            return try JSONResponse.make(try await service.candidates(query, generation: try Self.generation(request)))
         }
         router.post("/internal/v1/item-vectors") { request, _ in
             let body: ItemVectorsRequest = try await Self.decode(request)
-            let vectors = try await service.storedQueryVectors(ItemQuery(id: body.id, at: body.t))
+            let vectors = try await service.storedQueryVectors(ItemQuery(id: body.id, at: body.t), generation: try Self.generation(request))
             return try JSONResponse.make(ItemVectorsResponse(vectors: vectors.map(VectorCoding.encode)))
         }
+    }
+
+    /// `?generation=G`: the index version to answer from (the cluster's serving generation).
+    static func generation(_ request: Request) throws -> UInt64? {
+        guard let raw = request.uri.queryParameters.get("generation") else { return nil }
+        guard let value = UInt64(raw) else { throw APIError.invalidParameter("generation", "must be a whole number") }
+        return value
     }
 
     static func decode<T: Decodable>(_ request: Request) async throws -> T {

@@ -29,7 +29,7 @@ public enum ShardServer {
             let statistics = await service.statistics()
             return MemberRegistration.Status(ready: service.notReadyReason == nil && statistics != nil, generation: statistics?.version,
                                              precision: service.precision.rawValue, items: statistics?.items,
-                                             appliedPosition: applier.applied)
+                                             appliedPosition: applier.applied, generations: service.generations())
         }
         let task = RegistrationTask()
         let host = service.configuration.host

@@ -6,19 +6,23 @@ import SearchEngine
 extension SearchService {
     /// The candidates of a resolved query (``QueryEngine/candidates(for:)``); `nprobe` defaults to the
     /// server's configuration, as for ``search(_:)``.
-    public func candidates(_ query: ShardQuery) async throws -> ShardCandidates {
+    /// - Parameter generation: the published index version to answer from (nil: the serving one).
+    public func candidates(_ query: ShardQuery, generation: UInt64? = nil) async throws -> ShardCandidates {
         var query = query
         if query.nprobe == nil { query.nprobe = configuration.nprobe }
         let serving = serving
         let frozen = query
-        return try await run(textWork, "shard search") { try serving.engine().candidates(for: frozen) }
+        return try await run(textWork, "shard search") { try serving.engine(version: generation).candidates(for: frozen) }
     }
 
     /// The stored vectors an item query searches with (``QueryEngine/storedQueryVectors(for:)``).
-    public func storedQueryVectors(_ item: ItemQuery) async throws -> [[Float]] {
+    public func storedQueryVectors(_ item: ItemQuery, generation: UInt64? = nil) async throws -> [[Float]] {
         let serving = serving
-        return try await run(textWork, "item vectors") { try serving.engine().storedQueryVectors(for: item) }
+        return try await run(textWork, "item vectors") { try serving.engine(version: generation).storedQueryVectors(for: item) }
     }
+
+    /// The published versions on disk this replica can answer from (oldest first).
+    public func generations() -> [UInt64] { (try? index.versions()) ?? [] }
 
     /// The CNN precision the served index's vectors were made with (query images must be embedded alike).
     public var precision: EncoderPrecision { imageEncoder.precision }
