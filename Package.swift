@@ -147,7 +147,8 @@ let package = Package(
                                    .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "SearchEngine", "VectorIndex", "Catalog", "SearchTesting", "vsearch",
                                                      .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                                                     .product(name: "NIOHTTP1", package: "swift-nio")]),
+                                                     .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                     .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "SearchTesting"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

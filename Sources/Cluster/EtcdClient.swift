@@ -15,7 +15,7 @@ public struct EtcdClient: Sendable {
     public let timeout: Duration
     let http: HTTPClient
 
-    public init(endpoint: String, timeout: Duration = .seconds(3), http: HTTPClient = .shared) {
+    public init(endpoint: String, timeout: Duration = .seconds(3), http: HTTPClient = ClusterHTTP.client) {
         var base = endpoint
         while base.hasSuffix("/") { base.removeLast() }
         self.endpoint = base

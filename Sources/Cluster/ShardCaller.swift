@@ -33,7 +33,7 @@ public final class ShardCaller: Sendable {
     public let hedgeDelay: Duration
     public static let maxResponseBytes = 64 << 20
 
-    public init(http: HTTPClient = .shared, selector: ReplicaSelector = ReplicaSelector(), hedgeDelay: Duration = .milliseconds(150)) {
+    public init(http: HTTPClient = ClusterHTTP.client, selector: ReplicaSelector = ReplicaSelector(), hedgeDelay: Duration = .milliseconds(150)) {
         self.http = http
         self.selector = selector
         self.hedgeDelay = hedgeDelay
