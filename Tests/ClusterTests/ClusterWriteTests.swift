@@ -84,6 +84,14 @@ struct ClusterWriteTests {
         for replica in owners { replica.kill() }
         cluster.replicas[receipt.shard] = []
         let restarted = [try cluster.startReplica(receipt.shard), try cluster.startReplica(receipt.shard)]
+        // Wait until etcd lists exactly the two new replicas for the shard (the killed ones' leases lapsed), then
+        // until the router's view has them.
+        let fresh = Set(try restarted.map { try cluster.url(of: $0) })
+        let status = ["cluster", "status", "--etcd", cluster.etcd.url, "--cluster", cluster.name, "--json"]
+        try await P.eventually("etcd lists only the restarted replicas") {
+            let state = try JSONDecoder().decode(GenerationSwitchTests.ClusterStateProbe.self, from: Data(try P.vsearch(status).stdout.utf8))
+            return Set(state.members.filter { $0.shard == receipt.shard && $0.ready }.map(\.address)) == fresh
+        }
         try await P.eventually("both restarted replicas routed to") {
             let metrics = try await P.get(router + "/metrics").body
             return metrics.contains("vsearch_cluster_ready_replicas{shard=\"\(receipt.shard)\"} 2.0")
@@ -95,7 +103,7 @@ struct ClusterWriteTests {
         let absent = restarted[0]
         absent.kill()
         let deleted = try await Self.send(.DELETE, router + "/v1/items/noise-42")
-        #expect(deleted.status == 202, "\(deleted.body)")
+        #expect(deleted.status == 202, "\(deleted.body) router log: \(cluster.router?.stderr.suffix(3000) ?? "")")
         let deleteToken = try Self.receipt(deleted.body).token
         let gone = try await P.postImage(router + "/v1/search?k=3&after=\(deleteToken)", file: file)
         #expect(gone.status == 200 && gone.response?.results.contains { $0.id == "noise-42" } == false, "\(gone.body)")

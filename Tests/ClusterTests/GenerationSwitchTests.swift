@@ -80,7 +80,7 @@ struct GenerationSwitchTests {
     }
 
     struct ClusterStateProbe: Decodable {
-        struct Member: Decodable { var shard: Int; var generations: [UInt64]? }
+        struct Member: Decodable { var shard: Int; var address: String; var ready: Bool; var generations: [UInt64]? }
         var members: [Member]
     }
 }
