@@ -1,5 +1,5 @@
 """Cluster benchmark driver (see scripts/bench-cluster): every process it starts is killed at the end."""
-import argparse, json, os, shutil, signal, socket, statistics, subprocess, threading, time, urllib.request, urllib.error
+import argparse, json, urllib.parse, os, shutil, signal, socket, statistics, subprocess, threading, time, urllib.request, urllib.error
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANIFEST = os.path.join(ROOT, "assets/samples/metadata.jsonl")
@@ -81,6 +81,27 @@ def measure(base, qs):
     return lat
 
 
+BM25_QUERIES = ["fruit", "animal", "dog", "apple", "green", "people", "sport", "painting", "night", "food",
+                "monkey", "building", "orange", "candy", "street", "ball", "face", "nature", "insect", "small"]
+
+
+def bm25_agreement(router, binary, full):
+    """How often the router's BM25-only top 5 (per-shard IDF) equals one machine's (global IDF)."""
+    same = overlap = swapped = 0
+    for q in BM25_QUERIES:
+        _, _, body = get(router + f"/v1/search?k=5&semantic_weight=0&q={urllib.parse.quote(q)}")
+        routed = [h["id"] for h in json.loads(body)["results"] if "bm25" in h["sources"]]
+        out = subprocess.run([binary, "search", "--index", full, "--text", q, "--k", "5", "--semantic-weight", "0", "--json"],
+                             check=True, capture_output=True, text=True).stdout
+        single = [h["id"] for h in map(json.loads, out.splitlines()) if "bm25" in h["sources"]]
+        same += routed == single
+        overlap += len(set(routed) & set(single)) / max(1, len(single))
+        common = [i for i in single if i in routed]
+        swapped += [i for i in routed if i in common] != common
+    n = len(BM25_QUERIES)
+    return same / n, overlap / n, swapped / n
+
+
 def main():
     import urllib.parse  # noqa: F401
     ap = argparse.ArgumentParser()
@@ -109,7 +130,7 @@ def main():
             for k in range(n):
                 vs(*build, "--index", f"{a.work}/s{n}-{k}", "--shard", f"{k}/{n}")
         qs = queries(ids, a.rounds)
-        results = {}
+        results, idf = {}, {}
 
         p, line = procs.start([a.bin, "serve", "--index", f"{a.work}/full", "--port", "0"], marker="listening on")
         direct = line.split("listening on ")[1]
@@ -128,6 +149,8 @@ def main():
             router = line.split("listening on ")[1]
             wait_ready(router)
             results[f"router, {n} shard(s)"] = measure(router, qs)
+            if n > 1:
+                idf[n] = bm25_agreement(router, a.bin, f"{a.work}/full")
             for proc in started + [r]:
                 proc.send_signal(signal.SIGKILL)
 
@@ -135,6 +158,10 @@ def main():
         print(f"{'setup':<22} {'item p50':>9} {'item p99':>9} {'text p50':>9} {'text p99':>9}  (ms)")
         for name, lat in results.items():
             print(f"{name:<22} {pct(lat['item'], 50):9.2f} {pct(lat['item'], 99):9.2f} {pct(lat['text'], 50):9.2f} {pct(lat['text'], 99):9.2f}")
+
+        for n, (same, overlap, tau) in idf.items():
+            print(f"BM25 per-shard IDF, {n} shards vs one machine (BM25 only, k=5, {len(BM25_QUERIES)} queries): "
+                  f"identical top-5 {same:.0%}, mean top-5 overlap {overlap:.2f}, queries with a swapped pair {tau:.0%}")
 
         # Failover: 2 shards x 2 replicas, kill -9 one replica in the middle of a stream.
         vs("cluster", "create", "--etcd", etcd, "--cluster", "fo", "--shards", "2")
