@@ -56,7 +56,8 @@ public final class ClusterSearcher: SearchBackend {
             return SearchResponse(query: request.kind, k: request.options.k, tookMilliseconds: 0, results: [],
                                   coverage: Coverage(shards: state.config.shards, missing: []))
         }
-        let deadline = start + shardTimeout
+        // The shard deadline starts once the replicas that may answer are known (after any read-after wait).
+        let deadline = ContinuousClock.now + shardTimeout
         var options = request.options
         if options.nprobe == nil { options.nprobe = nprobe }
         let query = try await resolve(request, options: options, state: state, deadline: deadline)

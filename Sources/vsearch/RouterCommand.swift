@@ -42,6 +42,9 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds before a second replica of a slow shard is asked too (hedged request).")
     var hedgeAfterMs: Int = 150
 
+    @Option(help: "Longest wait in milliseconds of a search with after=TOKEN for replicas that applied that write (then 503).")
+    var readAfterWaitMs: Int = 10_000
+
     @Option(help: "IVF lists probed per visual query on every shard (default: each shard's own).")
     var nprobe: Int?
 
@@ -57,6 +60,7 @@ struct RouterCommand: AsyncParsableCommand {
         guard (1...600_000).contains(shardTimeoutMs) else { throw TextCommandSupport.usage("router", "--shard-timeout-ms must be 1…600000") }
         guard (1...600_000).contains(hedgeAfterMs) else { throw TextCommandSupport.usage("router", "--hedge-after-ms must be 1…600000") }
         guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage("router", "--nprobe must be at least 1") }
+        guard (0...600_000).contains(readAfterWaitMs) else { throw TextCommandSupport.usage("router", "--read-after-wait-ms must be 0…600000") }
         guard (1...4096).contains(maxUploadMb) else { throw TextCommandSupport.usage("router", "--max-upload-mb must be 1…4096") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw TextCommandSupport.usage("router", "unknown --log-level '\(logLevel)'") }
         do { _ = try ClusterKeys(cluster: cluster) } catch { throw TextCommandSupport.usage("router", "\(error)") }
@@ -79,7 +83,8 @@ struct RouterCommand: AsyncParsableCommand {
         await view.refresh()
         if let reason = view.unavailableReason { logger.warning("starting without the cluster's state: \(reason)") }
         let searcher = ClusterSearcher(view: view, caller: ShardCaller(hedgeDelay: .milliseconds(hedgeAfterMs)), textEncoder: textEncoder,
-                                       shardTimeout: .milliseconds(shardTimeoutMs), nprobe: nprobe, logger: logger)
+                                       shardTimeout: .milliseconds(shardTimeoutMs), nprobe: nprobe,
+                                       readAfterWait: .milliseconds(readAfterWaitMs), logger: logger)
         let configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
                                                 requestTimeout: .milliseconds(Int64(timeout * 1000)), apiToken: token, nprobe: nprobe)
         let refresher = Task { await view.run() }

@@ -55,7 +55,9 @@ struct ClusterProcessTests {
 
         func startRouter(_ extra: [String] = []) throws {
             let router = try ManagedProcess("router", executable: CommandLineRunner.vsearchPath, arguments: [
-                "router", "--etcd", etcd.url, "--cluster", name, "--port", "0", "--nprobe", "1000",
+                // A generous shard deadline: a loaded test machine must not turn a slow answer into a missing
+                // shard (the partial-answer checks kill replicas, whose calls fail at once).
+                "router", "--etcd", etcd.url, "--cluster", name, "--port", "0", "--nprobe", "1000", "--shard-timeout-ms", "30000", "--read-after-wait-ms", "60000",
             ] + extra, environment: ClusterProcessTests.environment)
             self.router = router
             let line = try router.waitForLine(containing: "listening on")
