@@ -3,6 +3,7 @@ public struct ClusterAdmin: Sendable {
     public let etcd: EtcdClient
     public let keys: ClusterKeys
 
+    /// Administers cluster `keys.cluster` in `etcd`.
     public init(etcd: EtcdClient, keys: ClusterKeys) {
         self.etcd = etcd
         self.keys = keys

@@ -8,6 +8,7 @@ public struct ClusterConfig: Codable, Sendable, Equatable {
     /// (before the first `cluster publish`).
     public var servingGeneration: UInt64?
 
+    /// A configuration of `shards` shards serving `servingGeneration` (nil: each replica's own).
     public init(shards: Int, servingGeneration: UInt64? = nil) {
         self.shards = shards
         self.servingGeneration = servingGeneration
@@ -18,6 +19,7 @@ public struct ClusterConfig: Codable, Sendable, Equatable {
 public struct MemberRecord: Codable, Sendable, Equatable {
     /// Unique per process start.
     public var replica: String
+    /// The shard (0-based) whose index the replica serves.
     public var shard: Int
     /// Base URL the router calls, e.g. `http://127.0.0.1:9001`.
     public var address: String
@@ -37,6 +39,7 @@ public struct MemberRecord: Codable, Sendable, Equatable {
     /// True when the replica can answer from generation `g`.
     public func offers(_ g: UInt64) -> Bool { generation == g || (generations?.contains(g) ?? false) }
 
+    /// A record of replica `replica` of `shard` reachable at `address`.
     public init(replica: String, shard: Int, address: String, generation: UInt64? = nil, appliedPosition: UInt64 = 0,
                 ready: Bool = false, precision: String? = nil, items: Int? = nil, generations: [UInt64]? = nil) {
         self.generations = generations

@@ -17,10 +17,15 @@ public struct ClusterKeys: Sendable, Equatable {
         self.cluster = cluster
     }
 
+    /// `/vsearch/<cluster>/`: every key of the cluster starts with it.
     public var root: String { "/vsearch/\(cluster)/" }
+    /// The configuration key.
     public var config: String { root + "config" }
+    /// The prefix of every member key.
     public var members: String { root + "members/" }
+    /// The prefix of `shard`'s member keys.
     public func members(shard: Int) -> String { members + "\(shard)/" }
+    /// One replica's member key.
     public func member(shard: Int, replica: String) -> String { members(shard: shard) + replica }
     /// Shard `shard`'s operation log: one key per write, ordered by its mod revision.
     public func log(shard: Int) -> String { root + "log/\(shard)/" }

@@ -24,7 +24,9 @@ public final class ClusterSearcher: SearchBackend {
     /// How long a query with `after` waits for every shard to have a replica that applied it, then 503.
     public let readAfterWait: Duration
 
+    /// The cluster as last read from etcd.
     public let view: ClusterView
+    /// Calls one shard through its replicas.
     public let caller: ShardCaller
     /// Deadline of the shard calls of one query (the HTTP request has its own, longer one).
     public let shardTimeout: Duration
@@ -35,6 +37,13 @@ public final class ClusterSearcher: SearchBackend {
     let embedding: ConcurrencyLimiter
     let logger: Logger
 
+    /// - Parameters:
+    ///   - view: the cluster's members and configuration, kept current from etcd.
+    ///   - caller: per-shard calls (replica choice, retry, hedging).
+    ///   - textEncoder: MiniLM, for query text (embedded once here, not on every shard).
+    ///   - shardTimeout: deadline of a query's shard calls; a shard without an answer by then is missing.
+    ///   - nprobe: IVF lists probed per visual query on every shard (nil: each shard's own default).
+    ///   - readAfterWait: how long `after=TOKEN` waits for replicas that applied the write.
     public init(view: ClusterView, caller: ShardCaller, textEncoder: TextEncoder, shardTimeout: Duration = .seconds(2),
                 nprobe: Int? = nil, embeddingConcurrency: Int = 2, readAfterWait: Duration = .seconds(10), logger: Logger) {
         self.readAfterWait = readAfterWait

@@ -16,6 +16,7 @@ public final class ClusterView: Sendable {
     private let state = Mutex<ClusterState?>(nil)
     private let lastError = Mutex<String?>(nil)
 
+    /// A view of cluster `keys.cluster`, re-read every `interval` once ``run()`` runs.
     public init(etcd: EtcdClient, keys: ClusterKeys, interval: Duration = .milliseconds(250), logger: Logger) {
         self.etcd = etcd
         self.keys = keys

@@ -14,6 +14,7 @@ public struct ClusterWriter: Sendable {
     public let log: OperationLog
     public let media: MediaStore
 
+    /// Appends to `log`; stores uploads in `media` (the shared media store).
     public init(log: OperationLog, media: MediaStore) {
         self.log = log
         self.media = media

@@ -15,6 +15,7 @@ public struct EtcdClient: Sendable {
     public let timeout: Duration
     let http: HTTPClient
 
+    /// A client of the etcd member at `endpoint`; every call gives up after `timeout`.
     public init(endpoint: String, timeout: Duration = .seconds(3), http: HTTPClient = ClusterHTTP.client) {
         var base = endpoint
         while base.hasSuffix("/") { base.removeLast() }
