@@ -4,6 +4,7 @@
 /// | --- | --- | --- |
 /// | `config` | ``ClusterConfig`` JSON: shard count, serving generation | written by `cluster create` / `cluster publish` |
 /// | `log/<shard>/<nanoseconds>-<random>` | ``LogOperation`` JSON: one live write (small; media by reference) | until compaction (not built yet) |
+/// | `log-floor/<shard>` | the newest operation position compaction dropped | raised by `LogCompactor` |
 /// | `members/<shard>/<replica>` | ``MemberRecord`` JSON: address, shard, loaded generation, applied position, ready | under the replica's lease: gone when it stops renewing |
 public struct ClusterKeys: Sendable, Equatable {
     public let cluster: String
@@ -29,4 +30,6 @@ public struct ClusterKeys: Sendable, Equatable {
     public func member(shard: Int, replica: String) -> String { members(shard: shard) + replica }
     /// Shard `shard`'s operation log: one key per write, ordered by its mod revision.
     public func log(shard: Int) -> String { root + "log/\(shard)/" }
+    /// Shard `shard`'s compaction floor: the newest operation compaction dropped from the log.
+    public func logFloor(shard: Int) -> String { root + "log-floor/\(shard)" }
 }

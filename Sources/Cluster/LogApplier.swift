@@ -22,6 +22,7 @@ public final class LogApplier: Sendable {
     let interval: Duration
     let logger: Logger
     private let position: Mutex<UInt64>
+    private let behindFloor = Mutex(false)
 
     public init(log: OperationLog, shard: Int, service: SearchService, interval: Duration = .milliseconds(200), logger: Logger) {
         self.log = log
@@ -36,6 +37,10 @@ public final class LogApplier: Sendable {
 
     /// The last position applied (and visible to searches).
     public var applied: UInt64 { position.withLock { $0 } }
+
+    /// True when the log was compacted past ``applied``: this replica cannot catch up from the log and must
+    /// not serve (it would miss writes). Copying a peer's index is not built; the replica stays not ready.
+    public var compactedPast: Bool { behindFloor.withLock { $0 } }
 
     /// Applies the log until the task is cancelled.
     public func run() async {
@@ -53,8 +58,17 @@ public final class LogApplier: Sendable {
 
     /// Applies every operation logged after ``applied``.
     public func catchUp() async throws {
-        guard service.notReadyReason == nil else { return }
-        let (operations, readUpTo) = try await log.entries(shard: shard, after: applied)
+        guard service.notReadyReason == nil, !compactedPast else { return }
+        let start = applied
+        let (operations, readUpTo) = try await log.entries(shard: shard, after: start)
+        // The floor is read after the entries: a compaction that deleted some of them raised it before.
+        let floor = try await log.floor(shard: shard)
+        if floor > start {
+            behindFloor.withLock { $0 = true }
+            logger.error("the operation log was compacted past this replica's position; it stays out of routing (copy a peer's index directory to recover)",
+                         metadata: ["shard": "\(shard)", "applied": "\(start)", "floor": "\(floor)"])
+            return
+        }
         for (at, operation) in operations {
             try await apply(operation)
             try record(at)

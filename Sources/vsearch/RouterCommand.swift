@@ -89,6 +89,8 @@ struct RouterCommand: AsyncParsableCommand {
                                                 requestTimeout: .milliseconds(Int64(timeout * 1000)), apiToken: token, nprobe: nprobe)
         let refresher = Task { await view.run() }
         defer { refresher.cancel() }
+        let compactor = Task { await LogCompactor(log: OperationLog(etcd: client, keys: keys), view: view, logger: logger).run() }
+        defer { compactor.cancel() }
         let writer = media.map { ClusterWriter(log: OperationLog(etcd: client, keys: keys), media: MediaStore(directory: $0)) }
         let app = RouterApplication.make(searcher: searcher, writer: writer, configuration: configuration, logger: logger) { [host, port] bound in
             FileHandle.standardOutput.write(Data("vsearch router: listening on http://\(host):\(bound ?? port)\n".utf8))

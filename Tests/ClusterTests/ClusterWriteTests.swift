@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Cluster
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -115,5 +116,24 @@ struct ClusterWriteTests {
         cluster.replicas[receipt.shard]!.append(back)
         let backURL = try cluster.url(of: back)
         try await P.eventually("the restarted replica caught up on the delete") { try await P.get(backURL + "/v1/items/noise-42").status == 404 }
+
+        // Once every live replica of the shard has applied them, the router compacts the log.
+        let etcd = EtcdClient(endpoint: cluster.etcd.url)
+        let keys = try ClusterKeys(cluster: cluster.name)
+        try await P.eventually("the log is compacted") { try await etcd.list(prefix: keys.log(shard: receipt.shard)).isEmpty }
+        #expect(try await OperationLog(etcd: etcd, keys: keys).floor(shard: receipt.shard) >= UInt64(deleteToken)!)
+        // A replica whose index predates the compacted writes cannot catch up from the log: it stays out of routing.
+        let stale = cluster.scratch.file("stale")
+        _ = try P.vsearch(["build", "--input", P.manifest, "--nlist", "4", "--quiet", "--index", stale, "--shard", "\(receipt.shard)/2"])
+        let behind = try ManagedProcess("stale replica", executable: CommandLineRunner.vsearchPath, arguments: [
+            "serve", "--index", stale, "--etcd", cluster.etcd.url, "--cluster", cluster.name,
+            "--shard", String(receipt.shard), "--port", "0", "--lease-seconds", "2",
+        ], environment: P.environment)
+        cluster.replicas[receipt.shard]!.append(behind)
+        let behindURL = try cluster.url(of: behind)
+        try await P.eventually("the stale replica notices the compaction") { behind.stderr.contains("compacted past") }
+        let state = try JSONDecoder().decode(GenerationSwitchTests.ClusterStateProbe.self,
+                                             from: Data(try P.vsearch(["cluster", "status", "--etcd", cluster.etcd.url, "--cluster", cluster.name, "--json"]).stdout.utf8))
+        #expect(state.members.filter { $0.address == behindURL }.allSatisfy { !$0.ready })
     }
 }

@@ -68,3 +68,32 @@ struct EtcdClientTests {
         #expect(throws: ClusterError.self) { try ClusterKeys(cluster: "bad/name") }
     }
 }
+
+/// The operation log in a real etcd: positions in order, reads after a position, compaction and its floor.
+@Suite(.enabled(if: EtcdProcess.available, "etcd is not installed (Debian etcd-server; scripts/setup installs it)"))
+struct OperationLogTests {
+    @Test func appendsReadsAndCompacts() async throws {
+        let server = try EtcdProcess()
+        defer { server.stop() }
+        try await server.waitUntilServing()
+        let log = OperationLog(etcd: EtcdClient(endpoint: server.url), keys: try ClusterKeys(cluster: "c"))
+        let a = try await log.append(LogOperation(op: .add, id: "a", media: "/m/a.png", title: "A"), shard: 0)
+        let b = try await log.append(LogOperation(op: .remove, id: "b"), shard: 0)
+        let other = try await log.append(LogOperation(op: .remove, id: "x"), shard: 1)
+        #expect(a < b && b < other)
+        let all = try await log.entries(shard: 0, after: 0)
+        #expect(all.operations.map(\.operation.id) == ["a", "b"] && all.operations.map(\.position) == [a, b])
+        #expect(all.readUpTo >= other)
+        #expect(try await log.entries(shard: 0, after: a).operations.map(\.operation.id) == ["b"])
+
+        // Nothing dropped yet: no floor. Compacting up to `a` drops it and raises the floor to it.
+        #expect(try await log.floor(shard: 0) == 0)
+        #expect(try await log.compact(shard: 0, upTo: a) == 1)
+        #expect(try await log.floor(shard: 0) == a)
+        #expect(try await log.entries(shard: 0, after: 0).operations.map(\.operation.id) == ["b"])
+        // Compacting past positions with no operation left does not raise the floor.
+        #expect(try await log.compact(shard: 0, upTo: a) == 0)
+        #expect(try await log.compact(shard: 1, upTo: other - 1) == 0)
+        #expect(try await log.floor(shard: 1) == 0)
+    }
+}
