@@ -85,6 +85,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw TextCommandSupport.usage("serve", "--etcd, --cluster and --shard go together (a shard replica)")
         }
         guard advertise == nil || etcd != nil else { throw TextCommandSupport.usage("serve", "--advertise applies only with --etcd") }
+        guard etcd == nil || advertise != nil || !["0.0.0.0", "::", "[::]"].contains(host) else {
+            throw TextCommandSupport.usage("serve", "--host \(host) listens on every address: give --advertise URL, the address the router can call")
+        }
         guard (shard ?? 0) >= 0 else { throw TextCommandSupport.usage("serve", "--shard must be 0 or more") }
         guard (2...300).contains(leaseSeconds) else { throw TextCommandSupport.usage("serve", "--lease-seconds must be 2…300") }
         if let cluster { do { _ = try ClusterKeys(cluster: cluster) } catch { throw TextCommandSupport.usage("serve", "\(error)") } }
@@ -114,7 +117,9 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
                                                 requestTimeout: .milliseconds(Int64(timeout * 1000)),
                                                 embeddingConcurrency: embeddingConcurrency, embeddingQueueLimit: embeddingQueue,
-                                                apiToken: token, nprobe: nprobe)
+                                                // A shard replica takes writes only from its shard's operation log (through the
+                                                // router): a write straight to one replica would make it differ from its peers.
+                                                apiToken: etcd == nil ? token : nil, nprobe: nprobe)
         configuration.precision = imageEncoder.precision
         let service = SearchService(index: IndexDirectory(path: index), imageEncoder: imageEncoder, textEncoder: textEncoder,
                                     configuration: configuration, logger: logger)

@@ -13,6 +13,7 @@ import Testing
         ["build", "--input", "x", "--index", "y", "--shard", "one"],
         ["serve", "--index", "x", "--etcd", "http://127.0.0.1:1"],
         ["serve", "--index", "x", "--advertise", "http://a"],
+        ["serve", "--index", "x", "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--shard", "0", "--host", "0.0.0.0"],
         ["serve", "--index", "x", "--etcd", "http://127.0.0.1:1", "--cluster", "bad/name", "--shard", "0"],
         ["cluster", "create", "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--shards", "0"],
         ["cluster", "status", "--etcd", "http://127.0.0.1:1"],
