@@ -25,6 +25,7 @@ paths:
       - $ref: "#/components/parameters/bm25Weight"
       - $ref: "#/components/parameters/semanticWeight"
       - $ref: "#/components/parameters/rrfK"
+      - $ref: "#/components/parameters/after"
     get:
       summary: Search by text and/or by an indexed item ("more like this")
       description: |
@@ -104,6 +105,19 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Item" }
+        "202":
+          description: "Cluster router only: logged in the owner shard's operation log; pass token as after= to read it"
+          headers:
+            Location: { schema: { type: string } }
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, shard, token]
+                properties:
+                  id: { type: string }
+                  shard: { type: integer }
+                  token: { type: string }
         "400": { $ref: "#/components/responses/Error" }
         "401": { $ref: "#/components/responses/Error" }
         "409": { $ref: "#/components/responses/Error" }
@@ -129,6 +143,7 @@ paths:
       security: [{ bearer: [] }]
       responses:
         "204": { description: Removed }
+        "202": { description: "Cluster router only: logged; the body is {id, shard, token} as for an add" }
         "401": { $ref: "#/components/responses/Error" }
         "404": { $ref: "#/components/responses/Error" }
         "503": { $ref: "#/components/responses/Error" }
@@ -257,6 +272,7 @@ components:
     visualWeight: { name: visual_weight, in: query, description: RRF weight of the visual ranking, schema: { $ref: "#/components/schemas/Weight" } }
     bm25Weight: { name: bm25_weight, in: query, description: RRF weight of the BM25 ranking, schema: { $ref: "#/components/schemas/Weight" } }
     semanticWeight: { name: semantic_weight, in: query, description: RRF weight of the semantic ranking, schema: { $ref: "#/components/schemas/Weight" } }
+    after: { name: after, in: query, description: "cluster router only (ignored by one machine): a write's token; answered only by replicas that applied it", schema: { type: string, pattern: "^[0-9]+$" } }
     rrfK: { name: rrf_k, in: query, description: the RRF constant k, schema: { type: number, minimum: 0, maximum: 1000000, default: 60 } }
     k:
       name: k
