@@ -41,6 +41,10 @@ public enum RouterApplication {
                     metrics.gauge("vsearch_cluster_ready_replicas", [("shard", String(shard))], Double(state.routable(shard: shard).count))
                 }
             }
+            let counters = searcher.caller.counters
+            metrics.gauge("vsearch_cluster_retries", [], Double(counters.retries))
+            metrics.gauge("vsearch_cluster_hedged_calls", [], Double(counters.hedges))
+            metrics.gauge("vsearch_cluster_shard_calls_unanswered", [], Double(counters.unavailable))
             for replica in searcher.caller.selector.snapshot {
                 metrics.gauge("vsearch_cluster_replica_in_flight", [("replica", replica.address)], Double(replica.inFlight))
                 if let ewma = replica.ewmaMilliseconds {

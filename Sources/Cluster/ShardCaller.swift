@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// One shard replica's HTTP answer.
 public struct ShardReply: Sendable {
@@ -32,6 +33,11 @@ public final class ShardCaller: Sendable {
     public let selector: ReplicaSelector
     public let hedgeDelay: Duration
     public static let maxResponseBytes = 64 << 20
+    private let counts = Mutex<(retries: Int, hedges: Int, unavailable: Int)>((0, 0, 0))
+
+    /// Calls moved on to another replica after a failure, hedged calls, and shard calls no replica answered
+    /// (since start; for `/metrics`).
+    public var counters: (retries: Int, hedges: Int, unavailable: Int) { counts.withLock { $0 } }
 
     public init(http: HTTPClient = ClusterHTTP.client, selector: ReplicaSelector = ReplicaSelector(), hedgeDelay: Duration = .milliseconds(150)) {
         self.http = http
@@ -78,13 +84,18 @@ public final class ShardCaller: Sendable {
                     running -= 1
                     failures.append(error.reason)
                     if next < ordered.count, ContinuousClock.now < deadline {
+                        counts.withLock { $0.retries += 1 }
                         launch()
                     } else if running == 0 {
                         group.cancelAll()
+                        counts.withLock { $0.unavailable += 1 }
                         return .unavailable(failures.joined(separator: "; "))
                     }
                 case .hedge:
-                    if next < ordered.count, running > 0, !Task.isCancelled { launch() }
+                    if next < ordered.count, running > 0, !Task.isCancelled {
+                        counts.withLock { $0.hedges += 1 }
+                        launch()
+                    }
                 }
             }
             return .unavailable(failures.isEmpty ? "cancelled" : failures.joined(separator: "; "))

@@ -52,6 +52,7 @@ import Testing
             let outcome = await caller.call(members, method: .GET, path: "/who", body: nil, deadline: .now + .seconds(20))
             #expect(Self.name(outcome) == "live")
         }
+        #expect(caller.counters.retries >= 1 && caller.counters.hedges == 0)
         // The dead replica failed, so it now goes last.
         #expect(selector.order([Self.member(dead), Self.member(live.address)]).first?.address == live.address)
     }
@@ -70,6 +71,7 @@ import Testing
         let outcome = await caller.call([Self.member(slow.address), Self.member(fast.address)], method: .GET, path: "/who", body: nil,
                                         deadline: .now + .seconds(25))
         #expect(Self.name(outcome) == "fast")
+        #expect(caller.counters.hedges == 1 && caller.counters.retries == 0)
     }
 
     @Test func noReplicaAnsweringIsUnavailable() async throws {
