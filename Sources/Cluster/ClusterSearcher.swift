@@ -65,12 +65,13 @@ public final class ClusterSearcher: SearchBackend {
             return SearchResponse(query: request.kind, k: request.options.k, tookMilliseconds: 0, results: [],
                                   coverage: Coverage(shards: state.config.shards, missing: []))
         }
-        // The shard deadline starts once the replicas that may answer are known (after any read-after wait).
-        let deadline = ContinuousClock.now + shardTimeout
         var options = request.options
         if options.nprobe == nil { options.nprobe = nprobe }
-        let query = try await resolve(request, options: options, state: state, deadline: deadline)
+        // Shard deadlines start once the replicas that may answer are known (after any read-after wait) and,
+        // for the fan-out, once the query is resolved (the image embedded here does not eat into it).
+        let query = try await resolve(request, options: options, state: state, deadline: ContinuousClock.now + shardTimeout)
         let body = try ClusterJSON.encode(query)
+        let deadline = ContinuousClock.now + shardTimeout
         // One generation for every shard of this query: the serving generation read with `state`.
         let candidatesPath = "/internal/v1/candidates" + (state.config.servingGeneration.map { "?generation=\($0)" } ?? "")
 
