@@ -45,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        // Cluster: etcd's v3 JSON gateway and the router's calls to shard replicas
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: System libraries (Debian packages; scripts/setup installs them)
@@ -97,13 +99,22 @@ let package = Package(
                                .product(name: "MultipartKit", package: "multipart-kit"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio")]),
+        // Shards, replicas and the router, coordinated through etcd (its v3 JSON gateway).
+        .target(name: "Cluster",
+                dependencies: ["SearchEngine", "SearchHTTP", "Embedding",
+                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                               .product(name: "NIOHTTP1", package: "swift-nio"),
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "HTTPTypes", package: "swift-http-types")]),
         .executableTarget(name: "vindex-crash-helper", dependencies: ["VectorIndex"], path: "Tests/VectorIndexCrashHelper"),
 
         // MARK: Executables
         .executableTarget(
             name: "vsearch",
             dependencies: [
-                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine", "VideoFrames", "SearchHTTP", "Tensor",
+                "Imaging", "Embedding", "VectorIndex", "Catalog", "SearchEngine", "VideoFrames", "SearchHTTP", "Tensor", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -134,6 +145,10 @@ let package = Package(
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "HTTPTypes", package: "swift-http-types")]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "SearchEngine", "VectorIndex", "Catalog", "SearchTesting", "vsearch",
+                                                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                     .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                     .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "SearchTesting"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

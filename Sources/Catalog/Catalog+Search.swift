@@ -116,3 +116,6 @@ extension Catalog {
         }
     }
 }
+
+/// Codable so a query's BM25 field weights can travel to a shard replica.
+extension LexicalWeights: Codable {}

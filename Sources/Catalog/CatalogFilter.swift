@@ -165,3 +165,6 @@ public struct CatalogFilter: Sendable, Equatable {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// Codable so a query's filter can travel to a shard replica (``CatalogFilter`` fields as they are).
+extension CatalogFilter: Codable {}

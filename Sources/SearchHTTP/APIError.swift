@@ -48,60 +48,60 @@ public struct APIError: HTTPResponseError, CustomStringConvertible, Sendable, Eq
 
 extension APIError {
     // 400
-    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
-    static func undecodableImage(_ message: String) -> APIError { APIError(.badRequest, "undecodable_image", message) }
-    static func undecodableMedia(_ message: String) -> APIError { APIError(.badRequest, "undecodable_media", message) }
-    static func invalidText(_ field: String) -> APIError {
+    public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
+    public static func undecodableImage(_ message: String) -> APIError { APIError(.badRequest, "undecodable_image", message) }
+    public static func undecodableMedia(_ message: String) -> APIError { APIError(.badRequest, "undecodable_media", message) }
+    public static func invalidText(_ field: String) -> APIError {
         APIError(.badRequest, "invalid_text", "\(field): the text is not valid UTF-8")
     }
-    static func invalidParameter(_ name: String, _ reason: String) -> APIError {
+    public static func invalidParameter(_ name: String, _ reason: String) -> APIError {
         APIError(.badRequest, "invalid_parameter", "\(name): \(reason)")
     }
-    static func badMultipart(_ reason: String) -> APIError { APIError(.badRequest, "bad_multipart", "multipart body: \(reason)") }
-    static var missingQuery: APIError {
+    public static func badMultipart(_ reason: String) -> APIError { APIError(.badRequest, "bad_multipart", "multipart body: \(reason)") }
+    public static var missingQuery: APIError {
         APIError(.badRequest, "missing_query", "give an image (multipart field 'image' or an image/* body) and/or text ('text' or 'q')")
     }
     // 401 (the issue's contract: a write without the configured token is 401, also when none is configured)
-    static var unauthorized: APIError {
+    public static var unauthorized: APIError {
         var e = APIError(.unauthorized, "unauthorized", "this write needs 'Authorization: Bearer <token>' with the server's API token")
         e.headers = [("WWW-Authenticate", #"Bearer realm="vsearch""#)]
         return e
     }
-    static var writesDisabled: APIError {
+    public static var writesDisabled: APIError {
         APIError(.unauthorized, "writes_disabled", "the server has no API token configured (VSEARCH_API_TOKEN or --token-file), so writes are refused")
     }
     // 404 / 405
-    static func itemNotFound(_ id: String) -> APIError { APIError(.notFound, "item_not_found", "no item with id '\(id)'") }
-    static func routeNotFound(_ path: String) -> APIError { APIError(.notFound, "not_found", "no such endpoint: \(path)") }
-    static func methodNotAllowed(_ method: String, _ path: String) -> APIError {
+    public static func itemNotFound(_ id: String) -> APIError { APIError(.notFound, "item_not_found", "no item with id '\(id)'") }
+    public static func routeNotFound(_ path: String) -> APIError { APIError(.notFound, "not_found", "no such endpoint: \(path)") }
+    public static func methodNotAllowed(_ method: String, _ path: String) -> APIError {
         APIError(.methodNotAllowed, "method_not_allowed", "\(method) is not allowed on \(path)")
     }
     // 408 / 409 / 413 / 415
-    static var bodyTimeout: APIError { APIError(.requestTimeout, "request_timeout", "the request body did not arrive in time") }
-    static func conflict(_ code: String, _ message: String) -> APIError { APIError(.conflict, code, message) }
-    static func tooLarge(limit: Int) -> APIError {
+    public static var bodyTimeout: APIError { APIError(.requestTimeout, "request_timeout", "the request body did not arrive in time") }
+    public static func conflict(_ code: String, _ message: String) -> APIError { APIError(.conflict, code, message) }
+    public static func tooLarge(limit: Int) -> APIError {
         APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the upload limit of \(limit) bytes")
     }
-    static func unsupportedMediaType(_ message: String) -> APIError { APIError(.unsupportedMediaType, "unsupported_media_type", message) }
+    public static func unsupportedMediaType(_ message: String) -> APIError { APIError(.unsupportedMediaType, "unsupported_media_type", message) }
     // 5xx
-    static func overloaded(_ what: String) -> APIError {
+    public static func overloaded(_ what: String) -> APIError {
         var e = APIError(.serviceUnavailable, "overloaded", "too many \(what) requests are queued; retry shortly")
         e.headers = [("Retry-After", "1")]
         return e
     }
-    static func timeout(seconds: Double) -> APIError {
+    public static func timeout(seconds: Double) -> APIError {
         var e = APIError(.serviceUnavailable, "timeout", "the request took longer than \(Int(seconds)) s")
         e.headers = [("Retry-After", "1")]
         return e
     }
-    static func notReady(_ reason: String) -> APIError {
+    public static func notReady(_ reason: String) -> APIError {
         var e = APIError(.serviceUnavailable, "not_ready", "the index is not available: \(reason)")
         e.headers = [("Retry-After", "5")]
         return e
     }
     /// A failure of the server itself: the body says only that; `detail` (which may name files or SQL)
     /// goes to the server log.
-    static func `internal`(_ detail: String) -> APIError {
+    public static func `internal`(_ detail: String) -> APIError {
         var e = APIError(.internalServerError, "internal", "the server could not answer this request; the failure is in its log")
         e.logDetail = detail
         return e

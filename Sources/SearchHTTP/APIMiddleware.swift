@@ -5,12 +5,17 @@ import Logging
 /// The outermost middleware: turns every error into the JSON error body (``APIError``; Hummingbird's
 /// own `HTTPError`s such as an unknown route become `not_found` etc.; anything else a logged 500), and
 /// records each request's route, status and latency in ``HTTPMetrics``.
-struct APIMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+public struct APIMiddleware: RouterMiddleware {
+    public typealias Context = BasicRequestContext
     let metrics: HTTPMetrics
     let logger: Logger
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public init(metrics: HTTPMetrics, logger: Logger) {
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response: Response
         do {

@@ -6,12 +6,13 @@ import Synchronization
 /// before a byte is read, and a request that would pass the budget is refused at once with 503
 /// `overloaded` — so stalled or slow uploads cannot grow memory beyond the budget however many arrive.
 /// The reservation is held until the request's answer is ready (the body stays in memory until then).
-final class BodyBudget: Sendable {
+public final class BodyBudget: Sendable {
     /// Bytes that may be reserved at once.
     let capacity: Int
     private let reserved = Mutex(0)
 
-    init(capacity: Int) { self.capacity = max(0, capacity) }
+    /// A budget of `capacity` bytes.
+    public init(capacity: Int) { self.capacity = max(0, capacity) }
 
     /// Bytes reserved now.
     var inUse: Int { reserved.withLock { $0 } }

@@ -43,7 +43,8 @@ public final class HTTPMetrics: Sendable {
         timer.recordNanoseconds(Int64(duration.seconds * 1e9))
     }
 
-    func gauge(_ name: String, _ dimensions: [(String, String)] = [], _ value: Double) {
+    /// Sets gauge `name` (with `dimensions`) to `value`; it appears in the next ``renderText()``.
+    public func gauge(_ name: String, _ dimensions: [(String, String)] = [], _ value: Double) {
         let key = name + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
         let gauge = gauges.withLock { cache in
             if let g = cache[key] { return g }
@@ -55,6 +56,9 @@ public final class HTTPMetrics: Sendable {
     }
 
     /// Refreshes the scrape-time gauges and renders the Prometheus text format.
+    /// Every metric recorded so far, in Prometheus text format.
+    public func renderText() -> String { registry.emitToString() }
+
     func render(service: SearchService) async -> String {
         for load in service.load {
             gauge("vsearch_work_in_flight", [("work", load.work)], Double(load.running))

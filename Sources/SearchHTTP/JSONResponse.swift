@@ -2,14 +2,14 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-enum JSONResponse {
+public enum JSONResponse {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]  // deterministic bodies
         return encoder
     }()
 
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    public static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         var data = try encoder.encode(value)
         data.append(0x0A)
         var fields = HTTPFields()
@@ -18,7 +18,7 @@ enum JSONResponse {
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func bytes(_ bytes: some Sequence<UInt8>, contentType: String, cacheControl: String = "no-cache") -> Response {
+    public static func bytes(_ bytes: some Sequence<UInt8>, contentType: String, cacheControl: String = "no-cache") -> Response {
         var fields = HTTPFields()
         fields[.contentType] = contentType
         fields[.cacheControl] = cacheControl

@@ -6,20 +6,23 @@ import SearchEngine
 /// content (never from the client's file name), written atomically (temp file, fsync, rename, fsync
 /// the directory). No client input ever becomes part of a path, so nothing a client sends can read or
 /// write outside this folder.
-struct MediaStore: Sendable {
+public struct MediaStore: Sendable {
     static let folderName = "media"
-    let directory: String
+    public let directory: String
+
+    /// A store in `directory` (created on first write).
+    public init(directory: String) { self.directory = directory }
 
     /// A stored upload: its path, content hash, and whether this call created the file (a failed add
     /// deletes only files it created; an identical earlier upload's file stays).
-    struct Stored: Sendable {
-        var path: String
-        var hash: String
-        var created: Bool
+    public struct Stored: Sendable {
+        public var path: String
+        public var hash: String
+        public var created: Bool
     }
 
     /// Stores `bytes`, whose content hash (``ContentHash/sha256(bytes:)``) the caller has computed already.
-    func store(_ bytes: [UInt8], hash: String) throws -> Stored {
+    public func store(_ bytes: [UInt8], hash: String) throws -> Stored {
         let path = directory + "/" + hash + "." + Self.fileExtension(for: bytes)
         if FileManager.default.fileExists(atPath: path) { return Stored(path: path, hash: hash, created: false) }
         do {

@@ -28,6 +28,7 @@ paths:
       - $ref: "#/components/parameters/cursor"
       - $ref: "#/components/parameters/minSimilarity"
       - $ref: "#/components/parameters/collapse"
+      - $ref: "#/components/parameters/after"
     get:
       summary: Search by text and/or by an indexed item ("more like this")
       description: |
@@ -136,6 +137,19 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Item" }
+        "202":
+          description: "Cluster router only: logged in the owner shard's operation log; pass token as after= to read it"
+          headers:
+            Location: { schema: { type: string } }
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, shard, token]
+                properties:
+                  id: { type: string }
+                  shard: { type: integer }
+                  token: { type: string }
         "400": { $ref: "#/components/responses/Error" }
         "401": { $ref: "#/components/responses/Error" }
         "409": { $ref: "#/components/responses/Error" }
@@ -195,6 +209,7 @@ paths:
       security: [{ bearer: [] }]
       responses:
         "204": { description: Removed }
+        "202": { description: "Cluster router only: logged; the body is {id, shard, token} as for an add" }
         "401": { $ref: "#/components/responses/Error" }
         "404": { $ref: "#/components/responses/Error" }
         "503": { $ref: "#/components/responses/Error" }
@@ -323,6 +338,7 @@ components:
     visualWeight: { name: visual_weight, in: query, description: RRF weight of the visual ranking, schema: { $ref: "#/components/schemas/Weight" } }
     bm25Weight: { name: bm25_weight, in: query, description: RRF weight of the BM25 ranking, schema: { $ref: "#/components/schemas/Weight" } }
     semanticWeight: { name: semantic_weight, in: query, description: RRF weight of the semantic ranking, schema: { $ref: "#/components/schemas/Weight" } }
+    after: { name: after, in: query, description: "cluster router only (ignored by one machine): a write's token; answered only by replicas that applied it", schema: { type: string, pattern: "^[0-9]+$" } }
     rrfK: { name: rrf_k, in: query, description: the RRF constant k, schema: { type: number, minimum: 0, maximum: 1000000, default: 60 } }
     k:
       name: k
@@ -395,6 +411,15 @@ components:
         results:
           type: array
           items: { $ref: "#/components/schemas/SearchHit" }
+        coverage:
+          description: "cluster router only: which shards answered (a shard without a replica answering in time is missing; the answer is still 200)"
+          type: object
+          required: [shards, answered, missing, partial]
+          properties:
+            shards: { type: integer }
+            answered: { type: integer }
+            missing: { type: array, items: { type: integer } }
+            partial: { type: boolean }
     SearchHit:
       description: Exactly the fields of `vsearch search --json` (the CLI and the service serialise the same type)
       type: object

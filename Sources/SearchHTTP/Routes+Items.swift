@@ -5,7 +5,7 @@ import NIOCore
 import SearchEngine
 
 /// `POST|GET /v1/items`, `GET|PATCH|DELETE /v1/items/{id}`, `GET /v1/items/{id}/thumbnail`.
-struct ItemRoutes: Sendable {
+public struct ItemRoutes: Sendable {
     let service: SearchService
 
     var configuration: ServerConfiguration { service.configuration }
@@ -27,7 +27,8 @@ struct ItemRoutes: Sendable {
         router.get("/v1/items/:id/thumbnail") { request, context in try await self.thumbnail(request, id: try Self.id(context)) }
     }
 
-    static func id(_ context: BasicRequestContext) throws -> String {
+    /// The `{id}` path parameter, percent-decoded.
+    public static func id(_ context: BasicRequestContext) throws -> String {
         guard let raw = context.parameters.get("id") else { throw APIError.badRequest("missing item id") }
         guard let id = QueryString.decode(Substring(raw.replacingOccurrences(of: "+", with: "%2B"))) else { throw APIError.invalidText("id") }
         return id
@@ -35,13 +36,29 @@ struct ItemRoutes: Sendable {
 
     /// Writes need `Authorization: Bearer <token>`; with no token configured they are refused (401 `writes_disabled`).
     /// Checked before any of the body is read.
-    func authorize(_ request: Request) throws {
-        guard let token = configuration.apiToken else { throw APIError.writesDisabled }
+    func authorize(_ request: Request) throws { try Self.authorize(request, token: configuration.apiToken) }
+
+    /// The one write check, for one machine and the cluster router.
+    public static func authorize(_ request: Request, token: APIToken?) throws {
+        guard let token else { throw APIError.writesDisabled }
         guard token.authorizes(request.headers[.authorization]) else { throw APIError.unauthorized }
     }
 
     func add(_ request: Request) async throws -> Response {
         try authorize(request)
+        let item = try await Self.newItem(request, configuration: configuration)
+        let service = service
+        // A write that has not started within the request's time gives up untouched (503 timeout); one that
+        // has started runs to its end and is answered (adding a long video can take a while).
+        let dto = try await service.add(item, startBy: ContinuousClock.now + configuration.requestTimeout)
+        var response = try JSONResponse.make(dto, status: .created)
+        response.headers[.location] = "/v1/items/" + ItemURL.pathSegment(dto.id)
+        return response
+    }
+
+    /// The item a `POST /v1/items` form describes (a `file` part plus `id`, `title`, `description`, `tags`):
+    /// the one parser, for one machine and the cluster router.
+    public static func newItem(_ request: Request, configuration: ServerConfiguration) async throws -> NewItem {
         let contentType = request.headers[.contentType] ?? ""
         guard let boundary = MultipartForm.boundary(contentType: contentType) else {
             throw APIError.unsupportedMediaType("POST /v1/items takes multipart/form-data (a 'file' part plus fields), not '\(contentType.isEmpty ? "(no Content-Type)" : contentType)'")
@@ -65,15 +82,8 @@ struct ItemRoutes: Sendable {
             tags += value.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         let id = try text("id").flatMap { $0.isEmpty ? nil : $0 }
-        let item = NewItem(media: file.body, fileName: file.fileName, id: id, title: try text("title") ?? "",
-                           description: try text("description") ?? "", tags: tags)
-        let service = service
-        // A write that has not started within the request's time gives up untouched (503 timeout); one that
-        // has started runs to its end and is answered (adding a long video can take a while).
-        let dto = try await service.add(item, startBy: ContinuousClock.now + configuration.requestTimeout)
-        var response = try JSONResponse.make(dto, status: .created)
-        response.headers[.location] = "/v1/items/" + ItemURL.pathSegment(dto.id)
-        return response
+        return NewItem(media: file.body, fileName: file.fileName, id: id, title: try text("title") ?? "",
+                       description: try text("description") ?? "", tags: tags)
     }
 
     func get(_ id: String) async throws -> Response {

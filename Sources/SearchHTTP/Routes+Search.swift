@@ -5,18 +5,33 @@ import Hummingbird
 import NIOCore
 
 /// `GET /v1/search?q=…` and `POST /v1/search` (multipart, or a raw `image/*` body with the query in
-/// the URL).
-struct SearchRoutes: Sendable {
-    let service: SearchService
+/// the URL): the one parser of search requests, for the single-machine server (``SearchService``) and the
+/// cluster router alike — only the ``SearchBackend`` that answers differs.
+public struct SearchRoutes: Sendable {
+    let backend: any SearchBackend
+    let configuration: ServerConfiguration
+    let bodies: BodyBudget
 
-    var configuration: ServerConfiguration { service.configuration }
+    /// - Parameters:
+    ///   - backend: answers the parsed ``SearchRequest``.
+    ///   - configuration: limits (`maxUploadBytes`, `requestTimeout`, `defaultK`, `maxK`, `maxQueryBytes`).
+    ///   - bodies: the request-body budget shared with the server's other upload routes.
+    public init(backend: any SearchBackend, configuration: ServerConfiguration, bodies: BodyBudget) {
+        self.backend = backend
+        self.configuration = configuration
+        self.bodies = bodies
+    }
 
-    func register(on router: Router<BasicRequestContext>) {
+    init(service: SearchService) {
+        self.init(backend: service, configuration: service.configuration, bodies: service.bodies)
+    }
+
+    public func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/search") { request, _ in try await self.get(request) }
         router.post("/v1/search") { request, _ in
             // The body's bytes are reserved before any is read (BodyBudget): bounded memory under many uploads.
             let bytes = try BodyBudget.reservation(for: request, limit: self.configuration.maxUploadBytes)
-            return try await self.service.bodies.withReservation(bytes: bytes) { try await self.post(request) }
+            return try await self.bodies.withReservation(bytes: bytes) { try await self.post(request) }
         }
     }
 
@@ -74,9 +89,9 @@ struct SearchRoutes: Sendable {
 
     private func answer(_ query: SearchRequest, timeout: Duration? = nil) async throws -> Response {
         let limit = timeout ?? configuration.requestTimeout
-        let service = service
+        let backend = backend
         let response = try await withDeadline(max(limit, .milliseconds(1)), error: .timeout(seconds: configuration.requestTimeout.seconds)) {
-            try await service.search(query)
+            try await backend.search(query)
         }
         return try JSONResponse.make(response)
     }

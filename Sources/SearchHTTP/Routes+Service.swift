@@ -18,6 +18,14 @@ struct ServiceRoutes: Sendable {
         router.get("/metrics") { _, _ in
             JSONResponse.bytes(Array(await metrics.render(service: service).utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
+        DocumentRoutes.register(on: router)
+    }
+}
+
+/// `/openapi.yaml` and the web page (`/`, `/app.js`, `/style.css`): the same documents from one machine
+/// and from the cluster router.
+public enum DocumentRoutes {
+    public static func register(on router: Router<BasicRequestContext>) {
         router.get("/openapi.yaml") { _, _ in
             JSONResponse.bytes(Array(OpenAPIDocument.yaml.utf8), contentType: "application/yaml; charset=utf-8")
         }

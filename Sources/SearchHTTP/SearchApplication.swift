@@ -23,9 +23,17 @@ public enum SearchApplication {
     public static func make(service: SearchService, metrics: HTTPMetrics = HTTPMetrics(),
                             logger: Logger = Logger(label: "vsearch.http"),
                             onListening: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let configuration = service.configuration
-        return Application(
-            router: router(service: service, metrics: metrics, logger: logger),
+        make(router: router(service: service, metrics: metrics, logger: logger), configuration: service.configuration,
+             logger: logger, onListening: onListening)
+    }
+
+    /// The HTTP/1.1 server of `router` with `configuration`'s address and idle timeout: what ``make(service:metrics:logger:onListening:)``
+    /// runs, for a router with more routes (a shard replica's internal routes) or other routes (the cluster router).
+    public static func make(router: Router<BasicRequestContext>, configuration: ServerConfiguration,
+                            logger: Logger = Logger(label: "vsearch.http"),
+                            onListening: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router,
             server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.effectiveIdleTimeout.seconds * 1000)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vsearch"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port) },

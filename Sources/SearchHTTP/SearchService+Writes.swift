@@ -22,7 +22,8 @@ public struct NewItem: Sendable {
     }
 
     /// Ids are used in URLs: letters, digits, `.`, `_`, `-`, 1–128 characters, not starting with `.`.
-    static func isValidID(_ id: String) -> Bool {
+    /// Ids a write may give: letters, digits, '.', '_', '-'; 1-128 characters; not starting with '.'.
+    public static func isValidID(_ id: String) -> Bool {
         guard (1...128).contains(id.utf8.count), id.first != "." else { return false }
         return id.utf8.allSatisfy { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2D

@@ -36,6 +36,9 @@ final class ServingIndex: Sendable {
         var refreshing = false
     }
     private let state = Mutex(State())
+    /// Engines over published versions other than the serving one, opened on demand (a cluster replica
+    /// answering its cluster's serving generation while a newer one is loaded); the two last used are kept.
+    private let pinned = Mutex<[(version: UInt64, engine: QueryEngine)]>([])
     /// Serialises reopens (the state lock is never held while opening).
     private let reopenLock = Mutex(())
 
@@ -62,6 +65,20 @@ final class ServingIndex: Sendable {
             if s.openError != nil { return "the index changed and its new state cannot be opened (see the server log); serving the previous snapshot" }
             return nil
         }
+    }
+
+    /// The engine over published version `version` (nil: the serving snapshot, ``engine()``). Blocking.
+    func engine(version: UInt64?) throws -> QueryEngine {
+        let current = try engine()
+        guard let version, version != current.snapshot.version else { return current }
+        if let hit = pinned.withLock({ list in list.first { $0.version == version }?.engine }) { return hit }
+        let opened = QueryEngine(snapshot: try IndexSnapshot(index: index, version: version), models: models)
+        pinned.withLock { list in
+            list.removeAll { $0.version == version }
+            list.insert((version, opened), at: 0)
+            if list.count > 2 { list.removeLast(list.count - 2) }
+        }
+        return opened
     }
 
     /// The catalog of the current snapshot (read-only).

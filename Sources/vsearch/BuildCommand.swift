@@ -60,6 +60,9 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Published versions kept for rollback.")
     var keepVersions: Int = 3
 
+    @Option(help: "Build only shard K of N (K from 0): inputs whose id, xxh64(id) mod N, is K (ids from the manifest, else the content hash).")
+    var shard: String?
+
     @Flag(help: "Discard an unfinished build of other inputs.")
     var restart = false
 
@@ -91,6 +94,9 @@ struct BuildCommand: ParsableCommand {
         guard (1...VisualVectorID.maxFramesPerItem).contains(maxFrames) else {
             throw TextCommandSupport.usage(name, "--max-frames must be 1…\(VisualVectorID.maxFramesPerItem)")
         }
+        if let shard {
+            do { _ = try ShardSelection(parsing: shard) } catch { throw TextCommandSupport.usage(name, "\(error)") }
+        }
         guard keepVersions >= 1 else { throw TextCommandSupport.usage(name, "--keep-versions must be at least 1") }
         guard encoding == "auto" || EncodingKind(name: encoding) != nil else {
             throw TextCommandSupport.usage(name, "--encoding must be auto, flat, sq8, pq or pq4fs")
@@ -120,9 +126,10 @@ struct BuildCommand: ParsableCommand {
         var sampling = SamplingPolicy()
         sampling.interval = frameInterval
         sampling.maxFrames = maxFrames
-        let options = BuildOptions(batchSize: batch, threads: threadCount, sampling: sampling, nlist: nlist,
+        var options = BuildOptions(batchSize: batch, threads: threadCount, sampling: sampling, nlist: nlist,
                                    encoding: EncodingKind(name: encoding), keepVersions: keepVersions, restart: restart, replace: replace,
                                    stopAfterItems: stopAfter, pqSubquantizers: pqM)
+        options.shard = try shard.map(ShardSelection.init(parsing:))
         let builder = IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder, options: options)
         let renderer = BuildProgressRenderer(quiet: quiet || json)
         let summary: BuildSummary
@@ -130,6 +137,7 @@ struct BuildCommand: ParsableCommand {
             if let listed, let input, !fromIndex {
                 let description = URL(fileURLWithPath: input).standardizedFileURL.path
                     + (root.map { " root=" + URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "")
+                    + (options.shard.map { " shard=\($0)" } ?? "")
                 summary = try builder.build(input: listed, inputDescription: description, progress: renderer.update)
             } else {
                 summary = try builder.rebuildServingVersion(progress: renderer.update)
@@ -163,7 +171,8 @@ struct BuildCommand: ParsableCommand {
         var lines = [
             "published version \(s.version.map(String.init) ?? "-") in \(index): \(s.items) items (\(s.images) images, \(s.videos) videos, \(s.frames) frames), \(s.vectors) vectors",
             "this run: \(s.indexed) indexed (\(s.embeddedImages) images + \(s.embeddedFrames) frames embedded), \(s.resumed) resumed, \(s.duplicates.count) duplicates, \(s.skipped.count) skipped, \(s.failures.count) failed",
-            "carried over from the serving version: \(s.carriedOver) items" + (s.dropped.map { "; dropped (--replace): \($0) items" } ?? ""),
+            "carried over from the serving version: \(s.carriedOver) items" + (s.dropped.map { "; dropped (--replace): \($0) items" } ?? "")
+                + (s.otherShards.map { "; other shards (--shard): \($0) inputs" } ?? ""),
             String(format: "%.1f s, %.1f items/s, index %.1f MB; report: %@/%@", s.seconds, s.itemsPerSecond,
                    Double(s.indexBytes) / 1e6, index, IndexDirectory.reportFileName),
         ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Embedding
 import Foundation
 import Logging
@@ -18,6 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
             token from $VSEARCH_API_TOKEN or --token-file; without a token every write is refused (401 writes_disabled).
             Routes: GET / (web page), GET|POST /v1/search, POST /v1/items, GET|DELETE /v1/items/{id},
             GET /v1/items/{id}/thumbnail, /healthz, /readyz, /metrics, /openapi.yaml.
+            With --etcd, --cluster and --shard it is one replica of shard K of a cluster (vsearch cluster create):
+            it registers in etcd under a lease, serves the router's internal routes too, and is routed to once ready.
             """)
 
     @OptionGroup var location: IndexOption
@@ -42,6 +45,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "IVF lists probed per visual query (default: the index's saved default from eval --ann --save, else 32).")
     var nprobe: Int?
 
+    @Option(help: "etcd client URL (cluster mode, with --cluster and --shard), e.g. http://127.0.0.1:2379.")
+    var etcd: String?
+
+    @Option(help: "Cluster name (cluster mode).")
+    var cluster: String?
+
+    @Option(help: "The shard (0-based) this index directory holds (cluster mode; built with vsearch build --shard K/N).")
+    var shard: Int?
+
+    @Option(help: "Base URL the router calls this replica at (cluster mode; default http://HOST:PORT as bound).")
+    var advertise: String?
+
+    @Option(help: "Seconds the replica's etcd lease lives without renewal (cluster mode).")
+    var leaseSeconds: Int = 3
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
@@ -53,6 +71,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage("serve", "--nprobe must be at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw TextCommandSupport.usage("serve", "unknown --log-level '\(logLevel)'") }
+        let clusterFlags = [etcd != nil, cluster != nil, shard != nil]
+        guard clusterFlags.allSatisfy({ $0 }) || clusterFlags.allSatisfy({ !$0 }) else {
+            throw TextCommandSupport.usage("serve", "--etcd, --cluster and --shard go together (a shard replica)")
+        }
+        guard advertise == nil || etcd != nil else { throw TextCommandSupport.usage("serve", "--advertise applies only with --etcd") }
+        guard etcd == nil || advertise != nil || !["0.0.0.0", "::", "[::]"].contains(listen.host) else {
+            throw TextCommandSupport.usage("serve", "--host \(listen.host) listens on every address: give --advertise URL, the address the router can call")
+        }
+        guard (shard ?? 0) >= 0 else { throw TextCommandSupport.usage("serve", "--shard must be 0 or more") }
+        guard (2...300).contains(leaseSeconds) else { throw TextCommandSupport.usage("serve", "--lease-seconds must be 2…300") }
+        if let cluster { do { _ = try ClusterKeys(cluster: cluster) } catch { throw TextCommandSupport.usage("serve", "\(error)") } }
     }
 
     func run() async throws {
@@ -72,13 +101,27 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
                                                 requestTimeout: .milliseconds(Int64(timeout * 1000)),
                                                 embeddingConcurrency: embeddingConcurrency, embeddingQueueLimit: embeddingQueue,
-                                                apiToken: token, nprobe: nprobe)
+                                                // A shard replica takes writes only from its shard's operation log (through the
+                                                // router): a write straight to one replica would make it differ from its peers.
+                                                apiToken: etcd == nil ? token : nil, nprobe: nprobe)
         configuration.precision = imageEncoder.precision
         let service = SearchService(index: location.directory, imageEncoder: imageEncoder, textEncoder: textEncoder,
                                     configuration: configuration, logger: logger)
         service.openIndex()
         if let reason = service.notReadyReason { logger.warning("serving without an index for now: \(reason)") }
         if token == nil { logger.notice("no API token (\(APIToken.environmentVariable) or --token-file): writes are refused") }
+        if let etcd, let cluster, let shard {
+            do {
+                try await ShardServer.run(service: service, etcd: EtcdClient(endpoint: etcd), keys: try ClusterKeys(cluster: cluster),
+                                          shard: shard, advertise: advertise, leaseSeconds: leaseSeconds, logger: logger) { address in
+                    FileHandle.standardOutput.write(Data("vsearch serve: shard \(shard) of cluster \(cluster) listening on \(address)\n".utf8))
+                }
+            } catch {
+                TextCommandSupport.error("serve", "\(error)")
+                throw ExitCode(1)
+            }
+            return
+        }
         let app = SearchApplication.make(service: service, logger: logger) { [host, port] bound in
             // Unbuffered: scripts wait for this line to learn the port (with --port 0).
             FileHandle.standardOutput.write(Data("vsearch serve: listening on http://\(host):\(bound ?? port)\n".utf8))

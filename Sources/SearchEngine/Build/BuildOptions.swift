@@ -26,6 +26,10 @@ public struct BuildOptions: Sendable {
     /// Test hook: stop with an `.interrupted` error once this many inputs were embedded by this run
     /// (after their checkpoint), as if the process had been killed there.
     public var stopAfterItems: Int?
+    /// `--shard K/N`: only inputs whose id (manifest id, else content-hash id) falls in shard K of N are
+    /// indexed (``ShardSelection``); the others are skipped before decoding and counted in
+    /// ``BuildSummary/otherShards``. Nil: every input.
+    public var shard: ShardSelection?
 
     public init(batchSize: Int = 32, threads: Int = 2, sampling: SamplingPolicy = SamplingPolicy(),
                 videoLimits: VideoLimits = VideoLimits(), nlist: Int? = nil, encoding: EncodingKind? = nil,

@@ -76,6 +76,8 @@ public struct BuildSummary: Sendable, Codable, Equatable {
     public var carriedOver: Int
     /// With `--replace`: items of the previously serving version left out of the new one (nil without).
     public var dropped: Int?
+    /// With `--shard K/N`: inputs skipped because their id belongs to another shard (nil without).
+    public var otherShards: Int?
 
     public init(version: UInt64? = nil, items: Int = 0, images: Int = 0, videos: Int = 0, frames: Int = 0, vectors: Int = 0,
                 indexed: Int = 0, embeddedImages: Int = 0, embeddedFrames: Int = 0, resumed: Int = 0,

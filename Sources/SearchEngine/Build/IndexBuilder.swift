@@ -126,7 +126,7 @@ public final class IndexBuilder {
         let finishedItems = try writer.textIndex.catalog.items(keys: Array(writer.spill.finishedKeys))
         let queue = ChunkQueue()
         PrepareStage(input: input, chunkSize: max(1, options.batchSize), threads: max(1, options.threads),
-                     finishedHashes: Set(finishedItems.values.compactMap(\.contentHash))).start(into: queue)
+                     finishedHashes: Set(finishedItems.values.compactMap(\.contentHash)), shard: options.shard).start(into: queue)
         defer { queue.cancel() }
         let stage = try EmbedWriteStage(
             writer: writer,

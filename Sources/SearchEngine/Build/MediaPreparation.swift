@@ -16,10 +16,12 @@ enum PreparedMedia: Sendable {
     case finished(BuildEntry, hash: String)
     /// Refused before embedding: missing, unreadable, not media, undecodable, too large.
     case refused(BuildEntry, IngestReasonCode, reason: String)
+    /// Its id belongs to another shard than the one being built (`--shard K/N`): not decoded, not indexed.
+    case otherShard(BuildEntry)
 
     var entry: BuildEntry {
         switch self {
-        case .image(let e, _, _, _, _), .video(let e, _, _), .finished(let e, _), .refused(let e, _, _): e
+        case .image(let e, _, _, _, _), .video(let e, _, _), .finished(let e, _), .refused(let e, _, _), .otherShard(let e): e
         }
     }
 
@@ -40,7 +42,11 @@ enum PreparedMedia: Sendable {
 
     /// - Parameter finishedHashes: content already finished by an earlier run; such files are hashed but
     ///   not decoded.
-    static func prepare(_ entry: BuildEntry, finishedHashes: Set<String> = []) -> PreparedMedia {
+    /// - Parameter shard: when set, an input whose id (the manifest's, else the content-hash id, decided
+    ///   exactly as ``IngestRules`` does) falls in another shard is `.otherShard`, read no further than needed.
+    static func prepare(_ entry: BuildEntry, finishedHashes: Set<String> = [], shard: ShardSelection? = nil) -> PreparedMedia {
+        if let shard, let id = entry.id, !shard.contains(id: id) { return .otherShard(entry) }
+        func elsewhere(_ hash: String) -> Bool { shard.map { !$0.contains(id: IngestRules.itemID(for: entry, hash: hash)) } ?? false }
         let path = entry.path
         let handle: FileHandle
         switch InputFile.open(path) {
@@ -58,6 +64,7 @@ enum PreparedMedia: Sendable {
             let bytes = head + [UInt8](rest)
             guard bytes.count <= maxImageBytes else { return .refused(entry, .tooLarge, reason: "image file is larger than \(maxImageBytes) bytes") }
             let hash = ContentHash.sha256(bytes: bytes)
+            if elsewhere(hash) { return .otherShard(entry) }
             if finishedHashes.contains(hash) { return .finished(entry, hash: hash) }
             do {
                 let info = try ImageDecoder.inspect(data: bytes, name: path)
@@ -72,6 +79,7 @@ enum PreparedMedia: Sendable {
         if head.isEmpty { return .refused(entry, .emptyFile, reason: "empty file") }
         do {
             let hash = try ContentHash.sha256(path: path)
+            if elsewhere(hash) { return .otherShard(entry) }
             if finishedHashes.contains(hash) { return .finished(entry, hash: hash) }
             return .video(entry, hash: hash, container: ContainerSignature.videoContainer(head))
         } catch {

@@ -29,9 +29,25 @@ public final class IndexSnapshot: Sendable {
     ///   - readers: reader connections to the catalog (concurrent queries each take a free one).
     ///   - textVectors: false to skip loading the text vectors (nothing semantic will be searched).
     ///   - semanticProbes: IVF lists probed per semantic query (nil: the text index's default share).
-    public init(index: IndexDirectory, readers: Int = 4, textVectors: Bool = true, semanticProbes: Int? = nil) throws {
-        self.index = index
+    public convenience init(index: IndexDirectory, readers: Int = 4, textVectors: Bool = true, semanticProbes: Int? = nil) throws {
         let directory = try IndexSnapshot.resolve(index)
+        try self.init(index: index, directory: directory, readers: readers, textVectors: textVectors, semanticProbes: semanticProbes)
+    }
+
+    /// Opens published version `version` of `index` read-only, serving or not (a cluster replica answers
+    /// the cluster's serving generation while a newer build is loaded beside it). Throws `.noVersion` when
+    /// no such version is on disk.
+    public convenience init(index: IndexDirectory, version: UInt64, readers: Int = 4) throws {
+        let path = index.versionDirectory(version)
+        guard FileManager.default.fileExists(atPath: path + "/" + TextSearchIndex.catalogFileName) else {
+            throw IndexBuildError(.noVersion, path, "no published version \(version) here")
+        }
+        try self.init(index: index, directory: (path, version), readers: readers, textVectors: true, semanticProbes: nil)
+    }
+
+    private init(index: IndexDirectory, directory: (path: String, version: UInt64?), readers: Int, textVectors: Bool,
+                 semanticProbes: Int?) throws {
+        self.index = index
         versionDirectory = directory.path
         version = directory.version
         text = try TextSearchIndex(directory: URL(fileURLWithPath: directory.path), encoder: nil, searchable: textVectors,

@@ -2,13 +2,18 @@ import Catalog
 import Foundation
 
 /// The one query engine: answers every query — by image, by an indexed item ("more like this"), by
-/// text, or any combination — over one ``IndexSnapshot``, for the CLI, the HTTP service and (later) a
-/// shard server alike. The callers only parse requests and serialise ``SearchHit``s.
+/// text, or any combination — over one ``IndexSnapshot``, for the CLI, the HTTP service and the cluster's
+/// shard replicas alike. The callers only parse requests and serialise ``SearchHit``s.
 ///
-/// Retrieval per source, filters applied inside each: **visual** (the query image's embedding or the
-/// item's stored vectors → IVF, frames folded into videos with their moments), **bm25** (FTS5) and
-/// **semantic** (MiniLM text vectors); the rankings are fused with weighted reciprocal rank fusion.
-/// Each result carries the fused score, each source's rank and score, and the item's fields.
+/// One machine answers with ``page(for:)``: retrieval per source, filters applied inside each — **visual**
+/// (query vectors → IVF, frames folded into videos with their moments), **bm25** (FTS5) and **semantic**
+/// (MiniLM text vectors) — each ranking to a fixed depth (stable pages), the relevance cutoff, weighted
+/// reciprocal rank fusion, near-duplicate collapse and the page (`QueryEngine+Page.swift`).
+///
+/// A cluster runs the same retrieval and fusion in two steps (`QueryEngine+Shards.swift`): a shard replica
+/// answers ``candidates(for:)`` (Codable ``ShardCandidates``), the router merges every shard's lists per
+/// source (by score, ties by id) and fuses them in the pure ``assemble(_:options:hasText:)``. Paging and
+/// collapse need the catalog's keys and stored vectors, so they are one-machine features for now.
 ///
 /// Thread-safe: the snapshot is immutable, the encoders use per-call scratch.
 public final class QueryEngine: Sendable {
@@ -45,9 +50,7 @@ public final class QueryEngine: Sendable {
     public func page(for request: SearchRequest) throws -> ResultPage {
         let options = request.options
         let text = request.effectiveText
-        guard request.image != nil || request.item != nil || text != nil else {
-            throw SearchEngineError(.missingQuery, "query", "give an image, an item id or text")
-        }
+        try Self.validate(request)
         guard options.k > 0 else { return ResultPage(hits: [], nextCursor: nil) }
         if let minimum = options.minSimilarity, !(minimum.isFinite && (-1...1).contains(minimum)) {
             throw SearchEngineError(.invalidQuery, "min_similarity", "must be a number from -1 to 1")

@@ -107,21 +107,27 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public var results: [SearchHit]
     /// The cursor of the next page (``ResultPaging``); null on the last page.
     public var nextCursor: String?
+    /// Cluster router only (absent on one machine): which shards contributed. A shard with no replica
+    /// able to answer in time makes the answer partial, never an error.
+    public var coverage: Coverage?
 
-    public init(query: String, k: Int, tookMilliseconds: Double, results: [SearchHit], nextCursor: String? = nil) {
+    public init(query: String, k: Int, tookMilliseconds: Double, results: [SearchHit], nextCursor: String? = nil,
+                coverage: Coverage? = nil) {
         self.query = query
         self.k = k
         self.tookMilliseconds = tookMilliseconds
         self.results = results
         self.nextCursor = nextCursor
+        self.coverage = coverage
     }
 
     enum CodingKeys: String, CodingKey {
-        case query, k, tookMilliseconds, results
+        case query, k, tookMilliseconds, results, coverage
         case nextCursor = "next_cursor"
     }
 
-    /// Written by hand so that `next_cursor` is `null` on the last page instead of left out.
+    /// Written by hand so that `next_cursor` is `null` on the last page instead of left out (`coverage`
+    /// is left out on one machine).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(query, forKey: .query)
@@ -129,6 +135,26 @@ public struct SearchResponse: Codable, Sendable, Equatable {
         try c.encode(tookMilliseconds, forKey: .tookMilliseconds)
         try c.encode(results, forKey: .results)
         try c.encode(nextCursor, forKey: .nextCursor)
+        try c.encodeIfPresent(coverage, forKey: .coverage)
+    }
+}
+
+/// How much of a sharded index answered one query (Vespa's `coverage`, Elasticsearch's `_shards`).
+public struct Coverage: Codable, Sendable, Equatable {
+    /// Shards in the cluster.
+    public var shards: Int
+    /// Shards whose candidates were merged.
+    public var answered: Int
+    /// Shards (0-based) that did not answer in time: their items are missing from the results.
+    public var missing: [Int]
+    /// True when any shard is missing.
+    public var partial: Bool
+
+    public init(shards: Int, missing: [Int]) {
+        self.shards = shards
+        self.missing = missing.sorted()
+        answered = shards - missing.count
+        partial = !missing.isEmpty
     }
 }
 

@@ -13,10 +13,11 @@ public enum SimilarityCutoff {
     public static let similaritySources: [RankingSource] = [.visual, .semantic]
 
     /// Removes from `rankings` the items whose similarity scores are all below `minimum`.
-    public static func apply(_ minimum: Double, to rankings: inout [RankingSource: [ItemKey]],
-                             scores: [RankingSource: [ItemKey: Double]]) {
-        var dropped = Set<ItemKey>()
-        var kept = Set<ItemKey>()
+    /// (`Key`: catalog keys on one machine, item ids in the router.)
+    public static func apply<Key: Hashable>(_ minimum: Double, to rankings: inout [RankingSource: [Key]],
+                                            scores: [RankingSource: [Key: Double]]) {
+        var dropped = Set<Key>()
+        var kept = Set<Key>()
         for source in similaritySources {
             for key in rankings[source] ?? [] {
                 guard let score = scores[source]?[key] else { continue }

@@ -2,7 +2,7 @@
 /// Hand-written (≈ 10 GB/s with 4 independent lanes) because verification runs on large list data and
 /// must not dominate open or first-touch time; no checksum library is available to this target.
 /// Reference: https://github.com/Cyan4973/xxHash/blob/dev/doc/xxhash_spec.md
-enum XXHash64 {
+public enum XXHash64 {
     private static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
     private static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     private static let p3: UInt64 = 0x1656_67B1_9E37_79F9
@@ -17,12 +17,14 @@ enum XXHash64 {
         (acc ^ round(0, v)) &* p1 &+ p4
     }
 
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    /// XXH64 (seed 0) of `bytes`.
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return hash(base: nil, count: 0) }
         return hash(base: base, count: bytes.count)
     }
 
-    static func hash(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { hash($0) } }
+    /// XXH64 (seed 0) of `bytes`.
+    public static func hash(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { hash($0) } }
 
     static func hash(base: UnsafeRawPointer?, count: Int) -> UInt64 {
         @inline(__always) func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: base!.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }

@@ -29,6 +29,12 @@ final class BuildTally {
         summary.record(record)
     }
 
+    /// One input skipped because its id belongs to another shard (`--shard K/N`).
+    func otherShard() {
+        progress.processed += 1
+        summary.otherShards = (summary.otherShards ?? 0) + 1
+    }
+
     /// Vectors embedded by this run.
     func embedded(images: Int = 0, frames: Int = 0) {
         summary.embeddedImages += images

@@ -60,6 +60,7 @@ final class EmbedWriteStage {
             let entry = media.entry
             guard let hash = media.hash else {
                 if case let .refused(_, code, reason) = media { tally.record(IngestRecord(input: entry.path, outcome: .rejected(code, reason: reason))) }
+                if case .otherShard = media { tally.otherShard() }
                 continue
             }
             switch try IngestRules.admit(entry, hash: hash, into: target, resumesSameSource: true) {

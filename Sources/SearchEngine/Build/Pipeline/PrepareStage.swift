@@ -12,6 +12,8 @@ struct PrepareStage: Sendable {
     let threads: Int
     /// Content an earlier run of this build finished: hashed but not decoded again.
     let finishedHashes: Set<String>
+    /// `--shard K/N`: inputs of other shards are skipped (``PreparedMedia/otherShard(_:)``).
+    var shard: ShardSelection? = nil
 
     /// Starts the producer thread; chunks arrive in `queue`, which is finished (with a failure if
     /// reading the input broke off) after the last one.
@@ -47,7 +49,7 @@ struct PrepareStage: Sendable {
     func prepare(_ slice: [BuildInputItem]) -> [PreparedMedia] {
         Parallel.map(slice.count, threads: threads) { i in
             switch slice[i] {
-            case .entry(let entry): PreparedMedia.prepare(entry, finishedHashes: finishedHashes)
+            case .entry(let entry): PreparedMedia.prepare(entry, finishedHashes: finishedHashes, shard: shard)
             case .rejected(let failure): .refused(BuildEntry(path: failure.input), failure.code, reason: failure.reason)
             }
         }

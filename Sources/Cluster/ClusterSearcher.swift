@@ -1,0 +1,206 @@
+import Embedding
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import SearchEngine
+import SearchHTTP
+import Synchronization
+
+/// The router's ``SearchBackend``: the one query engine's two steps spread over the cluster.
+///
+/// 1. The query is resolved once, here: a query image is embedded (with the CNN precision the shards'
+///    indexes were built with), query text is embedded with MiniLM; for an item query the item's owner
+///    shard (``ShardSelection/shard(of:count:)``) is asked for its stored vectors.
+/// 2. The resolved ``ShardQuery`` goes to one replica of every shard at once (``ShardCaller``: adaptive
+///    choice, retry, hedging), each answering ``QueryEngine/candidates(for:)``.
+/// 3. ``QueryEngine/assemble(_:options:hasText:)`` merges, fuses and builds the hits — the same code one
+///    machine runs, so the answers are the same. Shards that did not answer in time are listed in the
+///    response's ``Coverage``; the answer is still 200 unless no shard answered.
+public final class ClusterSearcher: SearchBackend {
+    /// `after=TOKEN` of the request being answered: only replicas that applied the log up to it answer.
+    @TaskLocal public static var readAfter: UInt64?
+    /// How long a query with `after` waits for every shard to have a replica that applied it, then 503.
+    public let readAfterWait: Duration
+
+    /// The cluster as last read from etcd.
+    public let view: ClusterView
+    /// Calls one shard through its replicas.
+    public let caller: ShardCaller
+    /// Deadline of the shard calls of one query (the HTTP request has its own, longer one).
+    public let shardTimeout: Duration
+    /// IVF lists probed per visual query vector on every shard; nil: each shard's own default.
+    public let nprobe: Int?
+    let textEncoder: TextEncoder
+    let imageEncoders = Mutex<[EncoderPrecision: ImageEncoder]>([:])
+    let embedding: ConcurrencyLimiter
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - view: the cluster's members and configuration, kept current from etcd.
+    ///   - caller: per-shard calls (replica choice, retry, hedging).
+    ///   - textEncoder: MiniLM, for query text (embedded once here, not on every shard).
+    ///   - shardTimeout: deadline of a query's shard calls; a shard without an answer by then is missing.
+    ///   - nprobe: IVF lists probed per visual query on every shard (nil: each shard's own default).
+    ///   - readAfterWait: how long `after=TOKEN` waits for replicas that applied the write.
+    public init(view: ClusterView, caller: ShardCaller, textEncoder: TextEncoder, shardTimeout: Duration = .seconds(2),
+                nprobe: Int? = nil, embeddingConcurrency: Int = 2, readAfterWait: Duration = .seconds(10), logger: Logger) {
+        self.readAfterWait = readAfterWait
+        self.view = view
+        self.caller = caller
+        self.textEncoder = textEncoder
+        self.shardTimeout = shardTimeout
+        self.nprobe = nprobe
+        self.logger = logger
+        embedding = ConcurrencyLimiter(name: "router-embedding", limit: max(1, embeddingConcurrency), queueLimit: 64)
+    }
+
+    public func search(_ request: SearchRequest) async throws -> SearchResponse {
+        let start = ContinuousClock.now
+        do { try QueryEngine.validate(request) } catch { throw APIError.mapping(error) }
+        guard var state = view.current else { throw APIError.notReady(view.unavailableReason ?? "the cluster has not been read from etcd yet") }
+        if let after = Self.readAfter { state = try await caughtUp(after, state: state) }
+        guard request.options.k > 0 else {
+            return SearchResponse(query: request.kind, k: request.options.k, tookMilliseconds: 0, results: [],
+                                  coverage: Coverage(shards: state.config.shards, missing: []))
+        }
+        var options = request.options
+        if options.nprobe == nil { options.nprobe = nprobe }
+        // Paging and near-duplicate collapse need one catalog's keys and stored vectors: one-machine features.
+        if options.cursor != nil { throw APIError.invalidParameter("cursor", "paging is not available through the cluster router yet") }
+        if options.collapseNearDuplicates {
+            throw APIError.invalidParameter("collapse", "near-duplicate collapse is not available through the cluster router yet")
+        }
+        // No paging: each shard ranks only as deep as one page needs (not the fixed paging depth).
+        options.maximumResults = options.k
+        // Shard deadlines start once the replicas that may answer are known (after any read-after wait) and,
+        // for the fan-out, once the query is resolved (the image embedded here does not eat into it).
+        let query = try await resolve(request, options: options, state: state, deadline: ContinuousClock.now + shardTimeout)
+        let body = try ClusterJSON.encode(query)
+        let deadline = ContinuousClock.now + shardTimeout
+        // One generation for every shard of this query: the serving generation read with `state`.
+        let candidatesPath = "/internal/v1/candidates" + (state.config.servingGeneration.map { "?generation=\($0)" } ?? "")
+
+        let shards = state.config.shards
+        let replies = await withTaskGroup(of: (Int, ShardCaller.Outcome).self) { group in
+            for shard in 0..<shards {
+                let replicas = state.routable(shard: shard)
+                group.addTask { (shard, await self.caller.call(replicas, method: .POST, path: candidatesPath, body: body, deadline: deadline)) }
+            }
+            var all: [(Int, ShardCaller.Outcome)] = []
+            for await reply in group { all.append(reply) }
+            return all
+        }
+        var parts: [ShardCandidates] = []
+        var missing: [Int] = []
+        for (shard, outcome) in replies {
+            switch outcome {
+            case .answered(let reply) where reply.status == 200:
+                do { parts.append(try JSONDecoder().decode(ShardCandidates.self, from: Data(reply.body.readableBytesView))) } catch {
+                    logger.error("shard answer does not decode", metadata: ["shard": "\(shard)", "replica": "\(reply.address)", "error": "\(error)"])
+                    missing.append(shard)
+                }
+            case .answered(let reply):
+                throw Self.shardError(reply)
+            case .unavailable(let reason):
+                logger.warning("shard unavailable for a query", metadata: ["shard": "\(shard)", "reason": "\(reason)"])
+                missing.append(shard)
+            }
+        }
+        guard !parts.isEmpty else { throw APIError.notReady("no shard answered in time") }
+        let hits = QueryEngine.assemble(parts, options: options, hasText: request.effectiveText != nil)
+        let elapsed = ContinuousClock.now - start
+        return SearchResponse(query: request.kind, k: options.k, tookMilliseconds: Double(elapsed.components.seconds) * 1000
+                                + Double(elapsed.components.attoseconds) / 1e15,
+                              results: hits, coverage: Coverage(shards: shards, missing: missing))
+    }
+
+    /// The cluster state restricted to replicas that applied the log up to `after`, waiting (bounded) until
+    /// every shard that has a routable replica has one that applied it; 503 when none catches up in time.
+    func caughtUp(_ after: UInt64, state: ClusterState) async throws -> ClusterState {
+        let giveUp = ContinuousClock.now + readAfterWait
+        var current = state
+        while true {
+            var restricted = current
+            restricted.members = current.members.filter { $0.appliedPosition >= after }
+            let lagging = (0..<current.config.shards).filter { !current.routable(shard: $0).isEmpty && restricted.routable(shard: $0).isEmpty }
+            if lagging.isEmpty { return restricted }
+            guard ContinuousClock.now < giveUp else {
+                var failure = APIError(.serviceUnavailable, "not_caught_up",
+                                       "no replica of shard(s) \(lagging.map(String.init).joined(separator: ", ")) has applied write \(after) yet; retry")
+                failure.headers = [("Retry-After", "1")]
+                throw failure
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            current = view.current ?? current
+        }
+    }
+
+    /// The request as every shard can answer it: vectors and text embedding computed here once.
+    func resolve(_ request: SearchRequest, options: QueryOptions, state: ClusterState, deadline: ContinuousClock.Instant) async throws -> ShardQuery {
+        var vectors: [[Float]] = []
+        if let image = request.image {
+            let encoder = try imageEncoder(state)
+            let models = QueryModels(image: encoder)
+            vectors.append(try await run("image search") { try models.embed(image) })
+        }
+        if let item = request.item { vectors += try await itemVectors(item, state: state, deadline: deadline) }
+        let text = request.effectiveText
+        var embedding: [Float]?
+        if let text {
+            let models = QueryModels(text: textEncoder)
+            embedding = try await run("search") { try models.embed(text: text) }
+        }
+        return ShardQuery(vectors: vectors, excludedID: request.item?.id, text: text, textEmbedding: embedding, options: options)
+    }
+
+    /// An item query's vectors, from the shard that owns the item.
+    func itemVectors(_ item: ItemQuery, state: ClusterState, deadline: ContinuousClock.Instant) async throws -> [[Float]] {
+        let owner = ShardSelection.shard(of: item.id, count: state.config.shards)
+        let body = try ClusterJSON.encode(ShardRoutes.ItemVectorsRequest(id: item.id, t: item.at))
+        switch await caller.call(state.routable(shard: owner), method: .POST,
+                                  path: "/internal/v1/item-vectors" + (state.config.servingGeneration.map { "?generation=\($0)" } ?? ""), body: body, deadline: deadline) {
+        case .answered(let reply) where reply.status == 200:
+            let decoded = try JSONDecoder().decode(ShardRoutes.ItemVectorsResponse.self, from: Data(reply.body.readableBytesView))
+            return try decoded.vectors.map { try VectorCoding.decode($0) }
+        case .answered(let reply):
+            throw Self.shardError(reply)
+        case .unavailable(let reason):
+            logger.warning("owner shard unavailable for an item query", metadata: ["shard": "\(owner)", "reason": "\(reason)"])
+            throw APIError.notReady("shard \(owner), which holds item '\(item.id)', has no replica answering")
+        }
+    }
+
+    /// The shard's own error (a 4xx with the public error body) passed on as it is.
+    static func shardError(_ reply: ShardReply) -> APIError {
+        struct Body: Decodable { struct Inner: Decodable { var code: String; var message: String }; var error: Inner }
+        let status = HTTPResponse.Status(code: reply.status)
+        if let body = try? JSONDecoder().decode(Body.self, from: Data(reply.body.readableBytesView)) {
+            return APIError(status, body.error.code, body.error.message)
+        }
+        return APIError.internal("shard \(reply.address) answered HTTP \(reply.status) without an error body")
+    }
+
+    /// The CNN for query images, at the precision the shards report (loaded on first use).
+    func imageEncoder(_ state: ClusterState) throws -> ImageEncoder {
+        let precision = state.members.compactMap { $0.precision.flatMap(EncoderPrecision.init(rawValue:)) }.first ?? .fp32
+        if let encoder = imageEncoders.withLock({ $0[precision] }) { return encoder }
+        let encoder: ImageEncoder
+        do { encoder = try ImageEncoder(threads: 1, precision: precision) } catch {
+            throw APIError.mapping(SearchEngineError(.modelUnavailable, "image query", "the image model cannot be loaded: \(error)"))
+        }
+        imageEncoders.withLock { $0[precision] = encoder }
+        return encoder
+    }
+
+    func run<T: Sendable>(_ what: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await embedding.run(work)
+        } catch is ConcurrencyLimiter.Overloaded {
+            throw APIError.overloaded(what)
+        } catch {
+            throw APIError.mapping(error)
+        }
+    }
+}

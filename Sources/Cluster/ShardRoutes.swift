@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import SearchEngine
+import SearchHTTP
+
+/// The routes a shard replica serves to the router (besides every single-machine `/v1/…` route):
+///
+/// - `POST /internal/v1/candidates[?generation=G]` — a ``ShardQuery`` (JSON) → this shard's ``ShardCandidates``
+///   from index version G (default: the serving one).
+/// - `POST /internal/v1/item-vectors` — `{"id", "t"?}` → `{"vectors": [base64 fp32…]}`: the stored vectors
+///   an item query searches with (404 `item_not_found` when this shard has no such item).
+///
+/// Errors use the public API's body (``APIError``).
+public struct ShardRoutes: Sendable {
+    public let service: SearchService
+    /// Largest request body (a query carries at most a few vectors).
+    public static let maxBodyBytes = 4 << 20
+
+    public init(service: SearchService) { self.service = service }
+
+    /// The body of `POST /internal/v1/item-vectors`.
+    public struct ItemVectorsRequest: Codable, Sendable {
+        public var id: String
+        public var t: Double?
+        public init(id: String, t: Double?) {
+            self.id = id
+            self.t = t
+        }
+    }
+
+    /// The answer of `POST /internal/v1/item-vectors`.
+    public struct ItemVectorsResponse: Codable, Sendable {
+        public var vectors: [String]
+    }
+
+    public func register(on router: Router<BasicRequestContext>) {
+        let service = service
+        router.post("/internal/v1/candidates") { request, _ in
+            let query: ShardQuery = try await Self.decode(request)
+            return try JSONResponse.make(try await service.candidates(query, generation: try Self.generation(request)))
+        }
+        router.post("/internal/v1/item-vectors") { request, _ in
+            let body: ItemVectorsRequest = try await Self.decode(request)
+            let vectors = try await service.storedQueryVectors(ItemQuery(id: body.id, at: body.t), generation: try Self.generation(request))
+            return try JSONResponse.make(ItemVectorsResponse(vectors: vectors.map(VectorCoding.encode)))
+        }
+    }
+
+    /// `?generation=G`: the index version to answer from (the cluster's serving generation).
+    static func generation(_ request: Request) throws -> UInt64? {
+        guard let raw = request.uri.queryParameters.get("generation") else { return nil }
+        guard let value = UInt64(raw) else { throw APIError.invalidParameter("generation", "must be a whole number") }
+        return value
+    }
+
+    static func decode<T: Decodable>(_ request: Request) async throws -> T {
+        let body = try await request.body.collect(upTo: maxBodyBytes)
+        do { return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) } catch {
+            throw APIError.badRequest("the body is not a valid \(T.self): \(error)")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Embedding
+import SearchEngine
+
+/// What a shard replica answers the cluster router with: step 1 of the one ``QueryEngine`` over the
+/// serving snapshot, on the same bounded pools as the service's own searches.
+extension SearchService {
+    /// The candidates of a resolved query (``QueryEngine/candidates(for:)``); `nprobe` defaults to the
+    /// server's configuration, as for ``search(_:)``.
+    /// - Parameter generation: the published index version to answer from (nil: the serving one).
+    public func candidates(_ query: ShardQuery, generation: UInt64? = nil) async throws -> ShardCandidates {
+        var query = query
+        if query.nprobe == nil { query.nprobe = configuration.nprobe }
+        let serving = serving
+        let frozen = query
+        return try await run(textWork, "shard search") { try serving.engine(version: generation).candidates(for: frozen) }
+    }
+
+    /// The stored vectors an item query searches with (``QueryEngine/storedQueryVectors(for:)``).
+    public func storedQueryVectors(_ item: ItemQuery, generation: UInt64? = nil) async throws -> [[Float]] {
+        let serving = serving
+        return try await run(textWork, "item vectors") { try serving.engine(version: generation).storedQueryVectors(for: item) }
+    }
+
+    /// The published versions on disk this replica can answer from (oldest first).
+    public func generations() -> [UInt64] { (try? index.versions()) ?? [] }
+
+    /// The CNN precision the served index's vectors were made with (query images must be embedded alike).
+    public var precision: EncoderPrecision { imageEncoder.precision }
+}
+
+extension SearchService {
+    /// Opens the index's current state now (a write by another process — another replica applying the
+    /// same log to a shared directory — becomes visible at once instead of at the next refresh check).
+    public func reopenIndex(reason: String) async throws {
+        let serving = serving
+        try await run(textWork, "reopen") { serving.reopen(reason: reason) }
+    }
+}

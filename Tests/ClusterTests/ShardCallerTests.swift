@@ -1,0 +1,89 @@
+import Cluster
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import SearchHTTP
+import Synchronization
+import Testing
+
+/// The router's per-shard call: retry on a dead replica, hedge past a slow one, give up when none answers.
+@Suite struct ShardCallerTests {
+    /// A replica stand-in on a loopback port: answers `GET /who` with `name`, after `delay`.
+    final class FakeReplica: Sendable {
+        let task: Task<Void, any Error>
+        let port: Int
+
+        init(name: String, delay: Duration) async throws {
+            let router = Router(context: BasicRequestContext.self)
+            router.get("/who") { _, _ in
+                try await Task.sleep(for: delay)
+                return name
+            }
+            let bound = AsyncStream<Int>.makeStream()
+            var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+            configuration.requestTimeout = .seconds(30)
+            let app = SearchApplication.make(router: router, configuration: configuration) { port in bound.continuation.yield(port ?? 0) }
+            task = Task { try await app.run() }
+            var iterator = bound.stream.makeAsyncIterator()
+            port = await iterator.next() ?? 0
+        }
+
+        var address: String { "http://127.0.0.1:\(port)" }
+        func stop() { task.cancel() }
+    }
+
+    static func member(_ address: String) -> MemberRecord { MemberRecord(replica: address, shard: 0, address: address, ready: true) }
+
+    static func name(_ outcome: ShardCaller.Outcome) -> String? {
+        if case .answered(let reply) = outcome { return String(buffer: reply.body) }
+        return nil
+    }
+
+    @Test func movesOnFromADeadReplica() async throws {
+        let live = try await FakeReplica(name: "live", delay: .zero)
+        defer { live.stop() }
+        let dead = "http://127.0.0.1:\(try FreePort.next())"
+        let selector = ReplicaSelector()
+        let caller = ShardCaller(selector: selector, hedgeDelay: .seconds(60))
+        // Both unmeasured: the order is by address; make the dead one come first.
+        let members = [Self.member(dead), Self.member(live.address)].sorted { $0.address < $1.address }
+        for _ in 0..<3 {
+            let outcome = await caller.call(members, method: .GET, path: "/who", body: nil, deadline: .now + .seconds(20))
+            #expect(Self.name(outcome) == "live")
+        }
+        #expect(caller.counters.retries >= 1 && caller.counters.hedges == 0)
+        // The dead replica failed, so it now goes last.
+        #expect(selector.order([Self.member(dead), Self.member(live.address)]).first?.address == live.address)
+    }
+
+    @Test func hedgesPastASlowReplica() async throws {
+        let slow = try await FakeReplica(name: "slow", delay: .seconds(30))
+        let fast = try await FakeReplica(name: "fast", delay: .zero)
+        defer { slow.stop(); fast.stop() }
+        let selector = ReplicaSelector()
+        // Make the slow replica look cheapest so it is asked first; the hedge goes to the fast one.
+        selector.begin(fast.address)
+        selector.end(fast.address, elapsed: .milliseconds(500), failed: false)
+        selector.begin(slow.address)
+        selector.end(slow.address, elapsed: .milliseconds(1), failed: false)
+        let caller = ShardCaller(selector: selector, hedgeDelay: .milliseconds(50))
+        let outcome = await caller.call([Self.member(slow.address), Self.member(fast.address)], method: .GET, path: "/who", body: nil,
+                                        deadline: .now + .seconds(25))
+        #expect(Self.name(outcome) == "fast")
+        #expect(caller.counters.hedges == 1 && caller.counters.retries == 0)
+    }
+
+    @Test func noReplicaAnsweringIsUnavailable() async throws {
+        let caller = ShardCaller(hedgeDelay: .milliseconds(10))
+        let dead = [try FreePort.next(), try FreePort.next()].map { Self.member("http://127.0.0.1:\($0)") }
+        guard case .unavailable = await caller.call(dead, method: .GET, path: "/who", body: nil, deadline: .now + .seconds(5)) else {
+            Issue.record("a call with no live replica answered")
+            return
+        }
+        guard case .unavailable = await caller.call([], method: .GET, path: "/who", body: nil, deadline: .now + .seconds(5)) else {
+            Issue.record("a call with no replica answered")
+            return
+        }
+    }
+}
