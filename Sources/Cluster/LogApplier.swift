@@ -42,6 +42,11 @@ public final class LogApplier: Sendable {
     /// not serve (it would miss writes). Copying a peer's index is not built; the replica stays not ready.
     public var compactedPast: Bool { behindFloor.withLock { $0 } }
 
+    /// True once one pass over the log has completed: a replica is not routed to before, so a restarted
+    /// replica never answers with the writes it missed while down (nor one the log was compacted past).
+    public var hasCaughtUp: Bool { caughtUp.withLock { $0 } }
+    private let caughtUp = Mutex(false)
+
     /// Applies the log until the task is cancelled.
     public func run() async {
         while !Task.isCancelled {
@@ -74,6 +79,7 @@ public final class LogApplier: Sendable {
             try record(at)
         }
         if readUpTo > applied { try record(readUpTo) }
+        caughtUp.withLock { $0 = true }
     }
 
     private func apply(_ operation: LogOperation) async throws {

@@ -27,7 +27,7 @@ public enum ShardServer {
         defer { applying.cancel() }
         let registration = MemberRegistration(etcd: etcd, keys: keys, shard: shard, ttlSeconds: leaseSeconds, logger: logger) {
             let statistics = await service.statistics()
-            return MemberRegistration.Status(ready: service.notReadyReason == nil && statistics != nil && !applier.compactedPast,
+            return MemberRegistration.Status(ready: service.notReadyReason == nil && statistics != nil && applier.hasCaughtUp && !applier.compactedPast,
                                              generation: statistics?.version,
                                              precision: service.precision.rawValue, items: statistics?.items,
                                              appliedPosition: applier.applied, generations: service.generations())
