@@ -44,7 +44,9 @@ import Testing
         let live = try await FakeReplica(name: "live", delay: .zero)
         defer { live.stop() }
         let dead = "http://127.0.0.1:\(try FreePort.next())"
-        let selector = ReplicaSelector()
+        // A penalty far longer than the test: the ordering is checked, not how long a penalty lasts (under a
+        // loaded CI machine the three calls took longer than the default 2 s).
+        let selector = ReplicaSelector(failurePenalty: .seconds(3600))
         let caller = ShardCaller(selector: selector, hedgeDelay: .seconds(60))
         // Both unmeasured: the order is by address; make the dead one come first.
         let members = [Self.member(dead), Self.member(live.address)].sorted { $0.address < $1.address }
