@@ -18,18 +18,7 @@ import Testing
         let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
         let butterfly = BuildFixtures.sample("butterfly.jpg")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: vsearch)
-        process.arguments = ["add", "--index", index.path, butterfly]
-        var environment = ProcessInfo.processInfo.environment
-        if environment["VSEARCH_MODELS"] == nil { environment["VSEARCH_MODELS"] = "\(BuildFixtures.root)/assets/models" }
-        environment["VSEARCH_CRASH_POINT"] = point
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "killed at \(point)")
+#expect(try CrashPointRunner.killed(["add", "--index", index.path, butterfly], at: point), "killed at \(point)")
 
         // Right after the crash: an item in the catalog has its vector; nothing is findable by text alone.
         let crashed = try QueryEngine(index: index, textEncoder: textEncoder)
@@ -57,11 +46,7 @@ import Testing
         let index = try Self.twoPhotoIndex(in: scratch)
         let (imageEncoder, textEncoder) = try BuildFixtures.models.get()
         let video = BuildFixtures.sample("megamind-10s.mp4")
-        var environment = ProcessInfo.processInfo.environment
-        if environment["VSEARCH_MODELS"] == nil { environment["VSEARCH_MODELS"] = "\(BuildFixtures.root)/assets/models" }
-        environment["VSEARCH_CRASH_POINT"] = "add.frames-written"
-        let crashed = try CommandLineRunner.vsearch(["add", "--index", index.path, "--threads", "1", video], environment: environment)
-        #expect(crashed.status == SIGKILL, "killed at add.frames-written: \(crashed.status) \(crashed.stderr)")
+        #expect(try CrashPointRunner.killed(["add", "--index", index.path, "--threads", "1", video], at: "add.frames-written"))
 
         let afterCrash = try QueryEngine(index: index, textEncoder: textEncoder)
         let pending = try afterCrash.snapshot.catalog.pendingAdds()

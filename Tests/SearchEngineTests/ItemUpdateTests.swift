@@ -63,18 +63,8 @@ import VectorIndex
         let apple = try #require(try catalog.items(matching: try CatalogFilter(parsing: "title~apple"), limit: 5).first)
         let oldVector = try Self.textIVFVector(index, key: apple.key)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: vsearch)
-        process.arguments = ["update", "--index", index.path, "--id", apple.item.id, "--title", "Quince on a plate"]
-        var environment = ProcessInfo.processInfo.environment
-        if environment["VSEARCH_MODELS"] == nil { environment["VSEARCH_MODELS"] = "\(BuildFixtures.root)/assets/models" }
-        environment["VSEARCH_CRASH_POINT"] = point
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "killed at \(point)")
+#expect(try CrashPointRunner.killed(["update", "--index", index.path, "--id", apple.item.id, "--title", "Quince on a plate"], at: point),
+                "killed at \(point)")
 
         // The catalog holds the whole edit, marked pending.
         let crashed = try IndexSnapshot(index: index).catalog
