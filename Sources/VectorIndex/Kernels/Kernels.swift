@@ -3,10 +3,17 @@
 // core; BLAS is used where a matrix product wins (coarse quantizer for batches, k-means).
 // All pointers here are valid for the stated element counts; callers own the memory.
 
-/// `acc += a · b` lane by lane, fused where the target has FMA (`SIMD8` and `SIMD16` of `Float`;
-/// always inlined, so each use is specialised).
 @inline(__always)
-func fusedAdd<Vector: SIMD>(_ acc: inout Vector, _ a: Vector, _ b: Vector) where Vector.Scalar == Float {
+func fusedAdd(_ acc: inout SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) {
+    #if VECTORINDEX_FMA
+    acc.addProduct(a, b)
+    #else
+    acc += a * b
+    #endif
+}
+
+@inline(__always)
+func fusedAdd(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
     #if VECTORINDEX_FMA
     acc.addProduct(a, b)
     #else
