@@ -247,11 +247,15 @@ func queryLatency(_ args: [String]) throws {
         slowLexical.append((cpu["bm25"]!.last!, query))
         let vector = measure("embed") { encoder.embed(query) }
         _ = try measure("scan") { try index.semanticSearch(vector, k: options.candidatesPerSource) }
+        // The same two retrievals at the paging depth the full query ranks to (stable pages).
+        _ = try measure("bm25-deep") { try index.catalog.lexicalSearch(query, limit: options.maximumResults) }
+        _ = try measure("scan-deep") { try index.semanticSearch(vector, k: options.maximumResults) }
     }
     let bg = monitor.foreignCores()
     print("threads=\(threads) queries=\(queries.count) k=10 candidates/source=\(options.candidatesPerSource) bg=\(String(format: "%.2f", bg))")
     let names = [("full", "full text query (BM25 + embed + vector scan + fuse + fetch)"), ("bm25", "BM25 alone (FTS5)"),
-                 ("embed", "query embedding alone (MiniLM)"), ("scan", "vector search alone (text IVF or flat store, exact re-rank)")]
+                 ("embed", "query embedding alone (MiniLM)"), ("scan", "vector search alone (text IVF or flat store, exact re-rank)"),
+                 ("bm25-deep", "BM25 alone, paging depth (maximumResults)"), ("scan-deep", "vector search alone, paging depth")]
     for (stage, label) in names {
         let w = wall[stage]!, c = cpu[stage]!
         print(String(format: "  %@  CPU p50 %6.2f ms  p99 %6.2f ms | wall p50 %6.2f ms  p99 %6.2f ms",

@@ -143,16 +143,16 @@ public final class ClusterSearcher: SearchBackend {
         if let image = request.image {
             let encoder = try imageEncoder(state)
             let models = QueryModels(image: encoder)
-            vectors.append(try await run("image search") { try models.embed(image) })
+            vectors.append(try await embedding.answer("image search") { try models.embed(image) })
         }
         if let item = request.item { vectors += try await itemVectors(item, state: state, deadline: deadline) }
         let text = request.effectiveText
-        var embedding: [Float]?
+        var textEmbedding: [Float]?
         if let text {
             let models = QueryModels(text: textEncoder)
-            embedding = try await run("search") { try models.embed(text: text) }
+            textEmbedding = try await embedding.answer("search") { try models.embed(text: text) }
         }
-        return ShardQuery(vectors: vectors, excludedID: request.item?.id, text: text, textEmbedding: embedding, options: options)
+        return ShardQuery(vectors: vectors, excludedID: request.item?.id, text: text, textEmbedding: textEmbedding, options: options)
     }
 
     /// An item query's vectors, from the shard that owns the item.
@@ -192,15 +192,5 @@ public final class ClusterSearcher: SearchBackend {
         }
         imageEncoders.withLock { $0[precision] = encoder }
         return encoder
-    }
-
-    func run<T: Sendable>(_ what: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        do {
-            return try await embedding.run(work)
-        } catch is ConcurrencyLimiter.Overloaded {
-            throw APIError.overloaded(what)
-        } catch {
-            throw APIError.mapping(error)
-        }
     }
 }

@@ -9,7 +9,7 @@ extension SearchService {
     public func update(id: String, edit: ItemEdit, startBy: ContinuousClock.Instant? = nil) async throws -> ItemDTO {
         let index = index, textEncoder = textEncoder, serving = serving
         let timeout = configuration.requestTimeout
-        let item: ItemDTO = try await run(writeWork, "write") {
+        let item: ItemDTO = try await writeWork.answer("write") {
             if let startBy, ContinuousClock.now > startBy { throw APIError.timeout(seconds: timeout.seconds) }
             guard let edited = try IndexMaintenance.update(id: id, edit: edit, in: index, textEncoder: textEncoder) else {
                 throw APIError.itemNotFound(id)
@@ -25,7 +25,7 @@ extension SearchService {
     /// A page of the items the serving version holds (``ItemListing``).
     public func items(filter: CatalogFilter, cursor: String?, limit: Int) async throws -> ItemListPage {
         let serving = serving
-        return try await run(textWork, "items") {
+        return try await textWork.answer("items") {
             try ItemListing.page(try serving.catalog(), filter: filter, cursor: cursor, limit: limit)
         }
     }

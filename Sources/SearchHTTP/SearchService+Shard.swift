@@ -12,13 +12,13 @@ extension SearchService {
         if query.nprobe == nil { query.nprobe = configuration.nprobe }
         let serving = serving
         let frozen = query
-        return try await run(textWork, "shard search") { try serving.engine(version: generation).candidates(for: frozen) }
+        return try await textWork.answer("shard search") { try serving.engine(version: generation).candidates(for: frozen) }
     }
 
     /// The stored vectors an item query searches with (``QueryEngine/storedQueryVectors(for:)``).
     public func storedQueryVectors(_ item: ItemQuery, generation: UInt64? = nil) async throws -> [[Float]] {
         let serving = serving
-        return try await run(textWork, "item vectors") { try serving.engine(version: generation).storedQueryVectors(for: item) }
+        return try await textWork.answer("item vectors") { try serving.engine(version: generation).storedQueryVectors(for: item) }
     }
 
     /// The published versions on disk this replica can answer from (oldest first).
@@ -33,6 +33,6 @@ extension SearchService {
     /// same log to a shared directory — becomes visible at once instead of at the next refresh check).
     public func reopenIndex(reason: String) async throws {
         let serving = serving
-        try await run(textWork, "reopen") { serving.reopen(reason: reason) }
+        try await textWork.answer("reopen") { serving.reopen(reason: reason) }
     }
 }

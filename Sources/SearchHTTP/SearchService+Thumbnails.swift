@@ -21,7 +21,7 @@ extension SearchService {
         let key = ThumbnailCache.Key(id: id, size: size, moment: Int(((moment ?? 0) * 1000).rounded()))
         if let cached = thumbnails.get(key) { return cached }
         let serving = serving
-        let bytes: [UInt8] = try await run(thumbnailWork, "thumbnail") {
+        let bytes: [UInt8] = try await thumbnailWork.answer("thumbnail") {
             let catalog = try serving.catalog()
             guard let item = try catalog.item(id: id) else { throw APIError.itemNotFound(id) }
             let image: Image

@@ -48,7 +48,7 @@ extension SearchService {
         let index = index, media = media, imageEncoder = imageEncoder, textEncoder = textEncoder, serving = serving, logger = logger
         let options = BuildOptions(threads: configuration.embeddingThreads)
         let timeout = configuration.requestTimeout
-        let item: ItemDTO = try await run(writeWork, "write") {
+        let item: ItemDTO = try await writeWork.answer("write") {
             if let startBy, ContinuousClock.now > startBy { throw APIError.timeout(seconds: timeout.seconds) }
             guard (try? serving.engine()) != nil else {
                 throw APIError.notReady(serving.unavailableReason ?? "no index")
@@ -106,7 +106,7 @@ extension SearchService {
     public func remove(id: String, startBy: ContinuousClock.Instant? = nil) async throws {
         let index = index, media = media, textEncoder = textEncoder, serving = serving
         let timeout = configuration.requestTimeout
-        try await run(writeWork, "write") {
+        try await writeWork.answer("write") {
             if let startBy, ContinuousClock.now > startBy { throw APIError.timeout(seconds: timeout.seconds) }
             let source = try serving.catalog().item(id: id)?.source
             guard try IndexMaintenance.remove(id: id, from: index, textEncoder: textEncoder) else {

@@ -74,12 +74,12 @@ public final class SearchService: Sendable {
         let (pool, what) = request.image != nil ? (imageWork, "image search") : (textWork, "search")
         let serving = serving
         let frozen = request
-        return try await run(pool, what) { try serving.engine().search(frozen) }
+        return try await pool.answer(what) { try serving.engine().search(frozen) }
     }
 
     public func item(id: String) async throws -> ItemDTO {
         let serving = serving
-        return try await run(textWork, "item") {
+        return try await textWork.answer("item") {
             let catalog = try serving.catalog()
             guard let item = try catalog.item(id: id) else { throw APIError.itemNotFound(id) }
             let frames = item.kind == .video ? try catalog.frames(videoID: id).count : 0
@@ -90,7 +90,7 @@ public final class SearchService: Sendable {
     /// Counts for `/metrics` and `/readyz` (nil when the index is not open).
     public func statistics() async -> IndexStatistics? {
         let serving = serving
-        return try? await run(textWork, "statistics") {
+        return try? await textWork.answer("statistics") {
             let snapshot = try serving.engine().snapshot
             return IndexStatistics(version: snapshot.version, items: try snapshot.catalog.count(),
                                    vectors: snapshot.visual?.count ?? 0, textVectors: snapshot.text.vectorCount)
@@ -100,18 +100,6 @@ public final class SearchService: Sendable {
     /// Queue depth and jobs in flight of each kind of work.
     public var load: [(work: String, running: Int, queued: Int)] {
         [imageWork, textWork, thumbnailWork, writeWork].map { ($0.name, $0.inFlight, $0.queued) }
-    }
-
-    /// Runs blocking `work` on `limiter`, turning a full queue into 503 `overloaded` and any error of the
-    /// layers below into its ``APIError`` (the one mapping, ``APIError/mapping(_:)``).
-    func run<T: Sendable>(_ limiter: ConcurrencyLimiter, _ what: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        do {
-            return try await limiter.run(work)
-        } catch is ConcurrencyLimiter.Overloaded {
-            throw APIError.overloaded(what)
-        } catch {
-            throw APIError.mapping(error)
-        }
     }
 }
 

@@ -10,7 +10,7 @@ struct ClusterCommand: AsyncParsableCommand {
         subcommands: [ClusterCreateCommand.self, ClusterStatusCommand.self, ClusterPublishCommand.self])
 }
 
-/// The flags every cluster command shares.
+/// `--etcd URL --cluster NAME`: the flags every cluster command and the router share.
 struct ClusterTarget: ParsableArguments {
     @Option(help: "etcd client URL, e.g. http://127.0.0.1:2379.")
     var etcd: String

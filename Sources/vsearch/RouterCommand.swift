@@ -15,19 +15,12 @@ struct RouterCommand: AsyncParsableCommand {
             were missing). Replicas are found in etcd; a replica that stops renewing its lease leaves routing by itself.
             """)
 
-    @Option(help: "etcd client URL, e.g. http://127.0.0.1:2379.")
-    var etcd: String
-
-    @Option(help: "Cluster name.")
-    var cluster: String
+    @OptionGroup var target: ClusterTarget
 
     @OptionGroup var listen: ListenOptions
 
     @Option(help: "Shared media store for live writes (stands in for object storage; every replica reads uploads from it). Without it, writes answer 501.")
     var media: String?
-
-    @Option(help: "Request timeout in seconds.")
-    var timeout: Double = 30
 
     @Option(help: "Deadline in milliseconds for the shards' answers to one query; a shard without an answer by then is reported missing in coverage.")
     var shardTimeoutMs: Int = 2000
@@ -41,39 +34,30 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(help: "IVF lists probed per visual query on every shard (default: each shard's own).")
     var nprobe: Int?
 
-    @Option(help: "Largest request body in MiB (query images).")
-    var maxUploadMb: Int = 32
-
-    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
-    var logLevel: String = "info"
+    @OptionGroup var limits: ServerLimitsOptions
 
     func validate() throws {
-        guard timeout > 0, timeout <= 3600 else { throw TextCommandSupport.usage("router", "--timeout must be 0…3600 seconds") }
         guard (1...600_000).contains(shardTimeoutMs) else { throw TextCommandSupport.usage("router", "--shard-timeout-ms must be 1…600000") }
         guard (1...600_000).contains(hedgeAfterMs) else { throw TextCommandSupport.usage("router", "--hedge-after-ms must be 1…600000") }
         guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage("router", "--nprobe must be at least 1") }
         guard (0...600_000).contains(readAfterWaitMs) else { throw TextCommandSupport.usage("router", "--read-after-wait-ms must be 0…600000") }
-        guard (1...4096).contains(maxUploadMb) else { throw TextCommandSupport.usage("router", "--max-upload-mb must be 1…4096") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw TextCommandSupport.usage("router", "unknown --log-level '\(logLevel)'") }
-        do { _ = try ClusterKeys(cluster: cluster) } catch { throw TextCommandSupport.usage("router", "\(error)") }
     }
 
     func run() async throws {
-        var logger = Logger(label: "vsearch.router")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let logger = limits.logger(label: "vsearch.router")
         let token = try TextCommandSupport.attempt("router") { try listen.apiToken() }
         let (host, port) = (listen.host, listen.port)
         let textEncoder = try TextCommandSupport.loadTextEncoder("router", model: nil, threads: 1)
-        let keys = try ClusterKeys(cluster: cluster)
-        let client = EtcdClient(endpoint: etcd)
+        let keys = try ClusterKeys(cluster: target.cluster)
+        let client = EtcdClient(endpoint: target.etcd)
         let view = ClusterView(etcd: client, keys: keys, logger: logger)
         await view.refresh()
         if let reason = view.unavailableReason { logger.warning("starting without the cluster's state: \(reason)") }
         let searcher = ClusterSearcher(view: view, caller: ShardCaller(hedgeDelay: .milliseconds(hedgeAfterMs)), textEncoder: textEncoder,
                                        shardTimeout: .milliseconds(shardTimeoutMs), nprobe: nprobe,
                                        readAfterWait: .milliseconds(readAfterWaitMs), logger: logger)
-        let configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
-                                                requestTimeout: .milliseconds(Int64(timeout * 1000)), apiToken: token, nprobe: nprobe)
+        let configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: limits.maxUploadBytes,
+                                                requestTimeout: limits.requestTimeout, apiToken: token, nprobe: nprobe)
         let refresher = Task { await view.run() }
         defer { refresher.cancel() }
         let compactor = Task { await LogCompactor(log: OperationLog(etcd: client, keys: keys), view: view, logger: logger).run() }

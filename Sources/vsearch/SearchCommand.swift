@@ -127,12 +127,8 @@ struct SearchCommand: ParsableCommand {
 
     /// The last `--json` line of a paged search.
     struct NextCursorLine: Encodable {
-        var nextCursor: String?
+        @ExplicitNull var nextCursor: String?
         enum CodingKeys: String, CodingKey { case nextCursor = "next_cursor" }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(nextCursor, forKey: .nextCursor)
-        }
     }
 
     static func textLine(_ hit: SearchHit) -> String {

@@ -30,11 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var listen: ListenOptions
 
-    @Option(help: "Largest request body in MiB (uploads, query images).")
-    var maxUploadMb: Int = 32
-
-    @Option(help: "Request timeout in seconds.")
-    var timeout: Double = 30
+    @OptionGroup var limits: ServerLimitsOptions
 
     @Option(help: "Image embeddings running at once (each on one core).")
     var embeddingConcurrency: Int = 2
@@ -60,17 +56,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds the replica's etcd lease lives without renewal (cluster mode).")
     var leaseSeconds: Int = 3
 
-    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
-    var logLevel: String = "info"
-
     func validate() throws {
-        guard (1...4096).contains(maxUploadMb) else { throw TextCommandSupport.usage("serve", "--max-upload-mb must be 1…4096") }
-        guard timeout > 0, timeout <= 3600 else { throw TextCommandSupport.usage("serve", "--timeout must be 0…3600 seconds") }
         guard (1...64).contains(embeddingConcurrency), (0...10_000).contains(embeddingQueue) else {
             throw TextCommandSupport.usage("serve", "--embedding-concurrency must be 1…64 and --embedding-queue 0…10000")
         }
         guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage("serve", "--nprobe must be at least 1") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw TextCommandSupport.usage("serve", "unknown --log-level '\(logLevel)'") }
         let clusterFlags = [etcd != nil, cluster != nil, shard != nil]
         guard clusterFlags.allSatisfy({ $0 }) || clusterFlags.allSatisfy({ !$0 }) else {
             throw TextCommandSupport.usage("serve", "--etcd, --cluster and --shard go together (a shard replica)")
@@ -85,8 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "vsearch.serve")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let logger = limits.logger(label: "vsearch.serve")
         // Repairs of crash leftovers (a torn log tail cut by a writer) go to the server's log, not stderr.
         let repairLogger = logger
         RepairWarnings.setHandler { message in repairLogger.warning("\(message)") }
@@ -98,8 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
             try ImageEncoder(threads: 1, precision: precision ?? IndexPrecision.serving(location.directory))
         }
         let (host, port) = (listen.host, listen.port)
-        var configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMb << 20,
-                                                requestTimeout: .milliseconds(Int64(timeout * 1000)),
+        var configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: limits.maxUploadBytes,
+                                                requestTimeout: limits.requestTimeout,
                                                 embeddingConcurrency: embeddingConcurrency, embeddingQueueLimit: embeddingQueue,
                                                 // A shard replica takes writes only from its shard's operation log (through the
                                                 // router): a write straight to one replica would make it differ from its peers.

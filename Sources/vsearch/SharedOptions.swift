@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SearchEngine
+import Logging
 import SearchHTTP
 
 // Option groups that several commands take with the same meaning: declared once, so a flag's name,
@@ -67,5 +68,31 @@ struct ListenOptions: ParsableArguments {
     /// The write token from `--token-file`, else `$VSEARCH_API_TOKEN`, else none (writes refused).
     func apiToken() throws -> APIToken? {
         try tokenFile.map(APIToken.load(file:)) ?? ProcessInfo.processInfo.environment[APIToken.environmentVariable].flatMap(APIToken.init)
+    }
+}
+
+/// `--max-upload-mb`, `--timeout`, `--log-level`: the limits and logging of an HTTP server (`serve`, `router`).
+struct ServerLimitsOptions: ParsableArguments {
+    @Option(help: "Largest request body in MiB (uploads, query images).")
+    var maxUploadMb: Int = 32
+    @Option(help: "Request timeout in seconds.")
+    var timeout: Double = 30
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (1...4096).contains(maxUploadMb) else { throw TextCommandSupport.usage("", "--max-upload-mb must be 1…4096") }
+        guard timeout > 0, timeout <= 3600 else { throw TextCommandSupport.usage("", "--timeout must be 0…3600 seconds") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw TextCommandSupport.usage("", "unknown --log-level '\(logLevel)'") }
+    }
+
+    var maxUploadBytes: Int { maxUploadMb << 20 }
+    var requestTimeout: Duration { .milliseconds(Int64(timeout * 1000)) }
+
+    /// The server's logger at `--log-level`.
+    func logger(label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        return logger
     }
 }

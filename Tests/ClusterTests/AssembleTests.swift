@@ -5,16 +5,19 @@ import Testing
 
 /// `QueryEngine.assemble`: the merge step the router and one machine share.
 @Suite struct AssembleTests {
-    static func item(_ id: String, kind: ItemKind = .image) -> ShardCandidates.Item {
-        ShardCandidates.Item(CatalogItem(id: id, kind: kind, source: "/media/\(id)", title: id.uppercased()))
+    static func item(_ id: String, kind: ItemKind = .image) -> CatalogItem {
+        CatalogItem(id: id, kind: kind, source: "/media/\(id)", title: id.uppercased())
     }
 
     static func part(_ visual: [(String, Double)], _ bm25: [(String, Double)]? = nil) -> ShardCandidates {
-        var items: [String: ShardCandidates.Item] = [:]
+        var items: [String: CatalogItem] = [:]
         for (id, _) in visual + (bm25 ?? []) { items[id] = item(id) }
-        return ShardCandidates(visual: visual.map { .init(id: $0.0, score: $0.1) },
-                               bm25: bm25.map { $0.map { .init(id: $0.0, score: $0.1) } },
-                               semantic: bm25.map { _ in [] }, items: items)
+        var part = ShardCandidates(sources: [.visual: visual.map { .init(id: $0.0, score: $0.1) }], items: items)
+        if let bm25 {
+            part[.bm25] = bm25.map { .init(id: $0.0, score: $0.1) }
+            part[.semantic] = []
+        }
+        return part
     }
 
     /// Two shards' answers assemble exactly as one shard holding both lists would.

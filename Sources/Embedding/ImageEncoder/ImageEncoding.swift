@@ -29,12 +29,6 @@ public struct ImageLabel: Sendable, Equatable, Codable {
     public var name: String
     /// Softmax probability.
     public var score: Float
-
-    public init(index: Int, name: String, score: Float) {
-        self.index = index
-        self.name = name
-        self.score = score
-    }
 }
 
 import Foundation

@@ -6,7 +6,7 @@ import Foundation
 public struct ItemListPage: Codable, Sendable, Equatable {
     public var items: [ItemDTO]
     /// The cursor of the next page; null on the last one.
-    public var nextCursor: String?
+    @ExplicitNull public var nextCursor: String?
 
     public init(items: [ItemDTO], nextCursor: String?) {
         self.items = items
@@ -16,13 +16,6 @@ public struct ItemListPage: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case items
         case nextCursor = "next_cursor"
-    }
-
-    /// Written by hand so that `next_cursor` is `null` on the last page.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(items, forKey: .items)
-        try c.encode(nextCursor, forKey: .nextCursor)
     }
 }
 

@@ -27,88 +27,51 @@ extension QueryEngine {
         try itemVectors(item).vectors
     }
 
-    /// Step 1: each source's candidates over this snapshot, with the fields of every candidate item.
+    /// Step 1: each source's candidates over this snapshot (``retrieve(vectors:text:textEmbedding:excluded:allowed:options:textDepth:)``,
+    /// as one machine retrieves), with the catalog row of every candidate item.
     public func candidates(for query: ShardQuery) throws -> ShardCandidates {
         let options = query.options
         guard options.k > 0 else { return ShardCandidates() }
         let excluded = try query.excludedID.flatMap { try catalog.key(id: $0) }
         var allowed = try catalog.keys(matching: options.filter)
         if let excluded, allowed != nil { allowed!.remove(excluded) }
-
-        var visual: [(key: ItemKey, score: Double, moments: [Moment])]?
-        var lexical: [(key: ItemKey, score: Double)]?
-        var semantic: [(key: ItemKey, score: Double)]?
-        if !query.vectors.isEmpty {
-            visual = try visualSearch(query.vectors, allowed: allowed, excluding: excluded, options: options)
-                .map { ($0.item, Double($0.score), $0.moments) }
+        let lists = try retrieve(vectors: query.vectors, text: query.text, textEmbedding: query.textEmbedding, excluded: excluded,
+                                 allowed: allowed, options: options, textDepth: max(options.k, options.candidatesPerSource))
+        let items = try catalog.items(keys: Array(Set(lists.rankings.values.joined())))
+        var answer = ShardCandidates(items: Dictionary(items.values.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
+        for (source, ranking) in lists.rankings {
+            answer[source] = ranking.compactMap { key in
+                items[key].map { ShardCandidates.Candidate(id: $0.id, score: lists.scores[source]?[key] ?? 0, moments: lists.moments[key] ?? []) }
+            }
         }
-        if let text = query.text {
-            let depth = max(options.k, options.candidatesPerSource)
-            lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
-                .filter { $0.key != excluded }.map { ($0.key, $0.score) }
-            let embedding = try query.textEmbedding ?? models.embed(text: text)
-            semantic = try snapshot.text.semanticSearch(embedding, k: depth, allowed: allowed)
-                .filter { $0.key != excluded }.map { ($0.key, Double($0.score)) }
-        }
-        var keys = Set<ItemKey>()
-        for list in [visual?.map(\.key), lexical?.map(\.key), semantic?.map(\.key)] { keys.formUnion(list ?? []) }
-        let items = try catalog.items(keys: Array(keys))
-        func candidates(_ list: [(key: ItemKey, score: Double)]?) -> [ShardCandidates.Candidate]? {
-            list?.compactMap { entry in items[entry.key].map { ShardCandidates.Candidate(id: $0.id, score: entry.score) } }
-        }
-        return ShardCandidates(
-            visual: visual?.compactMap { entry in
-                items[entry.key].map { ShardCandidates.Candidate(id: $0.id, score: entry.score, moments: entry.moments) }
-            },
-            bm25: candidates(lexical), semantic: candidates(semantic),
-            items: Dictionary(items.values.map { ($0.id, ShardCandidates.Item($0)) }, uniquingKeysWith: { a, _ in a }))
+        return answer
     }
 
     /// Step 2 (pure): the hits of one query from the candidates of every shard that answered.
     ///
     /// Per source, the shards' lists are merged by score (higher first; equal scores by id, so the order
     /// never depends on which shard answered first) and cut to the depth one machine would have fetched
-    /// (`k` visual items, `max(k, candidatesPerSource)` per text source); the merged lists are fused with
-    /// `options.fusion`, cut to `k`, and each hit gets its item's fields. Visual-only queries keep the
-    /// cosine similarity as the score (comparable across queries); any query with text scores by fusion.
+    /// (`k` visual items, `max(k, candidatesPerSource)` per text source); the merged lists go through the
+    /// same cutoff, fusion and hit building as on one machine (``RankedLists``), cut to `k`.
     public static func assemble(_ parts: [ShardCandidates], options: QueryOptions, hasText: Bool) -> [SearchHit] {
         guard options.k > 0 else { return [] }
-        var items: [String: ShardCandidates.Item] = [:]
+        var items: [String: CatalogItem] = [:]
         for part in parts { items.merge(part.items, uniquingKeysWith: { a, _ in a }) }
         let textDepth = max(options.k, options.candidatesPerSource)
-        var rankings: [RankingSource: [String]] = [:]
-        var scores: [RankingSource: [String: Double]] = [:]
-        var moments: [String: [Moment]] = [:]
+        var lists = RankedLists<String>()
         for source in RankingSource.allCases {
-            let lists = parts.compactMap { $0[source] }
-            guard !lists.isEmpty else { continue }
-            let merged = lists.joined().sorted { a, b in a.score != b.score ? a.score > b.score : a.id < b.id }
+            let shardLists = parts.compactMap { $0[source] }
+            guard !shardLists.isEmpty else { continue }
+            let merged = shardLists.joined().sorted { a, b in a.score != b.score ? a.score > b.score : a.id < b.id }
                 .prefix(source == .visual ? options.k : textDepth)
-            rankings[source] = merged.map(\.id)
-            scores[source] = Dictionary(merged.map { ($0.id, $0.score) }, uniquingKeysWith: { a, _ in a })
-            if source == .visual {
-                moments = Dictionary(merged.map { ($0.id, $0.moments) }, uniquingKeysWith: { a, _ in a })
-            }
+            lists.set(source, merged.map { ($0.id, $0.score) })
+            if source == .visual { lists.moments = Dictionary(merged.map { ($0.id, $0.moments) }, uniquingKeysWith: { a, _ in a }) }
         }
-
-        // The relevance cutoff, as on one machine (``SimilarityCutoff``).
-        if let minimum = options.minSimilarity { SimilarityCutoff.apply(minimum, to: &rankings, scores: scores) }
-
         var results: [SearchHit] = []
-        for entry in options.fusion.fuse(rankings) {
+        for entry in lists.fused(options: options) {
             guard results.count < options.k else { break }
             guard let item = items[entry.key] else { continue }
-            let itemMoments = item.kind == .video ? moments[entry.key] ?? [] : []
-            let score = hasText ? entry.score : (scores[.visual]?[entry.key] ?? 0)
-            var sourceScores: [String: Double] = [:]
-            for source in entry.sourceRanks.keys { sourceScores[source.rawValue] = scores[source]?[entry.key] }
-            let timestamp = itemMoments.first?.timestamp
-            results.append(SearchHit(
-                rank: results.count + 1, id: entry.key, kind: item.kind.rawValue, score: score, path: item.path,
-                title: item.title, timestamp: timestamp, moments: itemMoments,
-                sources: Dictionary(uniqueKeysWithValues: entry.sourceRanks.map { ($0.key.rawValue, $0.value) }),
-                scores: sourceScores, tags: item.tags, duration: item.duration,
-                thumbnail: SearchHit.thumbnailPath(id: entry.key, timestamp: timestamp)))
+            results.append(lists.hit(rank: results.count + 1, entry: entry, item: item, hasText: hasText))
         }
         return results
     }

@@ -7,13 +7,15 @@ import Foundation
 ///
 /// One machine answers with ``page(for:)``: retrieval per source, filters applied inside each — **visual**
 /// (query vectors → IVF, frames folded into videos with their moments), **bm25** (FTS5) and **semantic**
-/// (MiniLM text vectors) — each ranking to a fixed depth (stable pages), the relevance cutoff, weighted
-/// reciprocal rank fusion, near-duplicate collapse and the page (`QueryEngine+Page.swift`).
+/// (MiniLM text vectors) — each ranking to a fixed depth (stable pages) (`QueryEngine+Retrieval.swift`),
+/// then the relevance cutoff, weighted reciprocal rank fusion and the hits (``RankedLists``, the one hit
+/// builder), near-duplicate collapse and the page (`QueryEngine+Page.swift`).
 ///
 /// A cluster runs the same retrieval and fusion in two steps (`QueryEngine+Shards.swift`): a shard replica
 /// answers ``candidates(for:)`` (Codable ``ShardCandidates``), the router merges every shard's lists per
-/// source (by score, ties by id) and fuses them in the pure ``assemble(_:options:hasText:)``. Paging and
-/// collapse need the catalog's keys and stored vectors, so they are one-machine features for now.
+/// source (by score, ties by id) and fuses them in the pure ``assemble(_:options:hasText:)``, through the
+/// same ``RankedLists``. Paging and collapse need the catalog's keys and stored vectors, so they are
+/// one-machine features for now.
 ///
 /// Thread-safe: the snapshot is immutable, the encoders use per-call scratch.
 public final class QueryEngine: Sendable {
@@ -72,34 +74,11 @@ public final class QueryEngine: Sendable {
         var allowed = try catalog.keys(matching: options.filter)
         if let excluded, allowed != nil { allowed!.remove(excluded) }
 
-        // Retrieval per source, each ranking up to `maximumResults` deep (a fixed depth: stable pages).
-        var rankings: [RankingSource: [ItemKey]] = [:]
-        var scores: [RankingSource: [ItemKey: Double]] = [:]
-        var visualHits: [ItemKey: ItemHit] = [:]
-        if !queryVectors.isEmpty {
-            let hits = try visualSearch(queryVectors, allowed: allowed, excluding: excluded, options: options)
-            rankings[.visual] = hits.map(\.item)
-            scores[.visual] = Dictionary(hits.map { ($0.item, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
-            visualHits = Dictionary(hits.map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
-        }
-        if let text {
-            let depth = max(options.k, options.candidatesPerSource, options.maximumResults)
-            let lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
-                .filter { $0.key != excluded }
-            let semantic = try snapshot.text.semanticSearch(try models.embed(text: text), k: depth, allowed: allowed)
-                .filter { $0.key != excluded }
-            rankings[.bm25] = lexical.map(\.key)
-            rankings[.semantic] = semantic.map(\.key)
-            scores[.bm25] = Dictionary(lexical.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
-            scores[.semantic] = Dictionary(semantic.map { ($0.key, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
-        }
-
-        // Cutoff (before fusion): items whose similarities are all below `minSimilarity` are dropped.
-        if let minimum = options.minSimilarity { SimilarityCutoff.apply(minimum, to: &rankings, scores: scores) }
-
-        let fused = Array(options.fusion.fuse(rankings).prefix(max(options.k, options.maximumResults)))
-        // Collapse (optional) and the page: `QueryEngine+Page.swift`.
-        return try assemblePage(fused: fused, scores: scores, visualHits: visualHits, textQuery: text != nil,
-                                options: options, paging: paging, offset: offset)
+        // Retrieval per source, each ranking up to `maximumResults` deep (a fixed depth: stable pages), then
+        // the cutoff and fusion; collapse (optional) and the page: `QueryEngine+Page.swift`.
+        let lists = try retrieve(vectors: queryVectors, text: text, textEmbedding: nil, excluded: excluded, allowed: allowed,
+                                 options: options, textDepth: max(options.k, options.candidatesPerSource, options.maximumResults))
+        let fused = Array(lists.fused(options: options).prefix(max(options.k, options.maximumResults)))
+        return try assemblePage(fused: fused, lists: lists, hasText: text != nil, options: options, paging: paging, offset: offset)
     }
 }

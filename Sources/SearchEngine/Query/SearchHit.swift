@@ -16,7 +16,7 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var path: String
     public var title: String
     /// Videos found visually: seconds of the best moment; else null.
-    public var timestamp: Double?
+    @ExplicitNull public var timestamp: Double?
     /// Videos found visually: the best moments, best first; else empty.
     public var moments: [Moment]
     /// The 1-based rank the item had in each source that found it (`visual`, `bm25`, `semantic`).
@@ -26,55 +26,12 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var scores: [String: Double]
     public var tags: [String]
     /// Seconds (videos); null for images.
-    public var duration: Double?
+    @ExplicitNull public var duration: Double?
     /// The URL path of the item's thumbnail on the HTTP service (a video's at its best moment).
     public var thumbnail: String
     /// With near-duplicate collapse (`collapse=near_duplicates`, `--collapse`): the results folded into
     /// this one, in rank order; nil (left out of the JSON) when collapse is off.
     public var duplicates: [DuplicateHit]?
-
-    public init(rank: Int, id: String, kind: String, score: Double, path: String, title: String, timestamp: Double?,
-                moments: [Moment], sources: [String: Int], scores: [String: Double], tags: [String], duration: Double?,
-                thumbnail: String, duplicates: [DuplicateHit]? = nil) {
-        self.rank = rank
-        self.id = id
-        self.kind = kind
-        self.score = score
-        self.path = path
-        self.title = title
-        self.timestamp = timestamp
-        self.moments = moments
-        self.sources = sources
-        self.scores = scores
-        self.tags = tags
-        self.duration = duration
-        self.thumbnail = thumbnail
-        self.duplicates = duplicates
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case rank, id, kind, score, path, title, timestamp, moments, sources, scores, tags, duration, thumbnail, duplicates
-    }
-
-    /// Written by hand only so that `timestamp` and `duration` appear as `null` when absent (the
-    /// documented contract) instead of being left out.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rank, forKey: .rank)
-        try c.encode(id, forKey: .id)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(score, forKey: .score)
-        try c.encode(path, forKey: .path)
-        try c.encode(title, forKey: .title)
-        try c.encode(timestamp, forKey: .timestamp)
-        try c.encode(moments, forKey: .moments)
-        try c.encode(sources, forKey: .sources)
-        try c.encode(scores, forKey: .scores)
-        try c.encode(tags, forKey: .tags)
-        try c.encode(duration, forKey: .duration)
-        try c.encode(thumbnail, forKey: .thumbnail)
-        try c.encodeIfPresent(duplicates, forKey: .duplicates)
-    }
 
     /// The URL path of an item's thumbnail (`t`: a video's moment, seconds).
     public static func thumbnailPath(id: String, timestamp: Double?) -> String {
@@ -89,12 +46,6 @@ public struct DuplicateHit: Codable, Sendable, Equatable {
     public var score: Double
     /// Cosine similarity of its visual vector to the result it was folded into.
     public var similarity: Double
-
-    public init(id: String, score: Double, similarity: Double) {
-        self.id = id
-        self.score = score
-        self.similarity = similarity
-    }
 }
 
 /// The answer to one query.
@@ -106,7 +57,7 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public var tookMilliseconds: Double
     public var results: [SearchHit]
     /// The cursor of the next page (``ResultPaging``); null on the last page.
-    public var nextCursor: String?
+    @ExplicitNull public var nextCursor: String?
     /// Cluster router only (absent on one machine): which shards contributed. A shard with no replica
     /// able to answer in time makes the answer partial, never an error.
     public var coverage: Coverage?
@@ -124,18 +75,6 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case query, k, tookMilliseconds, results, coverage
         case nextCursor = "next_cursor"
-    }
-
-    /// Written by hand so that `next_cursor` is `null` on the last page instead of left out (`coverage`
-    /// is left out on one machine).
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(query, forKey: .query)
-        try c.encode(k, forKey: .k)
-        try c.encode(tookMilliseconds, forKey: .tookMilliseconds)
-        try c.encode(results, forKey: .results)
-        try c.encode(nextCursor, forKey: .nextCursor)
-        try c.encodeIfPresent(coverage, forKey: .coverage)
     }
 }
 

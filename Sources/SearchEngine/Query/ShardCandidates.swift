@@ -21,43 +21,20 @@ public struct ShardCandidates: Codable, Sendable, Equatable {
         }
     }
 
-    /// The item fields a ``SearchHit`` shows.
-    public struct Item: Codable, Sendable, Equatable {
-        public var kind: ItemKind
-        public var path: String
-        public var title: String
-        public var tags: [String]
-        public var duration: Double?
+    /// The candidates of each source that ran for this query (`visual`, `bm25`, `semantic`), best first,
+    /// keyed by the source's name; a source that did not run (no visual side / no text) is absent.
+    public var sources: [String: [Candidate]]
+    /// The catalog row of every candidate, by id (an item removed since retrieval is absent and dropped).
+    public var items: [String: CatalogItem]
 
-        public init(_ item: CatalogItem) {
-            kind = item.kind
-            path = item.source
-            title = item.title
-            tags = item.tags
-            duration = item.duration
-        }
-    }
-
-    /// nil: the source did not run for this query (no visual side / no text).
-    public var visual: [Candidate]?
-    public var bm25: [Candidate]?
-    public var semantic: [Candidate]?
-    /// Fields of every candidate, by id (an item removed since retrieval is absent and dropped).
-    public var items: [String: Item]
-
-    public init(visual: [Candidate]? = nil, bm25: [Candidate]? = nil, semantic: [Candidate]? = nil, items: [String: Item] = [:]) {
-        self.visual = visual
-        self.bm25 = bm25
-        self.semantic = semantic
+    public init(sources: [RankingSource: [Candidate]] = [:], items: [String: CatalogItem] = [:]) {
+        self.sources = Dictionary(uniqueKeysWithValues: sources.map { ($0.key.rawValue, $0.value) })
         self.items = items
     }
 
-    /// The candidates of `source`.
+    /// The candidates of `source`; nil when it did not run.
     public subscript(source: RankingSource) -> [Candidate]? {
-        switch source {
-        case .visual: visual
-        case .bm25: bm25
-        case .semantic: semantic
-        }
+        get { sources[source.rawValue] }
+        set { sources[source.rawValue] = newValue }
     }
 }

@@ -10,13 +10,13 @@ import Foundation
 /// Codable for the wire: vectors travel as base64 little-endian fp32 (exact, ~4/3 the raw bytes).
 public struct ShardQuery: Codable, Sendable, Equatable {
     /// Visual query vectors (unit length); empty: the query has no visual side.
-    public var vectors: [[Float]]
+    @Base64Vectors public var vectors: [[Float]]
     /// An item query's item: never returned (each shard drops it if it holds it).
     public var excludedID: String?
     /// Query text (nil: no text side).
     public var text: String?
     /// MiniLM embedding of `text`; nil: the shard embeds the text with its own model.
-    public var textEmbedding: [Float]?
+    @Base64Vectors public var textEmbeddings: [[Float]]
     /// Results wanted after fusion; each shard returns up to `k` visual items and
     /// `max(k, candidatesPerSource)` per text source.
     public var k: Int
@@ -34,7 +34,7 @@ public struct ShardQuery: Codable, Sendable, Equatable {
         self.vectors = vectors
         self.excludedID = excludedID
         self.text = text
-        self.textEmbedding = textEmbedding
+        textEmbeddings = textEmbedding.map { [$0] } ?? []
         k = options.k
         filter = options.filter
         overFetch = options.overFetch
@@ -44,44 +44,30 @@ public struct ShardQuery: Codable, Sendable, Equatable {
         maximumResults = options.maximumResults
     }
 
+    /// The MiniLM embedding of ``text``, when the router sent one.
+    public var textEmbedding: [Float]? { textEmbeddings.first }
+
     /// The retrieval part of ``QueryOptions`` (fusion is the assembler's business, not a shard's).
     public var options: QueryOptions {
         QueryOptions(k: k, filter: filter, overFetch: overFetch, nprobe: nprobe, candidatesPerSource: candidatesPerSource,
                      lexicalWeights: lexicalWeights, maximumResults: maximumResults)
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case vectors, excludedID, text, textEmbedding, k, filter, overFetch, nprobe, candidatesPerSource, lexicalWeights, maximumResults
-    }
+/// Vectors on the wire as base64 strings (``VectorCoding``) instead of arrays of decimal numbers.
+@propertyWrapper
+public struct Base64Vectors: Codable, Sendable, Equatable {
+    public var wrappedValue: [[Float]]
+
+    public init(wrappedValue: [[Float]]) { self.wrappedValue = wrappedValue }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        vectors = try c.decode([String].self, forKey: .vectors).map { try VectorCoding.decode($0) }
-        excludedID = try c.decodeIfPresent(String.self, forKey: .excludedID)
-        text = try c.decodeIfPresent(String.self, forKey: .text)
-        textEmbedding = try c.decodeIfPresent(String.self, forKey: .textEmbedding).map { try VectorCoding.decode($0) }
-        k = try c.decode(Int.self, forKey: .k)
-        filter = try c.decode(CatalogFilter.self, forKey: .filter)
-        overFetch = try c.decode(Int.self, forKey: .overFetch)
-        nprobe = try c.decodeIfPresent(Int.self, forKey: .nprobe)
-        candidatesPerSource = try c.decode(Int.self, forKey: .candidatesPerSource)
-        lexicalWeights = try c.decode(LexicalWeights.self, forKey: .lexicalWeights)
-        maximumResults = try c.decodeIfPresent(Int.self, forKey: .maximumResults) ?? ResultPaging.maximumTotal
+        wrappedValue = try decoder.singleValueContainer().decode([String].self).map { try VectorCoding.decode($0) }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(vectors.map(VectorCoding.encode), forKey: .vectors)
-        try c.encodeIfPresent(excludedID, forKey: .excludedID)
-        try c.encodeIfPresent(text, forKey: .text)
-        try c.encodeIfPresent(textEmbedding.map(VectorCoding.encode), forKey: .textEmbedding)
-        try c.encode(k, forKey: .k)
-        try c.encode(filter, forKey: .filter)
-        try c.encode(overFetch, forKey: .overFetch)
-        try c.encodeIfPresent(nprobe, forKey: .nprobe)
-        try c.encode(candidatesPerSource, forKey: .candidatesPerSource)
-        try c.encode(lexicalWeights, forKey: .lexicalWeights)
-        try c.encode(maximumResults, forKey: .maximumResults)
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue.map(VectorCoding.encode))
     }
 }
 
