@@ -145,7 +145,7 @@ let package = Package(
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "HTTPTypes", package: "swift-http-types")]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "SearchEngine", "VectorIndex", "Catalog", "SearchTesting", "vsearch",
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "SearchEngine", "VectorIndex", "Catalog", "Imaging", "SearchTesting", "vsearch",
                                                      .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                      .product(name: "NIOHTTP1", package: "swift-nio"),
                                                      .product(name: "Hummingbird", package: "hummingbird")]),

@@ -46,12 +46,16 @@ public struct SearchOptions: Sendable {
     /// For compressed encodings with stored fp32 vectors: re-rank the best `k × rerankFactor` candidates
     /// by exact score. `0` disables re-ranking.
     public var rerankFactor: Int
+    /// Instead of `k × rerankFactor`: re-rank this many candidates (at least `k`). For deep rankings,
+    /// where twice `k` would double the random reads of stored vectors for ranks nobody compares closely.
+    public var rerankCandidates: Int?
 
-    public init(nprobe: Int = 16, filter: IDFilter? = nil, threads: Int = 1, rerankFactor: Int = 2) {
+    public init(nprobe: Int = 16, filter: IDFilter? = nil, threads: Int = 1, rerankFactor: Int = 2, rerankCandidates: Int? = nil) {
         self.nprobe = nprobe
         self.filter = filter
         self.threads = threads
         self.rerankFactor = rerankFactor
+        self.rerankCandidates = rerankCandidates
     }
 }
 

@@ -37,11 +37,11 @@ struct ClusterProcessTests {
 
         /// Starts one replica of `shard`; returns it once it listens.
         @discardableResult
-        func startReplica(_ shard: Int) throws -> ManagedProcess {
+        func startReplica(_ shard: Int, nprobe: Int? = 1000) throws -> ManagedProcess {
             let replica = try ManagedProcess("replica \(shard)", executable: CommandLineRunner.vsearchPath, arguments: [
                 "serve", "--index", shardIndex(shard), "--etcd", etcd.url, "--cluster", name, "--shard", String(shard),
-                "--port", "0", "--nprobe", "1000", "--lease-seconds", "2",
-            ], environment: ClusterProcessTests.environment)
+                "--port", "0", "--lease-seconds", "2",
+            ] + (nprobe.map { ["--nprobe", String($0)] } ?? []), environment: ClusterProcessTests.environment)
             replicas[shard, default: []].append(replica)
             _ = try replica.waitForLine(containing: "listening on")
             return replica
@@ -53,12 +53,12 @@ struct ClusterProcessTests {
             return String(line[line.range(of: "listening on ")!.upperBound...]).trimmingCharacters(in: .whitespaces)
         }
 
-        func startRouter(_ extra: [String] = []) throws {
+        func startRouter(_ extra: [String] = [], nprobe: Int? = 1000) throws {
             let router = try ManagedProcess("router", executable: CommandLineRunner.vsearchPath, arguments: [
                 // A generous shard deadline: a loaded test machine must not turn a slow answer into a missing
                 // shard (the partial-answer checks kill replicas, whose calls fail at once).
-                "router", "--etcd", etcd.url, "--cluster", name, "--port", "0", "--nprobe", "1000", "--shard-timeout-ms", "30000", "--read-after-wait-ms", "60000",
-            ] + extra, environment: ClusterProcessTests.environment)
+                "router", "--etcd", etcd.url, "--cluster", name, "--port", "0", "--shard-timeout-ms", "30000", "--read-after-wait-ms", "60000",
+            ] + (nprobe.map { ["--nprobe", String($0)] } ?? []) + extra, environment: ClusterProcessTests.environment)
             self.router = router
             let line = try router.waitForLine(containing: "listening on")
             routerURL = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)

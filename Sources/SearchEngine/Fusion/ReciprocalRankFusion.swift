@@ -19,31 +19,45 @@ public struct ReciprocalRankFusion: Sendable, Equatable {
         public var key: Key
         public var score: Double
         public var sourceRanks: [RankingSource: Int]
+        /// The best (smallest) of ``sourceRanks``: the first tie-breaker.
+        public var bestRank: Int
+        /// When the key was first seen (sources in order, each list best first): the last tie-breaker.
+        var firstSeen: Int
     }
 
     /// Fuses `rankings` (each list best first; a key repeated within one list counts at its best rank).
     /// Results are sorted by fused score, ties broken by the best single rank, then by the order in which
     /// keys were first seen (so the output is deterministic).
     public func fuse<Key: Hashable & Sendable>(_ rankings: [RankingSource: [Key]]) -> [Result<Key>] {
-        var results: [Key: Result<Key>] = [:]
-        var firstSeen: [Key: Int] = [:]
+        // One slot per key; the sort compares stored fields only (it runs over every fused key, up to the
+        // paging depth of each source — thousands per query).
+        var results: [Result<Key>] = []
+        var slots: [Key: Int] = [:]
+        let total = rankings.values.reduce(0) { $0 + $1.count }
+        results.reserveCapacity(total)
+        slots.reserveCapacity(total)
         for source in rankings.keys.sorted() {
             let weight = weights[source] ?? 1
             for (index, key) in rankings[source]!.enumerated() {
                 let rank = index + 1
-                if firstSeen[key] == nil { firstSeen[key] = firstSeen.count }
-                var result = results[key] ?? Result(key: key, score: 0, sourceRanks: [:])
-                if result.sourceRanks[source] != nil { continue }
-                result.sourceRanks[source] = rank
-                result.score += weight / (k + Double(rank))
-                results[key] = result
+                let slot: Int
+                if let existing = slots[key] {
+                    slot = existing
+                    if results[slot].sourceRanks[source] != nil { continue }
+                } else {
+                    slot = results.count
+                    slots[key] = slot
+                    results.append(Result(key: key, score: 0, sourceRanks: [:], bestRank: rank, firstSeen: slot))
+                }
+                results[slot].sourceRanks[source] = rank
+                results[slot].score += weight / (k + Double(rank))
+                results[slot].bestRank = min(results[slot].bestRank, rank)
             }
         }
-        return results.values.sorted { a, b in
+        return results.sorted { a, b in
             if a.score != b.score { return a.score > b.score }
-            let bestA = a.sourceRanks.values.min()!, bestB = b.sourceRanks.values.min()!
-            if bestA != bestB { return bestA < bestB }
-            return firstSeen[a.key]! < firstSeen[b.key]!
+            if a.bestRank != b.bestRank { return a.bestRank < b.bestRank }
+            return a.firstSeen < b.firstSeen
         }
     }
 }

@@ -20,6 +20,16 @@ extension TextSearchIndex {
     public static let exhaustiveSearchLimit = 4096
     /// Candidates re-scored exactly from the stored fp32 vectors: at least `k + rerankMargin`.
     static let rerankMargin = 32
+    /// Up to this `k`, twice `k` candidates are re-scored (the ranks a fused first page draws on); deeper
+    /// rankings (the paging depth, 1,000) re-score `k + deepRerankMargin`: their top is as exact as a
+    /// shallow search's, and the random reads of stored vectors stay ~half.
+    static let deepRerankFrom = 128
+    static let deepRerankMargin = 128
+
+    /// Candidates a search for `k` re-scores exactly (see ``rerankMargin``, ``deepRerankFrom``).
+    static func rerankCandidates(k: Int) -> Int {
+        k <= deepRerankFrom ? k * max(2, (k + rerankMargin + k - 1) / k) : k + deepRerankMargin
+    }
 
     /// `directory/text-ivf`.
     public var vectorIndexDirectory: String { directory.appendingPathComponent(Self.vectorFolder).path }
@@ -105,9 +115,9 @@ extension TextSearchIndex {
             if let allowed, allowed.isEmpty { return [] }
             let base = semanticProbes ?? Int((Double(index.nlist) * Self.defaultProbeFraction).rounded(.up))
             let nprobe = Self.probes(base: base, nlist: index.nlist, count: index.count, allowed: allowed?.count)
-            let rerank = (k + Self.rerankMargin + k - 1) / k
             let filter = allowed.map { keys in IDFilter { keys.contains($0) } }
-            return try index.search(query, k: k, options: SearchOptions(nprobe: nprobe, filter: filter, rerankFactor: max(2, rerank)))
+            return try index.search(query, k: k, options: SearchOptions(nprobe: nprobe, filter: filter,
+                                                                        rerankCandidates: Self.rerankCandidates(k: k)))
                 .map { (key: $0.id, score: $0.score) }
         }
     }

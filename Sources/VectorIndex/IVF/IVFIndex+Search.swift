@@ -75,7 +75,7 @@ extension IVFIndex {
         let d = dimension
         let nprobe = max(1, min(options.nprobe, nlist))
         let rerank = !encoding.isExact && storesVectors && options.rerankFactor > 0
-        let kScan = rerank ? k * options.rerankFactor : k
+        let kScan = rerank ? options.rerankCandidates.map { max(k, $0) } ?? k * options.rerankFactor : k
         // 1–2. Coarse quantizer (BLAS) in sub-blocks whose score matrix stays in cache (~2 MB, reused),
         // then the nprobe best lists per query, as (list, query) pairs sorted by list.
         let coarseRows = max(8, min(256, (1 << 19) / nlist))
