@@ -10,6 +10,8 @@ public enum ClusterError: Error, CustomStringConvertible, Sendable, Equatable {
     case corruptState(_ key: String, _ reason: String)
     /// `cluster publish` refused: some shard has no ready replica at the generation.
     case notPublishable(_ generation: UInt64, _ reason: String)
+    /// A peer or a local step of copying a peer's index failed (`subject`: the peer or file).
+    case copyFailed(_ subject: String, _ reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum ClusterError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .conflict(cluster, reason): "cluster '\(cluster)': \(reason)"
         case let .corruptState(key, reason): "etcd key \(key): \(reason)"
         case let .notPublishable(generation, reason): "generation \(generation): \(reason)"
+        case let .copyFailed(subject, reason): "copying the index from \(subject): \(reason)"
         }
     }
 }

@@ -39,7 +39,8 @@ public final class LogApplier: Sendable {
     public var applied: UInt64 { position.withLock { $0 } }
 
     /// True when the log was compacted past ``applied``: this replica cannot catch up from the log and must
-    /// not serve (it would miss writes). Copying a peer's index is not built; the replica stays not ready.
+    /// not serve (it would miss writes) until it has installed a ready peer's copy (``PeerCopy``); it tries
+    /// again at every pass while no peer can give one.
     public var compactedPast: Bool { behindFloor.withLock { $0 } }
 
     /// True once one pass over the log has completed: a replica is not routed to before, so a restarted
@@ -63,15 +64,18 @@ public final class LogApplier: Sendable {
 
     /// Applies every operation logged after ``applied``.
     public func catchUp() async throws {
-        guard service.notReadyReason == nil, !compactedPast else { return }
+        guard service.notReadyReason == nil else { return }
         let start = applied
         let (operations, readUpTo) = try await log.entries(shard: shard, after: start)
         // The floor is read after the entries: a compaction that deleted some of them raised it before.
         let floor = try await log.floor(shard: shard)
         if floor > start {
-            behindFloor.withLock { $0 = true }
-            logger.error("the operation log was compacted past this replica's position; it stays out of routing (copy a peer's index directory to recover)",
-                         metadata: ["shard": "\(shard)", "applied": "\(start)", "floor": "\(floor)"])
+            if !behindFloor.withLock({ $0 }) {
+                behindFloor.withLock { $0 = true }
+                logger.error("the operation log was compacted past this replica's position; it stays out of routing until it has a peer's copy",
+                             metadata: ["shard": "\(shard)", "applied": "\(start)", "floor": "\(floor)"])
+            }
+            try await copyFromPeer(floor: floor)
             return
         }
         for (at, operation) in operations {
@@ -80,6 +84,19 @@ public final class LogApplier: Sendable {
         }
         if readUpTo > applied { try record(readUpTo) }
         caughtUp.withLock { $0 = true }
+    }
+
+    /// Installs the copy of a ready peer of this shard that has applied at least `floor` (``PeerCopy``), and
+    /// moves ``applied`` to the position the copy reflects; without such a peer, nothing happens (yet).
+    private func copyFromPeer(floor: UInt64) async throws {
+        let members = try await log.etcd.list(prefix: log.keys.members(shard: shard)).compactMap { kv in
+            try? ClusterJSON.decode(MemberRecord.self, kv.value, key: kv.key)
+        }
+        guard let peer = members.filter({ $0.ready && $0.appliedPosition >= floor }).max(by: { $0.appliedPosition < $1.appliedPosition })
+        else { return }
+        let position = try await PeerCopy.recover(service: service, from: peer.address, logger: logger)
+        try record(position)
+        behindFloor.withLock { $0 = false }
     }
 
     private func apply(_ operation: LogOperation) async throws {

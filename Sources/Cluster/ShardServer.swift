@@ -23,6 +23,7 @@ public enum ShardServer {
         let router = SearchApplication.router(service: service, metrics: metrics, logger: logger)
         ShardRoutes(service: service).register(on: router)
         let applier = LogApplier(log: OperationLog(etcd: etcd, keys: keys), shard: shard, service: service, logger: logger)
+        PeerCopy.register(on: router, service: service) { applier.applied }
         let applying = Task { await applier.run() }
         defer { applying.cancel() }
         let registration = MemberRegistration(etcd: etcd, keys: keys, shard: shard, ttlSeconds: leaseSeconds, logger: logger) {

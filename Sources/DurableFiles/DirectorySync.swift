@@ -32,4 +32,22 @@ public enum DirectorySync {
         try sync(containing: to)
         if parent(of: from) != parent(of: to) { try sync(containing: from) }
     }
+
+    /// Swaps the files or directories at `a` and `b` in one atomic step (Linux `renameat2(…,
+    /// RENAME_EXCHANGE)`) and makes it durable: a crash leaves either both as they were or both swapped.
+    /// Throws when the kernel or file system cannot exchange (then nothing changed).
+    public static func exchange(_ a: String, _ b: String) throws(FileSystemError) {
+        // glibc declares renameat2 only with _GNU_SOURCE, which Swift's Glibc module does not see: look the
+        // symbol up (glibc ≥ 2.28; Debian 12 has 2.36).
+        guard let symbol = dlsym(nil, "renameat2") else {
+            throw FileSystemError(path: a, operation: "exchange with \(b)", code: ENOSYS, reason: "renameat2 is not available")
+        }
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UInt32) -> Int32
+        let renameExchange: UInt32 = 2  // RENAME_EXCHANGE (linux/fs.h)
+        guard unsafeBitCast(symbol, to: RenameAt2.self)(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0 else {
+            throw .last(a, "exchange with \(b)")
+        }
+        try sync(containing: a)
+        if parent(of: a) != parent(of: b) { try sync(containing: b) }
+    }
 }

@@ -48,14 +48,13 @@ public struct SearchOptions: Sendable {
     public var rerankFactor: Int
     /// Instead of `k × rerankFactor`: re-rank this many candidates (at least `k`). For deep rankings,
     /// where twice `k` would double the random reads of stored vectors for ranks nobody compares closely.
-    public var rerankCandidates: Int?
+    public var rerankCandidates: Int? = nil
 
-    public init(nprobe: Int = 16, filter: IDFilter? = nil, threads: Int = 1, rerankFactor: Int = 2, rerankCandidates: Int? = nil) {
+    public init(nprobe: Int = 16, filter: IDFilter? = nil, threads: Int = 1, rerankFactor: Int = 2) {
         self.nprobe = nprobe
         self.filter = filter
         self.threads = threads
         self.rerankFactor = rerankFactor
-        self.rerankCandidates = rerankCandidates
     }
 }
 

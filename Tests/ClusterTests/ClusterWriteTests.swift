@@ -8,7 +8,8 @@ import SearchTesting
 import Testing
 
 /// Live writes through the router: logged in etcd, applied by every replica of the owner shard, read
-/// with `after=TOKEN`, kept across the restart of every replica, caught up by a replica that was down.
+/// with `after=TOKEN`, kept across the restart of every replica, caught up by a replica that was down, and
+/// copied from a peer by a replica the compacted log left behind.
 @Suite(.serialized, .enabled(if: EtcdProcess.available, "etcd is not installed (Debian etcd-server; scripts/setup installs it)"))
 struct ClusterWriteTests {
     typealias P = ClusterProcessTests
@@ -117,14 +118,25 @@ struct ClusterWriteTests {
         let backURL = try cluster.url(of: back)
         try await P.eventually("the restarted replica caught up on the delete") { try await P.get(backURL + "/v1/items/noise-42").status == 404 }
 
+        // One more add that stays, on the same shard (an id chosen for it), applied by the live replicas.
+        let keptID = (0..<100).map { "kept-\($0)" }.first { ShardSelection.shard(of: $0, count: 2) == receipt.shard }!
+        let kept = SyntheticImages.noise(width: 96, height: 96, seed: 43)
+        let keptPNG = PNGTestWriter.encode(width: 96, height: 96, colorType: .rgb, bitDepth: 8, samples: kept.pixels.map(UInt16.init))
+        let keptUpload = Self.form(file: keptPNG, fields: ["id": keptID, "title": "Kept noise"])
+        let keptAdd = try await Self.send(.POST, router + "/v1/items", body: keptUpload.body, contentType: keptUpload.contentType)
+        #expect(keptAdd.status == 202, "\(keptAdd.body)")
+        let keptToken = try Self.receipt(keptAdd.body).token
+
         // Once every live replica of the shard has applied them, the router compacts the log.
         let etcd = EtcdClient(endpoint: cluster.etcd.url)
         let keys = try ClusterKeys(cluster: cluster.name)
         try await P.eventually("the log is compacted") { try await etcd.list(prefix: keys.log(shard: receipt.shard)).isEmpty }
-        #expect(try await OperationLog(etcd: etcd, keys: keys).floor(shard: receipt.shard) >= UInt64(deleteToken)!)
-        // A replica whose index predates the compacted writes cannot catch up from the log: it stays out of routing.
+        #expect(try await OperationLog(etcd: etcd, keys: keys).floor(shard: receipt.shard) >= UInt64(keptToken)!)
+        // A replica whose index predates the compacted writes cannot catch up from the log: it takes a ready
+        // peer's copy (index and media), then serves — with the add it never saw in the log.
         let stale = cluster.scratch.file("stale")
         _ = try P.vsearch(["build", "--input", P.manifest, "--nlist", "4", "--quiet", "--index", stale, "--shard", "\(receipt.shard)/2"])
+        #expect(FileManager.default.fileExists(atPath: stale + "/media") == false)
         let behind = try ManagedProcess("stale replica", executable: CommandLineRunner.vsearchPath, arguments: [
             "serve", "--index", stale, "--etcd", cluster.etcd.url, "--cluster", cluster.name,
             "--shard", String(receipt.shard), "--port", "0", "--lease-seconds", "2",
@@ -132,9 +144,23 @@ struct ClusterWriteTests {
         cluster.replicas[receipt.shard]!.append(behind)
         let behindURL = try cluster.url(of: behind)
         try await P.eventually("the stale replica notices the compaction") { behind.stderr.contains("compacted past") }
-        // It never registered as ready (a replica is routed to only after one whole pass over the log).
-        let state = try JSONDecoder().decode(GenerationSwitchTests.ClusterStateProbe.self,
-                                             from: Data(try P.vsearch(["cluster", "status", "--etcd", cluster.etcd.url, "--cluster", cluster.name, "--json"]).stdout.utf8))
-        #expect(state.members.filter { $0.address == behindURL }.allSatisfy { !$0.ready })
+        do {
+            try await P.eventually("the stale replica installs a peer's copy") { behind.stderr.contains("installed a peer's copy") }
+        } catch {
+            Issue.record("the stale replica's log: \(behind.stderr.suffix(1500)); peers: \(cluster.replicas[receipt.shard]!.map { $0.stderr.suffix(1500) })")
+            throw error
+        }
+        try await P.eventually("the copied replica serves the kept add") { try await P.get(behindURL + "/v1/items/\(keptID)").status == 200 }
+        #expect(try await P.get(behindURL + "/v1/items/noise-42").status == 404)
+        // Its media came along and the item points at this replica's own copy of it.
+        let keptItem = try await P.get(behindURL + "/v1/items/\(keptID)")
+        let keptPath = try JSONDecoder().decode(ItemDTO.self, from: Data(keptItem.body.utf8)).path
+        #expect(keptPath.hasPrefix(stale + "/media/"), "\(keptPath)")
+        #expect(try await P.get(behindURL + "/v1/items/\(keptID)/thumbnail").status == 200)
+        try await P.eventually("the copied replica is ready") {
+            let state = try JSONDecoder().decode(GenerationSwitchTests.ClusterStateProbe.self,
+                                                 from: Data(try P.vsearch(["cluster", "status", "--etcd", cluster.etcd.url, "--cluster", cluster.name, "--json"]).stdout.utf8))
+            return state.members.contains { $0.address == behindURL && $0.ready }
+        }
     }
 }

@@ -23,6 +23,27 @@ enum DurableFile {
         try wrapped { () throws(FileSystemError) in try DirectorySync.move(from, to: to) }
     }
 
+    /// `fsync` of every file and folder below `root` (and `root`): a tree copied with plain writes made
+    /// durable before it is published by a rename.
+    static func syncTree(_ root: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else { return }
+        if isDirectory.boolValue {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] { try syncTree(root + "/" + name) }
+            try syncDirectory(root)
+            return
+        }
+        let descriptor = open(root, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw IndexBuildError(.io, root, "cannot open to fsync (errno \(errno))") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw IndexBuildError(.io, root, "fsync failed (errno \(errno))") }
+    }
+
+    /// Swaps two directories atomically and durably (see `DirectorySync.exchange`).
+    static func exchange(_ a: String, _ b: String) throws {
+        try wrapped { () throws(FileSystemError) in try DirectorySync.exchange(a, b) }
+    }
+
     static func readAll(_ path: String, limit: Int) throws -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw IndexBuildError(.io, path, "cannot open (\(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))")

@@ -116,8 +116,9 @@ extension TextSearchIndex {
             let base = semanticProbes ?? Int((Double(index.nlist) * Self.defaultProbeFraction).rounded(.up))
             let nprobe = Self.probes(base: base, nlist: index.nlist, count: index.count, allowed: allowed?.count)
             let filter = allowed.map { keys in IDFilter { keys.contains($0) } }
-            return try index.search(query, k: k, options: SearchOptions(nprobe: nprobe, filter: filter,
-                                                                        rerankCandidates: Self.rerankCandidates(k: k)))
+            var options = SearchOptions(nprobe: nprobe, filter: filter)
+            options.rerankCandidates = Self.rerankCandidates(k: k)
+            return try index.search(query, k: k, options: options)
                 .map { (key: $0.id, score: $0.score) }
         }
     }
