@@ -10,6 +10,10 @@
 //       (re)builds DIR's text IVF from the catalog's vectors (build-index does it at the end).
 //   TextBenchmark text-recall DIR QUERIES.txt NPROBE[,NPROBE…]
 //       recall@10/@100 of the text IVF against the exact scan, and its CPU time, per nprobe.
+//   TextBenchmark bm25-shards DIR QUERIES.txt N[,N…]
+//       per-shard BM25 statistics (issue #15): DIR's catalog split into N shards by the cluster's placement
+//       (xxh64(id) mod N, copies of the catalog with the other shards' items removed); each query's BM25 top-10
+//       merged from the shards by score, as the router merges, against the one-catalog top-10.
 //   TextBenchmark query-latency DIR QUERIES.txt THREADS
 //       text-query latency over DIR (one query per line), with a breakdown by stage; p50/p99. The first
 //       $WARM queries (default 20) are run once untimed first (caches, document-frequency lookups).
@@ -216,6 +220,65 @@ func textRecall(_ args: [String]) throws {
     }
 }
 
+func bm25Shards(_ args: [String]) throws {
+    guard args.count == 3 else { fail("usage: bm25-shards DIR QUERIES.txt N[,N…]") }
+    let queries = try String(contentsOfFile: args[1], encoding: .utf8).split(separator: "\n").map(String.init)
+    let whole = try Catalog(path: args[0] + "/catalog.sqlite")
+    var ids: [String] = []
+    var cursor: String?
+    repeat {
+        let page = try ItemListing.page(whole, cursor: cursor, limit: ItemListing.maximumLimit)
+        ids += page.items.map(\.id)
+        cursor = page.nextCursor
+    } while cursor != nil
+    // Shard copies are kept between runs (splitting 100k items takes minutes); delete the folder to redo them.
+    let work = NSTemporaryDirectory() + "vsearch-bm25-shards"
+    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    func top(_ catalog: Catalog, _ query: String, _ limit: Int) throws -> [(id: String, score: Double)] {
+        let hits = try catalog.lexicalSearch(query, limit: limit)
+        let items = try catalog.items(keys: hits.map(\.key))
+        return hits.compactMap { hit in items[hit.key].map { ($0.id, hit.score) } }
+    }
+    // One catalog: the top-10 and every item's score deep enough to judge a merged top-10 (ties included).
+    let single = try queries.map { try top(whole, $0, 1000) }
+    for n in args[2].split(separator: ",").compactMap({ Int($0) }) where n > 1 {
+        let start = now()
+        var shards: [Catalog] = []
+        for shard in 0..<n {
+            let path = "\(work)/shard\(n)-\(shard).sqlite"
+            if !FileManager.default.fileExists(atPath: path + ".done") {
+                try? FileManager.default.removeItem(atPath: path)
+                try whole.copy(to: path)
+                let copy = try Catalog(path: path)
+                for id in ids where ShardSelection.shard(of: id, count: n) != shard { _ = try copy.remove(id: id) }
+                FileManager.default.createFile(atPath: path + ".done", contents: nil)
+            }
+            shards.append(try Catalog(path: path))
+        }
+        var exactSet = 0, upToTies = 0, compared = 0
+        var agreement = 0.0, relativeError = 0.0, scored = 0
+        for (query, expected) in zip(queries, single) where !expected.isEmpty {
+            let local = try shards.flatMap { try top($0, query, 10) }
+            let merged = local.sorted { a, b in a.score != b.score ? a.score > b.score : a.id < b.id }.prefix(10)
+            let wanted = expected.prefix(10)
+            let tenth = wanted.last!.score
+            let oneMachine = Dictionary(expected.map { ($0.id, $0.score) }, uniquingKeysWith: { a, _ in a })
+            compared += 1
+            // A merged result agrees when one machine ranks it inside its top-10 (equal scores count: ties).
+            let agreeing = merged.filter { (oneMachine[$0.id] ?? -1) >= tenth - 1e-9 * abs(tenth) }.count
+            agreement += Double(agreeing) / Double(wanted.count)
+            if agreeing == wanted.count && merged.count == wanted.count { upToTies += 1 }
+            if merged.map(\.id) == wanted.map(\.id) { exactSet += 1 }
+            for hit in local { if let score = oneMachine[hit.id], score != 0 { relativeError += abs(hit.score / score - 1); scored += 1 } }
+        }
+        let sizes = try shards.map { try $0.count() }
+        print(String(format: "N=%d shards (items %@; %.0f s): %d queries with BM25 hits — top-10 agreement up to ties %.4f (all 10 agree: %.1f %%; identical id order %.1f %%); shard BM25 vs one-catalog BM25 of the same item: mean relative difference %.4f",
+                     n, sizes.map(String.init).joined(separator: "/"), now() - start, compared, agreement / Double(max(1, compared)),
+                     100 * Double(upToTies) / Double(max(1, compared)), 100 * Double(exactSet) / Double(max(1, compared)),
+                     relativeError / Double(max(1, scored))))
+    }
+}
+
 func queryLatency(_ args: [String]) throws {
     guard args.count == 3, let threads = Int(args[2]) else { fail("usage: query-latency DIR QUERIES.txt THREADS") }
     let queries = try String(contentsOfFile: args[1], encoding: .utf8).split(separator: "\n").map(String.init)
@@ -311,6 +374,7 @@ do {
     case "text-recall": try textRecall(Array(arguments.dropFirst()))
     case "gemm": try gemmBench(Array(arguments.dropFirst()))
     case "query-latency": try queryLatency(Array(arguments.dropFirst()))
+    case "bm25-shards": try bm25Shards(Array(arguments.dropFirst()))
     default: fail("usage: TextBenchmark minilm|build-index|build-vector-index|text-recall|query-latency …")
     }
 } catch {

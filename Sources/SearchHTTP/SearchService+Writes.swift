@@ -70,12 +70,12 @@ extension SearchService {
                     logger.error("POST /v1/items: the item was committed, then the write failed: \(error)")
                     outcome = .indexed(id: committed.id)
                 } else {
-                    if stored.created { media.delete(stored.path) }
+                    Self.discard(stored, of: media, unlessCommittedIn: index)
                     throw error
                 }
             }
             guard case .indexed(let id) = outcome else {
-                if stored.created { media.delete(stored.path) }
+                Self.discard(stored, of: media, unlessCommittedIn: index)
                 if case .failed(let reason) = outcome { logger.error("POST /v1/items failed: \(reason)") }
                 throw IngestOutcomeStatus.error(for: outcome, upload: stored.path) ?? APIError.internal("the item was not added")
             }
@@ -90,6 +90,14 @@ extension SearchService {
         }
         thumbnails.removeAll(id: item.id)
         return item
+    }
+
+    /// Deletes an upload this add stored (`created`) and did not index — unless a committed item names that
+    /// very file: another process serving the same directory (replicas of a shard on one machine) may have
+    /// stored the same bytes a moment later and committed them, and its item must keep its original.
+    static func discard(_ stored: MediaStore.Stored, of media: MediaStore, unlessCommittedIn index: IndexDirectory) {
+        guard stored.created, committedItem(hash: stored.hash, in: index)?.source != stored.path else { return }
+        media.delete(stored.path)
     }
 
     /// The item holding content `hash` in the serving version, read afresh from disk (nil when there is

@@ -156,7 +156,8 @@ struct ClusterWriteTests {
         let keptItem = try await P.get(behindURL + "/v1/items/\(keptID)")
         let keptPath = try JSONDecoder().decode(ItemDTO.self, from: Data(keptItem.body.utf8)).path
         #expect(keptPath.hasPrefix(stale + "/media/"), "\(keptPath)")
-        #expect(try await P.get(behindURL + "/v1/items/\(keptID)/thumbnail").status == 200)
+        let thumbnail = try await P.get(behindURL + "/v1/items/\(keptID)/thumbnail")
+        #expect(thumbnail.status == 200, "\(thumbnail.status) \(thumbnail.body.prefix(300)); media: \((try? FileManager.default.contentsOfDirectory(atPath: stale + "/media")) ?? [])")
         try await P.eventually("the copied replica is ready") {
             let state = try JSONDecoder().decode(GenerationSwitchTests.ClusterStateProbe.self,
                                                  from: Data(try P.vsearch(["cluster", "status", "--etcd", cluster.etcd.url, "--cluster", cluster.name, "--json"]).stdout.utf8))
