@@ -1,0 +1,126 @@
+import Catalog
+import Crypto
+import Embedding
+import Foundation
+import VectorIndex
+
+/// The complete segments of a distributed build's output folder (`OUT/segments/seg-*`, in name order,
+/// which is input order), each verified against its manifest. Partial directories (`.seg-*.partial`)
+/// are not segments and are ignored.
+public struct SegmentSet: Sendable {
+    public let directory: String
+    /// Segment directories and their manifests, in input order.
+    public let segments: [(path: String, manifest: SegmentManifest)]
+
+    /// Lists and verifies the segments of `directory`. `expected`: the number of segments the input
+    /// makes; fewer (or more) is a `.badInput` error naming the missing ones — a merge never runs on
+    /// part of the input.
+    public init(directory: String, expected: Int? = nil) throws {
+        self.directory = directory
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+            throw IndexBuildError(.badInput, directory, "cannot list the segments folder (\(error.localizedDescription))")
+        }
+        let found = names.filter { $0.hasPrefix("seg-") }.sorted()
+        segments = try found.map { name in
+            let path = directory + "/" + name
+            return (path, try SegmentManifest.verify(path))
+        }
+        if let expected {
+            let wanted = Set((0..<expected).map(SegmentManifest.directoryName))
+            let missing = wanted.subtracting(found).sorted()
+            guard missing.isEmpty, found.count == expected else {
+                throw IndexBuildError(.badInput, directory, "holds \(found.count) complete segments, expected \(expected)"
+                                      + (missing.isEmpty ? "" : "; missing \(missing.prefix(5).joined(separator: ", "))\(missing.count > 5 ? ", …" : "")"))
+            }
+        }
+        let precisions = Set(segments.map(\.manifest.precision))
+        guard precisions.count <= 1 else {
+            throw IndexBuildError(.conflict, directory, "holds segments of different CNN precisions (\(precisions.map(\.rawValue).sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// The CNN precision of the segments' vectors (fp32 when there are none).
+    public var precision: EncoderPrecision { segments.first?.manifest.precision ?? .fp32 }
+
+    /// Vectors over all segments.
+    public var vectorCount: Int { segments.reduce(0) { $0 + $1.manifest.vectors } }
+
+    /// A digest of the segments' manifests (which checksum every file): two sets with the same digest
+    /// hold the same bytes.
+    public var digest: String {
+        var hasher = SHA256()
+        for segment in segments { hasher.update(data: segment.manifest.jsonBytes()) }
+        return hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The slice report (`build-report.json`) of the segment at `directory`.
+    public static func report(_ directory: String) throws -> BuildSummary {
+        let path = directory + "/" + IndexDirectory.reportFileName
+        do {
+            return try JSONDecoder().decode(BuildSummary.self, from: Data(DurableFile.readAll(path, limit: 1 << 30)))
+        } catch let error as IndexBuildError {
+            throw error
+        } catch {
+            throw IndexBuildError(.corruptIndex, path, "is not a build report (\(error))")
+        }
+    }
+}
+
+/// One segment opened for reading: its catalog (read-only), its mapped vectors and its text vectors.
+final class SegmentReader {
+    let path: String
+    let catalog: Catalog
+    let vectors: SpilledVectors
+    /// Spill rows of each item key, in frame order.
+    private let rowsByKey: [ItemKey: [Int]]
+    private let textVectors: [ItemKey: [Float]]
+
+    init(path: String, manifest: SegmentManifest, textDimension: Int) throws {
+        self.path = path
+        catalog = try Catalog(path: path + "/" + TextSearchIndex.catalogFileName, access: .readOnly(connections: 1))
+        let spillPath = path + "/" + IndexBuilder.spillFileName
+        let recordBytes = 8 + 4 * manifest.dimension + 8
+        let fileBytes = manifest.files[IndexBuilder.spillFileName]?.bytes ?? 0
+        guard (fileBytes - VectorSpill.headerSize) == manifest.vectors * recordBytes else {
+            throw IndexBuildError(.corruptIndex, spillPath, "holds \(fileBytes) bytes, not the \(manifest.vectors) vectors its SEGMENT lists")
+        }
+        vectors = try SpilledVectors(path: spillPath, dimension: manifest.dimension, count: manifest.vectors)
+        var rows: [ItemKey: [Int]] = [:]
+        for (row, id) in vectors.ids.enumerated() { rows[id >> 16, default: []].append(row) }
+        rowsByKey = rows
+        let stored = try catalog.textVectors(model: TextSearchIndex.textModelName, dimension: textDimension)
+        var text: [ItemKey: [Float]] = [:]
+        for (row, key) in stored.keys.enumerated() {
+            text[key] = Array(stored.values[(row * textDimension)..<((row + 1) * textDimension)])
+        }
+        textVectors = text
+    }
+
+    /// The segment's finished items (those whose vectors are all in the spill), in key order — input order.
+    func items() throws -> [(key: ItemKey, item: CatalogItem)] {
+        let keys = rowsByKey.keys.sorted()
+        let byKey = try catalog.items(keys: keys)
+        return keys.compactMap { key in byKey[key].map { (key: key, item: $0) } }
+    }
+
+    /// The item with its vectors from the spill (a video's frames with their timestamps, in frame order).
+    func embedded(_ key: ItemKey, _ item: CatalogItem) throws -> EmbeddedItem? {
+        guard let rows = rowsByKey[key] else { return nil }
+        var values: [Float] = []
+        values.reserveCapacity(rows.count * vectors.dimension)
+        for row in rows { vectors.withRows(row..<(row + 1)) { p, _ in values.append(contentsOf: UnsafeBufferPointer(start: p, count: vectors.dimension)) } }
+        guard item.kind == .video else { return EmbeddedItem(item: item, vectors: values, timestamps: nil) }
+        let byVectorID = Dictionary(uniqueKeysWithValues: try catalog.frames(videoID: item.id).map { ($0.vectorID, $0.timestamp) })
+        var timestamps: [Double] = []
+        for row in rows {
+            guard let t = byVectorID[vectors.ids[row]] else {
+                throw IndexBuildError(.corruptIndex, path, "video \(item.id) has a vector without a frame row")
+            }
+            timestamps.append(t)
+        }
+        return EmbeddedItem(item: item, vectors: values, timestamps: timestamps)
+    }
+
+    func textVector(_ key: ItemKey) -> [Float]? { textVectors[key] }
+}
