@@ -22,13 +22,18 @@ public enum SegmentTraining {
         public var sha256: String
     }
 
-    /// Trains the centroids on `set` and writes them into `directory`. `nlist` nil: about 4·√(vectors per
-    /// shard), the list count a one-machine build of one shard would choose.
+    /// Trains the centroids on `set` and writes them into `directory` (unless centroids trained on the same
+    /// segments with the same list count are there already). `nlist` nil: about 4·√(vectors per shard),
+    /// the list count a one-machine build of one shard would choose.
     public static func train(_ set: SegmentSet, shards: Int, nlist: Int?, threads: Int, to directory: String) throws -> Record {
         let readers = try set.segments.map { try SegmentReader(path: $0.path, manifest: $0.manifest, textDimension: TextSearchIndex.textDimension) }
         let source = ConcatenatedVectors(parts: readers.map(\.vectors), dimension: readers.first?.vectors.dimension ?? 0)
         guard source.count > 0 else { throw IndexBuildError(.badInput, set.directory, "the segments hold no vectors to train on") }
         let lists = min(source.count, nlist ?? IVFBuildOptions.defaultNlist(count: max(1, source.count / max(1, shards))))
+        // A rerun over the same segments: the centroids there are the ones this would train (same sample, same seed).
+        if let existing = try? load(directory, for: set), existing.record.nlist == lists {
+            return existing.record
+        }
         var kmeans = KMeans(clusters: lists, metric: .innerProduct, threads: max(1, threads))
         kmeans.maxPointsPerCluster = max(8, min(64, IndexBuilder.trainingSampleLimit / max(1, lists)))
         let centroids = kmeans.train(source)
