@@ -45,9 +45,9 @@ def _die_with_parent():
         pass
 
 
-def run_vsearch(binary, arguments, models=None):
-    """Runs `vsearch ARGUMENTS`; returns its last stdout line parsed as JSON. A failure raises with the
-    command and its stderr, so Spark shows why a task failed (and retries it)."""
+def run_vsearch(binary, arguments, models=None, parse=True):
+    """Runs `vsearch ARGUMENTS`; returns its last stdout line parsed as JSON (`parse`; else as text). A
+    failure raises with the command and its stderr, so Spark shows why a task failed (and retries it)."""
     env = dict(os.environ)
     if models:
         env["VSEARCH_MODELS"] = models
@@ -56,7 +56,7 @@ def run_vsearch(binary, arguments, models=None):
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     if done.returncode != 0 or not lines:
         raise RuntimeError("vsearch %s exited with %d: %s" % (" ".join(arguments[:2]), done.returncode, done.stderr.strip()[-2000:]))
-    return json.loads(lines[-1])
+    return json.loads(lines[-1]) if parse else lines[-1]
 
 
 def parse_arguments(argv):
@@ -198,7 +198,7 @@ def main(argv):
     elif a.etcd:
         try:
             run_vsearch(binary, ["cluster", "publish", "--etcd", a.etcd, "--cluster", a.cluster,
-                                 "--generation", str(versions[0])], models)
+                                 "--generation", str(versions[0])], models, parse=False)
             stage_line("4 publish", "cluster %s serves generation %d" % (a.cluster, versions[0]), started)
         except RuntimeError as error:
             stage_line("4 publish", "NOT published: %s" % error, started)

@@ -26,14 +26,18 @@ extension IndexBuilder {
         guard set.segments.isEmpty || set.precision == imageEncoder.precision else {
             throw IndexBuildError(.conflict, set.directory, "holds \(set.precision) vectors; the merge was set up for \(imageEncoder.precision) ones")
         }
-        let lock = try index.lock()
-        defer { withExtendedLifetime(lock) {} }
         let description = "segments \(set.digest) shard \(options.shard.map(\.description) ?? "all")"
             + (options.centroids.map { " centroids \($0.count / ImageEncoder.embeddingDimension)" } ?? "")
-        if let serving = try index.serving(),
-           (try? String(contentsOfFile: serving.directory + "/" + Self.mergedFromFileName, encoding: .utf8)) == description {
+        func merged() throws -> SegmentMergeResult? {
+            guard let serving = try index.serving(),
+                  (try? String(contentsOfFile: serving.directory + "/" + Self.mergedFromFileName, encoding: .utf8)) == description else { return nil }
             return SegmentMergeResult(summary: try SegmentSet.report(serving.directory), version: serving.version, alreadyMerged: true)
         }
+        // Checked without the lock first (as searches read `CURRENT`): a rerun does not wait on a busy index.
+        if FileManager.default.fileExists(atPath: index.currentFile), let done = try merged() { return done }
+        let lock = try index.lock()
+        defer { withExtendedLifetime(lock) {} }
+        if let done = try merged() { return done }
         let staging = index.stagingDirectory
         let total = try set.segments.reduce(0) { $0 + (try SegmentSet.report($1.path).items) }
         try prepareStaging(staging, description: description, count: total)
