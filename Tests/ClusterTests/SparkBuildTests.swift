@@ -163,17 +163,18 @@ struct SparkBuildTests {
         let segments = (records + Self.itemsPerTask - 1) / Self.itemsPerTask
         #expect(segments >= 8)
 
-        // Run 1: a worker (its executor, Python workers and vsearch children) killed once two segments are done.
+        // Run 1: a worker (its executor, Python workers and vsearch children) killed once two segments are
+        // done, while it runs a task's vsearch.
         let first = try Self.submit(spark, manifest: manifest, output: output)
         var killedAt: Int?
         let status = try Self.finish(first) {
-            if killedAt == nil, Self.completeSegments(output) >= 2 {
+            if killedAt == nil, Self.completeSegments(output) >= 2, spark.workerRuns(1, "vsearch") {
                 killedAt = Self.completeSegments(output)
                 spark.killWorker(1)
             }
         }
         #expect(status == 0, "job failed: \(first.stdout.suffix(3000)) \(first.stderr.suffix(5000))")
-        #expect((killedAt ?? segments) < segments, "the worker was killed after stage 1 (\(killedAt.map(String.init) ?? "never"))")
+        #expect((killedAt ?? segments) < segments, "the worker was not killed during stage 1 (\(killedAt.map(String.init) ?? "never"))")
         for stage in ["stage 1 embed", "stage 2 train", "stage 3 merge", "stage 4 publish"] {
             #expect(first.stdout.contains(stage), "no '\(stage)' line: \(first.stdout.suffix(3000))")
         }

@@ -81,6 +81,13 @@ final class SparkStandalone: @unchecked Sendable {
         workers[index].kill()
     }
 
+    /// Whether worker `index` is running a process named `name` (a task's vsearch) somewhere below it.
+    func workerRuns(_ index: Int, _ name: String) -> Bool {
+        ProcessTree.descendants(of: workers[index].process.processIdentifier).contains { pid in
+            (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == name
+        }
+    }
+
     func stop() {
         for worker in workers {
             let tree = ProcessTree.descendants(of: worker.process.processIdentifier)
