@@ -205,7 +205,7 @@ struct SegmentMergeCommand: ParsableCommand {
     func run() throws {
         let name = "segment merge"
         let threadCount = threads.count
-        let set = try TextCommandSupport.attempt(name) { try SegmentSet(directory: segments, expected: expect) }
+        let set = try TextCommandSupport.attempt(name) { try SegmentSet(directory: segments, expected: expect, wholeSpills: false) }
         var options = BuildOptions(threads: threadCount, encoding: EncodingKind(name: encoding), keepVersions: keepVersions,
                                    replace: true, pqSubquantizers: pqM)
         options.shard = try shard.map(ShardSelection.init(parsing:))

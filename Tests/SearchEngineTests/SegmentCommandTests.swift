@@ -105,5 +105,10 @@ import Testing
         #expect(throws: SearchEngineError.self) { try SegmentManifest.verify(segment) }
         let refused = try CommandLineRunner.vsearch(["segment", "train", "--segments", scratch.file("segments")], environment: Self.environment)
         #expect(refused.status == 1 && refused.stderr.contains("vectors.spill") && refused.stderr.contains("checksum"), "\(refused.stderr)")
+        // A merge checks the records it reads (not the whole spill): the damaged one is refused too, nothing published.
+        let merge = try CommandLineRunner.vsearch(["segment", "merge", "--segments", scratch.file("segments"), "--index", scratch.file("index")],
+                                                  environment: Self.environment)
+        #expect(merge.status == 1 && merge.stderr.contains("vectors.spill") && merge.stderr.contains("checksum"), "\(merge.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("index/CURRENT")))
     }
 }

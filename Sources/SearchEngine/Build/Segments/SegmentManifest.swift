@@ -9,6 +9,8 @@ import Foundation
 /// seg-000003/
 ///     catalog.sqlite      the slice's items: rows, tags, auto-tags, frames, MiniLM text vectors (Catalog schema)
 ///     vectors.spill       the image and frame vectors (VSSPILL1: per-record SHA-256 checksums, see VectorSpill)
+///     vector-ids.bin      the spill's vector ids in record order (Int64 little-endian each), so a reader finds
+///                         its items' records without paging in the whole spill
 ///     precision.json      the CNN precision of the vectors
 ///     build-report.json   the slice's BuildSummary: every input of the slice and its outcome
 ///     build-input.json    the pipeline's resume marker (input and slice; not checksummed, not read)
@@ -30,8 +32,12 @@ public struct SegmentManifest: Codable, Sendable, Equatable {
     public static let formatName = "vsearch-segment"
     public static let currentFormatVersion = 1
     /// The files a segment holds besides `SEGMENT`, each checksummed in it.
-    static let fileNames = [TextSearchIndex.catalogFileName, IndexBuilder.spillFileName, IndexPrecision.fileName,
-                            IndexDirectory.reportFileName]
+    static let fileNames = [TextSearchIndex.catalogFileName, IndexBuilder.spillFileName, vectorIDsFileName,
+                            IndexPrecision.fileName, IndexDirectory.reportFileName]
+    public static let vectorIDsFileName = "vector-ids.bin"
+    /// The files a merge checks whole: all but the spill, whose records it checks one by one as it reads
+    /// them (each shard reads only its own items' records).
+    static let smallFileNames = Set(fileNames).subtracting([IndexBuilder.spillFileName])
 
     /// One file's size and SHA-256 (lowercase hex).
     public struct FileSum: Codable, Sendable, Equatable {
@@ -73,8 +79,9 @@ public struct SegmentManifest: Codable, Sendable, Equatable {
     }
 
     /// The manifest of the segment directory `directory`, after checking its format and every file's
-    /// size and checksum. Throws `.corruptIndex` naming the file and what is wrong.
-    public static func verify(_ directory: String) throws -> SegmentManifest {
+    /// size and checksum (`only`: just these files' checksums; every file's size). Throws `.corruptIndex`
+    /// naming the file and what is wrong.
+    public static func verify(_ directory: String, only: Set<String>? = nil) throws -> SegmentManifest {
         let path = directory + "/" + fileName
         let manifest: SegmentManifest
         do {
@@ -89,6 +96,13 @@ public struct SegmentManifest: Codable, Sendable, Equatable {
         }
         for name in fileNames {
             guard let expected = manifest.files[name] else { throw IndexBuildError(.corruptIndex, path, "lists no \(name)") }
+            if let only, !only.contains(name) {
+                let bytes = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? nil
+                guard bytes == expected.bytes else {
+                    throw IndexBuildError(.corruptIndex, directory + "/" + name, "holds \(bytes.map(String.init) ?? "no") bytes; \(fileName) lists \(expected.bytes)")
+                }
+                continue
+            }
             let found = try sum(directory + "/" + name)
             guard found == expected else {
                 throw IndexBuildError(.corruptIndex, directory + "/" + name,

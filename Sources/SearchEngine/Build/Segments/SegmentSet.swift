@@ -14,8 +14,9 @@ public struct SegmentSet: Sendable {
 
     /// Lists and verifies the segments of `directory`. `expected`: the number of segments the input
     /// makes; fewer (or more) is a `.badInput` error naming the missing ones — a merge never runs on
-    /// part of the input.
-    public init(directory: String, expected: Int? = nil) throws {
+    /// part of the input. `wholeSpills` false: the spills' sizes are checked but not their checksums (a
+    /// merge checks each record it reads instead of reading every spill whole).
+    public init(directory: String, expected: Int? = nil, wholeSpills: Bool = true) throws {
         self.directory = directory
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
@@ -24,7 +25,7 @@ public struct SegmentSet: Sendable {
         let found = names.filter { $0.hasPrefix("seg-") }.sorted()
         segments = try found.map { name in
             let path = directory + "/" + name
-            return (path, try SegmentManifest.verify(path))
+            return (path, try SegmentManifest.verify(path, only: wholeSpills ? nil : SegmentManifest.smallFileNames))
         }
         if let expected {
             let wanted = Set((0..<expected).map(SegmentManifest.directoryName))
@@ -85,7 +86,13 @@ final class SegmentReader {
         guard (fileBytes - VectorSpill.headerSize) == manifest.vectors * recordBytes else {
             throw IndexBuildError(.corruptIndex, spillPath, "holds \(fileBytes) bytes, not the \(manifest.vectors) vectors its SEGMENT lists")
         }
-        vectors = try SpilledVectors(path: spillPath, dimension: manifest.dimension, count: manifest.vectors)
+        let idsPath = path + "/" + SegmentManifest.vectorIDsFileName
+        let idBytes = try DurableFile.readAll(idsPath, limit: manifest.vectors * 8)
+        guard idBytes.count == manifest.vectors * 8 else {
+            throw IndexBuildError(.corruptIndex, idsPath, "holds \(idBytes.count) bytes, not the \(manifest.vectors) ids its SEGMENT lists")
+        }
+        let ids = idBytes.withUnsafeBytes { raw in (0..<manifest.vectors).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) } }
+        vectors = try SpilledVectors(path: spillPath, dimension: manifest.dimension, count: manifest.vectors, ids: ids)
         var rows: [ItemKey: [Int]] = [:]
         for (row, id) in vectors.ids.enumerated() { rows[id >> 16, default: []].append(row) }
         rowsByKey = rows
@@ -109,7 +116,7 @@ final class SegmentReader {
         guard let rows = rowsByKey[key] else { return nil }
         var values: [Float] = []
         values.reserveCapacity(rows.count * vectors.dimension)
-        for row in rows { vectors.withRows(row..<(row + 1)) { p, _ in values.append(contentsOf: UnsafeBufferPointer(start: p, count: vectors.dimension)) } }
+        for row in rows { values += try vectors.verifiedVector(row) }
         guard item.kind == .video else { return EmbeddedItem(item: item, vectors: values, timestamps: nil) }
         let byVectorID = Dictionary(uniqueKeysWithValues: try catalog.frames(videoID: item.id).map { ($0.vectorID, $0.timestamp) })
         var timestamps: [Double] = []

@@ -53,6 +53,13 @@ public struct SegmentWriter {
             throw IndexBuildError(.io, staging + "/" + TextSearchIndex.catalogFileName + "-wal",
                                   "the catalog's write-ahead log was not checkpointed when it closed; the segment is not sealed")
         }
+        var idBytes: [UInt8] = []
+        idBytes.reserveCapacity(summary.vectors * 8)
+        for id in try SpilledVectors(path: staging + "/" + IndexBuilder.spillFileName, dimension: ImageEncoder.embeddingDimension,
+                                     count: summary.vectors).ids {
+            withUnsafeBytes(of: id.littleEndian) { idBytes += $0 }
+        }
+        try DurableFile.writeAtomically(idBytes, to: staging + "/" + SegmentManifest.vectorIDsFileName)
         var files: [String: SegmentManifest.FileSum] = [:]
         for name in SegmentManifest.fileNames { files[name] = try SegmentManifest.sum(staging + "/" + name) }
         let manifest = SegmentManifest(
