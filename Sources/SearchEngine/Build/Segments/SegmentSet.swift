@@ -68,17 +68,19 @@ public struct SegmentSet: Sendable {
     }
 }
 
-/// One segment opened for reading: its catalog (read-only), its mapped vectors and its text vectors.
+/// One segment opened for reading: its catalog (read-only) and its mapped vectors, found through
+/// `vector-ids.bin`; rows, text vectors and vector records are read only for the items asked for.
 final class SegmentReader {
     let path: String
     let catalog: Catalog
     let vectors: SpilledVectors
     /// Spill rows of each item key, in frame order.
     private let rowsByKey: [ItemKey: [Int]]
-    private let textVectors: [ItemKey: [Float]]
+    private let textDimension: Int
 
     init(path: String, manifest: SegmentManifest, textDimension: Int) throws {
         self.path = path
+        self.textDimension = textDimension
         catalog = try Catalog(path: path + "/" + TextSearchIndex.catalogFileName, access: .readOnly(connections: 1))
         let spillPath = path + "/" + IndexBuilder.spillFileName
         let recordBytes = 8 + 4 * manifest.dimension + 8
@@ -94,40 +96,48 @@ final class SegmentReader {
         let ids = idBytes.withUnsafeBytes { raw in (0..<manifest.vectors).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) } }
         vectors = try SpilledVectors(path: spillPath, dimension: manifest.dimension, count: manifest.vectors, ids: ids)
         var rows: [ItemKey: [Int]] = [:]
-        for (row, id) in vectors.ids.enumerated() { rows[id >> 16, default: []].append(row) }
+        for (row, id) in ids.enumerated() { rows[id >> 16, default: []].append(row) }
         rowsByKey = rows
-        let stored = try catalog.textVectors(model: TextSearchIndex.textModelName, dimension: textDimension)
+    }
+
+    /// Key, id and content hash of the segment's finished items (those whose vectors are all in the
+    /// spill), in key order — input order.
+    func identities() throws -> [ItemIdentity] {
+        try catalog.identities().filter { rowsByKey[$0.key] != nil }
+    }
+
+    /// The items `keys` with their vectors from the spill (a video's frames with their timestamps, in
+    /// frame order) and their MiniLM vectors, in the order of `keys`; each vector record is checked
+    /// against its checksum as it is read.
+    func embedded(_ keys: [ItemKey]) throws -> [(item: EmbeddedItem, text: [Float]?)] {
+        let items = try catalog.items(keys: keys)
+        let stored = try catalog.textVectors(model: TextSearchIndex.textModelName, dimension: textDimension, keys: keys)
         var text: [ItemKey: [Float]] = [:]
         for (row, key) in stored.keys.enumerated() {
             text[key] = Array(stored.values[(row * textDimension)..<((row + 1) * textDimension)])
         }
-        textVectors = text
-    }
-
-    /// The segment's finished items (those whose vectors are all in the spill), in key order — input order.
-    func items() throws -> [(key: ItemKey, item: CatalogItem)] {
-        let keys = rowsByKey.keys.sorted()
-        let byKey = try catalog.items(keys: keys)
-        return keys.compactMap { key in byKey[key].map { (key: key, item: $0) } }
-    }
-
-    /// The item with its vectors from the spill (a video's frames with their timestamps, in frame order).
-    func embedded(_ key: ItemKey, _ item: CatalogItem) throws -> EmbeddedItem? {
-        guard let rows = rowsByKey[key] else { return nil }
-        var values: [Float] = []
-        values.reserveCapacity(rows.count * vectors.dimension)
-        for row in rows { values += try vectors.verifiedVector(row) }
-        guard item.kind == .video else { return EmbeddedItem(item: item, vectors: values, timestamps: nil) }
-        let byVectorID = Dictionary(uniqueKeysWithValues: try catalog.frames(videoID: item.id).map { ($0.vectorID, $0.timestamp) })
-        var timestamps: [Double] = []
-        for row in rows {
-            guard let t = byVectorID[vectors.ids[row]] else {
-                throw IndexBuildError(.corruptIndex, path, "video \(item.id) has a vector without a frame row")
+        return try keys.map { key in
+            guard let item = items[key], let rows = rowsByKey[key] else {
+                throw IndexBuildError(.corruptIndex, path, "item key \(key) has no catalog row or no vectors")
             }
-            timestamps.append(t)
+            var values: [Float] = []
+            values.reserveCapacity(rows.count * vectors.dimension)
+            for row in rows { values += try vectors.verifiedVector(row) }
+            guard item.kind == .video else { return (EmbeddedItem(item: item, vectors: values, timestamps: nil), text[key]) }
+            let byVectorID = Dictionary(try catalog.frames(videoID: item.id).map { ($0.vectorID, $0.timestamp) }, uniquingKeysWith: { a, _ in a })
+            let timestamps = try rows.map { row in
+                guard let t = byVectorID[vectors.ids[row]] else {
+                    throw IndexBuildError(.corruptIndex, path, "video \(item.id) has a vector without a frame row")
+                }
+                return t
+            }
+            return (EmbeddedItem(item: item, vectors: values, timestamps: timestamps), text[key])
         }
-        return EmbeddedItem(item: item, vectors: values, timestamps: timestamps)
     }
 
-    func textVector(_ key: ItemKey) -> [Float]? { textVectors[key] }
+    /// The source path of item `key` (for reports and admission messages).
+    func source(_ key: ItemKey) throws -> String {
+        guard let item = try catalog.items(keys: [key])[key] else { throw IndexBuildError(.corruptIndex, path, "item key \(key) has no catalog row") }
+        return item.source
+    }
 }
