@@ -3,7 +3,7 @@
 SWIFT ?= swift
 VSEARCH = .build/debug/vsearch
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup build demo test spark bench clean
 
 setup:
 	bash scripts/setup
@@ -14,9 +14,16 @@ build: setup
 demo: build
 	bash scripts/demo
 
-test: setup
+# The test suite includes the Spark job's test (deploy/spark): setup installs Java and PySpark for it.
+test:
+	VSEARCH_SETUP_SPARK=1 bash scripts/setup
 	$(SWIFT) test
 	bash scripts/fuzz-ci
+
+# Distributed builds (deploy/spark/build_index.py): vsearch plus Java and PySpark (assets/spark/venv).
+spark:
+	VSEARCH_SETUP_SPARK=1 bash scripts/setup
+	$(SWIFT) build --product vsearch
 
 clean:
 	rm -rf .build

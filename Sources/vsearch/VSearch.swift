@@ -13,7 +13,7 @@ struct VSearch: AsyncParsableCommand {
             BuildCommand.self, AddCommand.self, RemoveCommand.self, InfoCommand.self, VersionsCommand.self,
             RollbackCommand.self, SearchCommand.self, UpdateCommand.self, ItemsCommand.self, VectorsCommand.self,
             EvalCommand.self, DriftCommand.self,
-            ServeCommand.self, RouterCommand.self, ClusterCommand.self,
+            ServeCommand.self, RouterCommand.self, ClusterCommand.self, SegmentCommand.self,
         ]
     )
 

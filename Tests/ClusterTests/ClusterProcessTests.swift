@@ -32,7 +32,10 @@ struct ClusterProcessTests {
             etcd = try EtcdProcess()
         }
 
-        func shardIndex(_ shard: Int) -> String { scratch.file("shard\(shard)") }
+        /// Index directories of shards built elsewhere (a Spark job's output); the others are `shardK` in scratch.
+        var shardDirectories: [Int: String] = [:]
+
+        func shardIndex(_ shard: Int) -> String { shardDirectories[shard] ?? scratch.file("shard\(shard)") }
         var fullIndex: String { scratch.file("full") }
 
         /// Starts one replica of `shard`; returns it once it listens.

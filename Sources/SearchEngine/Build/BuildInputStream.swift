@@ -23,6 +23,9 @@ public struct BuildInputStream: Sendable {
     }
 
     let source: Source
+    /// Only these items (numbered from 0 over every item the whole input yields, entries and
+    /// rejections alike) are passed on: a slice of a manifest, as one task of a distributed build reads it.
+    public private(set) var records: Range<Int>?
 
     /// `input` is a folder or a manifest (`.csv`, else JSON Lines); `root` confines manifest paths
     /// (default: the manifest's folder). Throws if `input` does not exist.
@@ -54,8 +57,28 @@ public struct BuildInputStream: Sendable {
         return (entries, rejected)
     }
 
-    /// Calls `body` for every item in order until it returns false.
+    /// The same input cut to items `range` (numbered from 0 over every item the whole input yields).
+    public func slice(_ range: Range<Int>) -> BuildInputStream {
+        var sliced = self
+        let lower = (records?.lowerBound ?? 0) + range.lowerBound
+        let upper = min(records?.upperBound ?? Int.max, (records?.lowerBound ?? 0) + range.upperBound)
+        sliced.records = lower..<max(lower, upper)
+        return sliced
+    }
+
+    /// Calls `body` for every item in order (of the slice, if one was cut) until it returns false.
     public func forEach(_ body: (BuildInputItem) throws -> Bool) throws {
+        guard let records else { return try forEachItem(body) }
+        guard !records.isEmpty else { return }
+        var number = 0
+        try forEachItem { item in
+            defer { number += 1 }
+            if number < records.lowerBound { return true }
+            return try body(item) && number + 1 < records.upperBound
+        }
+    }
+
+    private func forEachItem(_ body: (BuildInputItem) throws -> Bool) throws {
         switch source {
         case .list(let entries, let rejected):
             for failure in rejected where try !body(.rejected(failure)) { return }

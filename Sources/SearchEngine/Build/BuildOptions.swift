@@ -30,6 +30,9 @@ public struct BuildOptions: Sendable {
     /// indexed (``ShardSelection``); the others are skipped before decoding and counted in
     /// ``BuildSummary/otherShards``. Nil: every input.
     public var shard: ShardSelection?
+    /// Coarse centroids of the visual IVF trained elsewhere (`nlist × 1280`, row-major): the shards of a
+    /// distributed build share the ones `vsearch segment train` made. Nil: k-means on this build's vectors.
+    public var centroids: [Float]?
 
     public init(batchSize: Int = 32, threads: Int = 2, sampling: SamplingPolicy = SamplingPolicy(),
                 videoLimits: VideoLimits = VideoLimits(), nlist: Int? = nil, encoding: EncodingKind? = nil,

@@ -121,7 +121,7 @@ public final class IndexBuilder {
 
     /// Stages 1–2 over the whole input: the producer prepares chunks, this thread admits, embeds and
     /// stages them.
-    private func ingest(_ input: BuildInputStream, writer: StagingWriter, tally: BuildTally) throws {
+    func ingest(_ input: BuildInputStream, writer: StagingWriter, tally: BuildTally) throws {
         // Content finished by an earlier run: the producer hashes such files but does not decode them.
         let finishedItems = try writer.textIndex.catalog.items(keys: Array(writer.spill.finishedKeys))
         let queue = ChunkQueue()
@@ -150,7 +150,7 @@ public final class IndexBuilder {
     /// Nothing of the input could be indexed: no version is published, the staging directory (holding
     /// nothing worth resuming) is removed and the report, naming every input and its reason, is written
     /// to the index directory.
-    private func abandon(_ staging: String, tally: BuildTally) throws -> BuildSummary {
+    func abandon(_ staging: String, tally: BuildTally) throws -> BuildSummary {
         var summary = tally.summary
         summary.seconds = tally.elapsedSeconds
         try? FileManager.default.removeItem(atPath: staging)
@@ -160,7 +160,7 @@ public final class IndexBuilder {
     }
 
     /// Stage 4: the text and visual IVF indexes, the report, and the publish.
-    private func commit(_ staging: String, spill: VectorSpill, summary run: BuildSummary, tally: BuildTally) throws -> BuildSummary {
+    func commit(_ staging: String, spill: VectorSpill, summary run: BuildSummary, tally: BuildTally) throws -> BuildSummary {
         // The text vectors' IVF, trained on every item's MiniLM vector in the catalog.
         try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false)
             .buildVectorIndex(threads: max(1, options.threads))
@@ -171,15 +171,17 @@ public final class IndexBuilder {
             let writer = try IVFIndexWriter(directory: visual)
             // The k-means sample is copied into memory: at most `trainingSampleLimit` vectors (about
             // 160 MB at 1280-d), however many vectors there are, so peak memory stays bounded.
-            let nlist = min(source.count, options.nlist ?? IVFBuildOptions.defaultNlist(count: source.count))
+            let nlist = options.centroids.map { $0.count / source.dimension }
+                ?? min(source.count, options.nlist ?? IVFBuildOptions.defaultNlist(count: source.count))
             let perList = max(8, min(64, Self.trainingSampleLimit / max(1, nlist)))
-            try writer.build(from: source, ids: source.ids,
-                             options: IVFBuildOptions(nlist: nlist, metric: .innerProduct,
-                                                      encoding: options.encoding ?? EncodingChoice.choose(
-                                                          vectorCount: source.count, dimension: source.dimension,
-                                                          availableMemoryBytes: EncodingChoice.physicalMemoryBytes()).encoding,
-                                                      trainingPointsPerList: perList, threads: max(1, options.threads),
-                                                      pqSubquantizers: options.pqSubquantizers))
+            var ivfOptions = IVFBuildOptions(nlist: nlist, metric: .innerProduct,
+                                             encoding: options.encoding ?? EncodingChoice.choose(
+                                                 vectorCount: source.count, dimension: source.dimension,
+                                                 availableMemoryBytes: EncodingChoice.physicalMemoryBytes()).encoding,
+                                             trainingPointsPerList: perList, threads: max(1, options.threads),
+                                             pqSubquantizers: options.pqSubquantizers)
+            ivfOptions.centroids = options.centroids
+            try writer.build(from: source, ids: source.ids, options: ivfOptions)
         }
         var summary = run
         let counts = try Self.counts(versionDirectory: staging)

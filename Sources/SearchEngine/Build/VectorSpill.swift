@@ -196,12 +196,16 @@ final class VectorSpill {
 /// A spill file mapped read-only as a `VectorSource` (rows `dimension + 4` floats apart).
 final class SpilledVectors: VectorSource, @unchecked Sendable {
     // @unchecked: the mapping is read-only and lives as long as this object; nothing mutates it.
+    let path: String
     let count: Int
     let dimension: Int
     let ids: [Int64]
     private let mapping: ReadOnlyMapping?
 
-    init(path: String, dimension: Int, count: Int) throws {
+    /// `ids`: the records' vector ids when known already (a segment's `vector-ids.bin`), so that mapping
+    /// the spill does not page in every record to read them; nil reads them from the records.
+    init(path: String, dimension: Int, count: Int, ids knownIDs: [Int64]? = nil) throws {
+        self.path = path
         self.dimension = dimension
         self.count = count
         let record = 8 + 4 * dimension + 8
@@ -219,7 +223,29 @@ final class SpilledVectors: VectorSource, @unchecked Sendable {
             throw IndexBuildError(.corruptIndex, path, "the vector spill has \(mapping.count) bytes, fewer than its \(count) records need")
         }
         self.mapping = mapping
-        ids = (0..<count).map { Int64(littleEndian: base.loadUnaligned(fromByteOffset: VectorSpill.headerSize + $0 * record, as: Int64.self)) }
+        if let knownIDs {
+            guard knownIDs.count == count else {
+                throw IndexBuildError(.corruptIndex, path, "\(knownIDs.count) vector ids listed for \(count) records")
+            }
+            ids = knownIDs
+        } else {
+            ids = (0..<count).map { Int64(littleEndian: base.loadUnaligned(fromByteOffset: VectorSpill.headerSize + $0 * record, as: Int64.self)) }
+        }
+    }
+
+    /// Row `row`'s vector after checking the record's checksum and id (`.corruptIndex` naming the file
+    /// and the record otherwise): how a reader that did not verify the whole file reads single records.
+    func verifiedVector(_ row: Int) throws -> [Float] {
+        precondition(row >= 0 && row < count, "row out of bounds")
+        let record = 8 + 4 * dimension + 8
+        let start = VectorSpill.headerSize + row * record
+        let bytes = [UInt8](UnsafeRawBufferPointer(start: mapping!.base! + start, count: record))
+        let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: record - 4, as: UInt32.self) }
+        let id = bytes.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }
+        guard VectorSpill.checksum(bytes[0..<(record - 4)]) == UInt32(littleEndian: stored), Int64(littleEndian: id) == ids[row] else {
+            throw IndexBuildError(.corruptIndex, path, "record \(row) of the vector spill does not match its checksum or its listed id")
+        }
+        return bytes.withUnsafeBytes { raw in (0..<dimension).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8 + 4 * $0, as: UInt32.self))) } }
     }
 
     func withRows<R>(_ range: Range<Int>, _ body: (UnsafePointer<Float>, Int) throws -> R) rethrows -> R {

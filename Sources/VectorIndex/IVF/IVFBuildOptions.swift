@@ -17,6 +17,10 @@ public struct IVFBuildOptions: Sendable {
     public var seed: UInt64
     /// Worker threads for training and assignment (BLAS itself stays at one thread per worker).
     public var threads: Int
+    /// Coarse centroids trained elsewhere (`nlist × dimension`, row-major), used as they are instead of
+    /// training k-means on this build's vectors (``nlist`` is then their count). Several indexes built
+    /// with the same centroids share one coarse quantizer (the shards of a distributed build).
+    public var centroids: [Float]?
 
     public init(nlist: Int? = nil, metric: Metric = .innerProduct, encoding: EncodingKind = .flat, storeVectors: Bool = true,
                 iterations: Int = 12, trainingPointsPerList: Int = 64, seed: UInt64 = 1234, threads: Int = 1,

@@ -61,7 +61,13 @@ public final class IVFIndexWriter {
         let n = source.count, d = source.dimension
         guard n > 0 else { throw VectorIndexError.badInput("vectors", "there are no vectors to index") }
         if let ids, ids.count != n { throw VectorIndexError.badInput("ids", "\(ids.count) ids for \(n) vectors") }
-        let nlist = min(n, options.nlist ?? IVFBuildOptions.defaultNlist(count: n))
+        if let given = options.centroids {
+            guard !given.isEmpty, given.count % d == 0 else {
+                throw VectorIndexError.badInput("centroids", "\(given.count) values are not a whole number of \(d)-d centroids")
+            }
+            guard given.allSatisfy(\.isFinite) else { throw VectorIndexError.badInput("centroids", "a value is not a finite number") }
+        }
+        let nlist = options.centroids.map { $0.count / d } ?? min(n, options.nlist ?? IVFBuildOptions.defaultNlist(count: n))
         guard nlist >= 1 else { throw VectorIndexError.badInput("nlist", "must be at least 1") }
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -69,7 +75,7 @@ public final class IVFIndexWriter {
                             threads: options.threads)
         kmeans.maxPointsPerCluster = options.trainingPointsPerList
         let sample = kmeans.sample(source)
-        let centroids = kmeans.train(sample: sample, dimension: d)
+        let centroids = options.centroids ?? kmeans.train(sample: sample, dimension: d)
         let m = options.encoding.isProductQuantized ? (options.pqSubquantizers ?? EncodingChoice.defaultSubquantizers(options.encoding, dimension: d)) : 0
         if let problem = options.encoding.subquantizerProblem(dimension: d, subquantizers: m) {
             throw VectorIndexError.badInput("pq-m", problem)
