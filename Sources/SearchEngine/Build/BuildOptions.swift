@@ -30,6 +30,9 @@ public struct BuildOptions: Sendable {
     /// indexed (``ShardSelection``); the others are skipped before decoding and counted in
     /// ``BuildSummary/otherShards``. Nil: every input.
     public var shard: ShardSelection?
+    /// Regions of each image embedded besides the whole image (``RegionLayout``; recorded in the version
+    /// as `regions.json`, so later adds embed the same). Default `.none`.
+    public var regions: RegionLayout = .none
 
     public init(batchSize: Int = 32, threads: Int = 2, sampling: SamplingPolicy = SamplingPolicy(),
                 videoLimits: VideoLimits = VideoLimits(), nlist: Int? = nil, encoding: EncodingKind? = nil,

@@ -126,12 +126,14 @@ public final class IndexBuilder {
         let finishedItems = try writer.textIndex.catalog.items(keys: Array(writer.spill.finishedKeys))
         let queue = ChunkQueue()
         PrepareStage(input: input, chunkSize: max(1, options.batchSize), threads: max(1, options.threads),
-                     finishedHashes: Set(finishedItems.values.compactMap(\.contentHash)), shard: options.shard).start(into: queue)
+                     finishedHashes: Set(finishedItems.values.compactMap(\.contentHash)), shard: options.shard,
+                     regions: options.regions.boxes).start(into: queue)
         defer { queue.cancel() }
         let stage = try EmbedWriteStage(
             writer: writer,
             embedder: MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
-                                    batchSize: max(1, options.batchSize)),
+                                    batchSize: max(1, options.batchSize),
+                                    concepts: ConceptSpace.shared(classNames: imageEncoder.classNames, textEncoder: textEncoder)),
             textEncoder: textEncoder, tally: tally)
         while let chunk = queue.take() {
             try stage.consume(chunk)

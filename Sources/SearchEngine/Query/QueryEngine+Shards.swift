@@ -8,13 +8,16 @@ extension QueryEngine {
         guard request.image != nil || request.item != nil || request.effectiveText != nil else {
             throw SearchEngineError(.missingQuery, "query", "give an image, an item id or text")
         }
+        if request.box != nil, request.image == nil {
+            throw SearchEngineError(.invalidQuery, "box", "applies only with a query image")
+        }
     }
 
     /// `request` resolved with this engine's models and index: the image embedded, the item's stored
     /// vectors looked up (the item itself excluded), the text embedded when a text model is loaded.
     public func shardQuery(for request: SearchRequest) throws -> ShardQuery {
         var vectors: [[Float]] = []
-        if let image = request.image { vectors.append(try models.embed(image)) }
+        if let image = request.image { vectors.append(try models.embed(image, box: request.box)) }
         if let item = request.item { vectors += try itemVectors(item).vectors }
         let text = request.effectiveText
         return ShardQuery(vectors: vectors, excludedID: request.item?.id, text: text,
@@ -38,6 +41,7 @@ extension QueryEngine {
         var visual: [(key: ItemKey, score: Double, moments: [Moment])]?
         var lexical: [(key: ItemKey, score: Double)]?
         var semantic: [(key: ItemKey, score: Double)]?
+        var concepts: [(key: ItemKey, score: Double)]?
         if !query.vectors.isEmpty {
             visual = try visualSearch(query.vectors, allowed: allowed, excluding: excluded, options: options)
                 .map { ($0.item, Double($0.score), $0.moments) }
@@ -49,9 +53,10 @@ extension QueryEngine {
             let embedding = try query.textEmbedding ?? models.embed(text: text)
             semantic = try snapshot.text.semanticSearch(embedding, k: depth, allowed: allowed)
                 .filter { $0.key != excluded }.map { ($0.key, Double($0.score)) }
+            concepts = conceptSearch(embedding, depth: depth, allowed: allowed, excluding: excluded, fusion: options.fusion)
         }
         var keys = Set<ItemKey>()
-        for list in [visual?.map(\.key), lexical?.map(\.key), semantic?.map(\.key)] { keys.formUnion(list ?? []) }
+        for list in [visual?.map(\.key), lexical?.map(\.key), semantic?.map(\.key), concepts?.map(\.key)] { keys.formUnion(list ?? []) }
         let items = try catalog.items(keys: Array(keys))
         func candidates(_ list: [(key: ItemKey, score: Double)]?) -> [ShardCandidates.Candidate]? {
             list?.compactMap { entry in items[entry.key].map { ShardCandidates.Candidate(id: $0.id, score: entry.score) } }
@@ -60,7 +65,7 @@ extension QueryEngine {
             visual: visual?.compactMap { entry in
                 items[entry.key].map { ShardCandidates.Candidate(id: $0.id, score: entry.score, moments: entry.moments) }
             },
-            bm25: candidates(lexical), semantic: candidates(semantic),
+            bm25: candidates(lexical), semantic: candidates(semantic), concepts: candidates(concepts),
             items: Dictionary(items.values.map { ($0.id, ShardCandidates.Item($0)) }, uniquingKeysWith: { a, _ in a }))
     }
 

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// One machine answers with ``page(for:)``: retrieval per source, filters applied inside each — **visual**
 /// (query vectors → IVF, frames folded into videos with their moments), **bm25** (FTS5) and **semantic**
-/// (MiniLM text vectors) — each ranking to a fixed depth (stable pages), the relevance cutoff, weighted
+/// (MiniLM text vectors) and **concepts** (the text's MiniLM embedding against the items' concept vectors,
+/// ``ConceptSpace``) — each ranking to a fixed depth (stable pages), the relevance cutoff, weighted
 /// reciprocal rank fusion, near-duplicate collapse and the page (`QueryEngine+Page.swift`).
 ///
 /// A cluster runs the same retrieval and fusion in two steps (`QueryEngine+Shards.swift`): a shard replica
@@ -59,7 +60,7 @@ public final class QueryEngine: Sendable {
         // The visual side's query vectors: the image's embedding and/or the item's stored vectors.
         var queryVectors: [[Float]] = []
         var excluded: ItemKey?
-        if let image = request.image { queryVectors.append(try models.embed(image)) }
+        if let image = request.image { queryVectors.append(try models.embed(image, box: request.box)) }
         if let item = request.item {
             let stored = try itemVectors(item)
             excluded = stored.key
@@ -86,12 +87,18 @@ public final class QueryEngine: Sendable {
             let depth = max(options.k, options.candidatesPerSource, options.maximumResults)
             let lexical = try catalog.lexicalSearch(text, filter: options.filter, limit: depth, weights: options.lexicalWeights)
                 .filter { $0.key != excluded }
-            let semantic = try snapshot.text.semanticSearch(try models.embed(text: text), k: depth, allowed: allowed)
+            let embedding = try models.embed(text: text)
+            let semantic = try snapshot.text.semanticSearch(embedding, k: depth, allowed: allowed)
                 .filter { $0.key != excluded }
+            let concepts = conceptSearch(embedding, depth: depth, allowed: allowed, excluding: excluded, fusion: options.fusion)
             rankings[.bm25] = lexical.map(\.key)
             rankings[.semantic] = semantic.map(\.key)
             scores[.bm25] = Dictionary(lexical.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
             scores[.semantic] = Dictionary(semantic.map { ($0.key, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
+            if !concepts.isEmpty {
+                rankings[.concepts] = concepts.map(\.key)
+                scores[.concepts] = Dictionary(concepts.map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
+            }
         }
 
         // Cutoff (before fusion): items whose similarities are all below `minSimilarity` are dropped.

@@ -42,13 +42,17 @@ public struct ShardCandidates: Codable, Sendable, Equatable {
     public var visual: [Candidate]?
     public var bm25: [Candidate]?
     public var semantic: [Candidate]?
+    /// Concept-vector candidates (absent in the JSON of a replica that predates them: treated as none).
+    public var concepts: [Candidate]?
     /// Fields of every candidate, by id (an item removed since retrieval is absent and dropped).
     public var items: [String: Item]
 
-    public init(visual: [Candidate]? = nil, bm25: [Candidate]? = nil, semantic: [Candidate]? = nil, items: [String: Item] = [:]) {
+    public init(visual: [Candidate]? = nil, bm25: [Candidate]? = nil, semantic: [Candidate]? = nil,
+                concepts: [Candidate]? = nil, items: [String: Item] = [:]) {
         self.visual = visual
         self.bm25 = bm25
         self.semantic = semantic
+        self.concepts = concepts
         self.items = items
     }
 
@@ -58,6 +62,7 @@ public struct ShardCandidates: Codable, Sendable, Equatable {
         case .visual: visual
         case .bm25: bm25
         case .semantic: semantic
+        case .concepts: concepts
         }
     }
 }
