@@ -29,6 +29,7 @@ paths:
       - $ref: "#/components/parameters/cursor"
       - $ref: "#/components/parameters/minSimilarity"
       - $ref: "#/components/parameters/collapse"
+      - $ref: "#/components/parameters/box"
       - $ref: "#/components/parameters/after"
     get:
       summary: Search by text and/or by an indexed item ("more like this")
@@ -79,6 +80,7 @@ paths:
                 cursor: { type: string, maxLength: 256, description: "next_cursor of the previous page" }
                 min_similarity: { type: number, minimum: -1, maximum: 1 }
                 collapse: { type: string, enum: [near_duplicates, none] }
+                box: { type: string, pattern: "^ *[-+0-9.eE]+ *, *[-+0-9.eE]+ *, *[-+0-9.eE]+ *, *[-+0-9.eE]+ *$", description: "x,y,w,h: search by this region of the uploaded image (fractions of its width and height, 0…1, inside the image, w and h > 0)" }
           image/jpeg:
             schema: { type: string, format: binary }
           image/png:
@@ -359,6 +361,11 @@ components:
       in: query
       description: "drop, before fusion, results whose visual, semantic and concept similarities (cosines) are all below this; BM25-only matches are kept"
       schema: { type: number, minimum: -1, maximum: 1 }
+    box:
+      name: box
+      in: query
+      description: "with an uploaded image (POST) only: x,y,w,h, the region of the image to search by, as fractions of its width and height (the image is cropped before embedding); malformed, empty or outside the image: 400 invalid_parameter naming box; on GET (no image): 400"
+      schema: { type: string, maxLength: 200 }
     collapse:
       name: collapse
       in: query

@@ -1,5 +1,6 @@
 import Foundation
 import SearchEngine
+import SearchTesting
 import Testing
 
 /// Issue #19 item 7: the ConSE combination itself, on hand-made class embeddings.
@@ -62,5 +63,34 @@ import Testing
         #expect(space.vector(probabilities: [0, 0, 0, 0]) == nil)
         #expect(space.vector(probabilities: [1, 0]) == nil)  // not one per class
         #expect(space.vector(frameLogits: []) == nil)
+    }
+}
+
+/// The class embeddings kept in a version (`concepts.bin`).
+@Suite struct ConceptSpaceFileTests {
+    @Test func aSpaceRoundTripsAndDamageIsAnError() throws {
+        let scratch = try TemporaryDirectory("vs-concept-file")
+        let space = ConceptSpace(classEmbeddings: ConceptSpaceTests.embeddings, classCount: 4, dimension: 3, top: 2)
+        #expect(try ConceptSpace.read(from: scratch.path) == nil)
+        try space.write(to: scratch.path)
+        let read = try #require(try ConceptSpace.read(from: scratch.path))
+        #expect(read.classEmbeddings == space.classEmbeddings && read.classCount == 4 && read.dimension == 3 && read.top == 2)
+
+        let path = scratch.path + "/" + ConceptSpace.fileName
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[30] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect { try ConceptSpace.read(from: scratch.path) } throws: { "\($0)".contains("checksum") }
+    }
+
+    @Test func aBuiltVersionKeepsTheClassEmbeddingsItsVectorsWereMadeWith() throws {
+        let index = try SearchFeatureFixtures.shared.get()
+        let snapshot = try IndexSnapshot(index: index)
+        let stored = try #require(try ConceptSpace.read(from: snapshot.versionDirectory))
+        let (image, text) = try BuildFixtures.models.get()
+        let fresh = ConceptSpace(classTexts: ConceptSpace.classTexts(classNames: image.classNames), textEncoder: text)
+        #expect(stored.classCount == image.classNames.count && stored.dimension == text.dimension)
+        let diff = zip(stored.classEmbeddings, fresh.classEmbeddings).map { abs($0 - $1) }.max() ?? 1
+        #expect(diff < 1e-4)
     }
 }

@@ -36,7 +36,9 @@ extension IndexMaintenance {
         }
         let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
                                      batchSize: max(1, options.batchSize),
-                                     concepts: ConceptSpace.shared(classNames: imageEncoder.classNames, textEncoder: textEncoder))
+                                     concepts: try ConceptSpace.read(from: serving)
+                                         ?? ConceptSpace.shared(classNames: imageEncoder.classNames, textEncoder: textEncoder,
+                                                                threads: max(1, options.threads)))
         let target = CatalogIngestTarget(catalog: textIndex.catalog)
         // The serving version's region layout: an added image gets the same region vectors as built ones.
         let regions = try IndexRegions.read(serving).boxes

@@ -12,6 +12,8 @@ import Foundation
 public enum RegionLayout: String, Sendable, Codable, CaseIterable {
     /// The whole image only (the default: see BENCHMARKS.md, *Regions*, for what regions cost).
     case none
+    /// The centre window, 3/4 of the width and height (one region).
+    case center
     /// The four corner windows and the centre window, each 3/4 of the width and height (five regions).
     case grid
 
@@ -19,6 +21,7 @@ public enum RegionLayout: String, Sendable, Codable, CaseIterable {
     public var boxes: [QueryBox] {
         switch self {
         case .none: []
+        case .center: [try! QueryBox(x: 0.125, y: 0.125, width: 0.75, height: 0.75)]
         case .grid:
             [(0.125, 0.125), (0, 0), (0.25, 0), (0, 0.25), (0.25, 0.25)].map { origin in
                 // The values are in range by construction.

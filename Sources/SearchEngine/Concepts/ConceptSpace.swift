@@ -56,12 +56,12 @@ public struct ConceptSpace: Sendable {
 
     /// The space for `classNames` (their ``classTexts(classNames:files:)``) and `textEncoder`, computed once
     /// per process (a pure function of the two: 1,000 short texts through MiniLM) and shared by every
-    /// build, add and upload after.
-    public static func shared(classNames: [String], textEncoder: TextEncoder) -> ConceptSpace {
+    /// build, add and upload after. `threads`: threads of that one embedding pass.
+    public static func shared(classNames: [String], textEncoder: TextEncoder, threads: Int = 1) -> ConceptSpace {
         let texts = classTexts(classNames: classNames)
         // Keyed by the encoder object, which the entry keeps alive (so its identity cannot be reused).
         if let found = cache.withLock({ $0.first { $0.encoder === textEncoder && $0.names == texts }?.space }) { return found }
-        let space = ConceptSpace(classTexts: texts, textEncoder: textEncoder)
+        let space = ConceptSpace(classTexts: texts, textEncoder: threads > 1 ? textEncoder.withThreads(threads) : textEncoder)
         cache.withLock { entries in
             if !entries.contains(where: { $0.encoder === textEncoder && $0.names == texts }) {
                 entries.append((textEncoder, texts, space))
