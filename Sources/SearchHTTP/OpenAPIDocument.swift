@@ -29,7 +29,6 @@ paths:
       - $ref: "#/components/parameters/cursor"
       - $ref: "#/components/parameters/minSimilarity"
       - $ref: "#/components/parameters/collapse"
-      - $ref: "#/components/parameters/box"
       - $ref: "#/components/parameters/after"
     get:
       summary: Search by text and/or by an indexed item ("more like this")
@@ -53,12 +52,15 @@ paths:
       description: |
         Either multipart/form-data with an `image` file part or an `item` field, and/or a `text` field (plus any
         parameter of GET /v1/search as a field), or a raw image body (Content-Type image/jpeg or image/png) with
-        the parameters in the query string.
+        the parameters in the query string. `box=x,y,w,h` (form field or query parameter) searches by that region
+        of the image.
         The image is decoded, resized and embedded by EfficientNet-Lite0 and searched in the IVF index; video
         frames are folded into videos with their best moments. Image-only scores are cosine similarities;
         image + text is RRF over visual, bm25, semantic and concepts. Bodies over the upload limit get 413 (checked as
         the body streams in); image embedding runs on a bounded pool, a full queue gives 503 overloaded.
       operationId: searchImage
+      parameters:
+        - $ref: "#/components/parameters/box"
       requestBody:
         required: true
         content:
@@ -364,7 +366,7 @@ components:
     box:
       name: box
       in: query
-      description: "with an uploaded image (POST) only: x,y,w,h, the region of the image to search by, as fractions of its width and height (the image is cropped before embedding); malformed, empty or outside the image: 400 invalid_parameter naming box; on GET (no image): 400"
+      description: "x,y,w,h: the region of the uploaded image to search by, as fractions of its width and height (the image is cropped before embedding); malformed, empty or outside the image, or no image: 400 invalid_parameter naming box (GET /v1/search takes no box: 400)"
       schema: { type: string, maxLength: 200 }
     collapse:
       name: collapse
