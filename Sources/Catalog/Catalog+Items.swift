@@ -75,6 +75,10 @@ extension Catalog {
             try db.run("INSERT OR REPLACE INTO auto_tags(item, label, score) VALUES (?, ?, ?)",
                        [.integer(key), .text(tag.label), .real(Double(tag.score))])
         }
+        if let concept = item.conceptVector {
+            try db.run("INSERT OR REPLACE INTO concept_vectors(item, model, vector) VALUES (?, ?, ?)",
+                       [.integer(key), .text(Self.conceptModel), .blob(Self.bytes(of: concept))])
+        }
         try db.run("DELETE FROM items_fts WHERE rowid = ?", [.integer(key)])
         try db.run("INSERT INTO items_fts(rowid, title, description, tags, auto_tags) VALUES (?, ?, ?, ?, ?)",
                    [.integer(key), .text(item.title), .text(item.description), .text(item.tags.joined(separator: " ; ")),

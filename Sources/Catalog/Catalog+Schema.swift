@@ -103,5 +103,15 @@ enum CatalogSchema {
             key INTEGER PRIMARY KEY
         );
         """,
+        // 6: each image's (a video's) concept vector: the ConSE bridge from the CNN's class probabilities into
+        // MiniLM's sentence space (`ConceptSpace`), searched by text queries as the `concepts` source. Made
+        // from the image vectors' model outputs, so edits of title/description/tags never touch it.
+        """
+        CREATE TABLE IF NOT EXISTS concept_vectors(
+            item INTEGER PRIMARY KEY REFERENCES items(key) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL                     -- little-endian float32
+        );
+        """,
     ]
 }

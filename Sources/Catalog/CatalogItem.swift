@@ -36,6 +36,10 @@ public struct CatalogItem: Sendable, Equatable, Codable {
     /// Hash of the original's bytes (hex), for de-duplication.
     public var contentHash: String?
     public var autoTags: [AutoTag]
+    /// The item's concept vector (its CNN class probabilities carried into MiniLM space, see
+    /// `ConceptSpace`), written with the item when set. Nil leaves a stored one as it is (an edit of the
+    /// metadata keeps it); items read from the catalog do not load it (``Catalog/conceptVectors(dimension:)``).
+    public var conceptVector: [Float]?
 
     public init(id: String, kind: ItemKind, source: String, title: String = "", description: String = "",
                 tags: [String] = [], width: Int? = nil, height: Int? = nil, duration: Double? = nil,

@@ -143,7 +143,7 @@ public final class ClusterSearcher: SearchBackend {
         if let image = request.image {
             let encoder = try imageEncoder(state)
             let models = QueryModels(image: encoder)
-            vectors.append(try await embedding.answer("image search") { try models.embed(image) })
+            vectors.append(try await embedding.answer("image search") { try models.embed(image, box: request.box) })
         }
         if let item = request.item { vectors += try await itemVectors(item, state: state, deadline: deadline) }
         let text = request.effectiveText

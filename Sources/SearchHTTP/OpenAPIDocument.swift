@@ -24,6 +24,7 @@ paths:
       - $ref: "#/components/parameters/visualWeight"
       - $ref: "#/components/parameters/bm25Weight"
       - $ref: "#/components/parameters/semanticWeight"
+      - $ref: "#/components/parameters/conceptsWeight"
       - $ref: "#/components/parameters/rrfK"
       - $ref: "#/components/parameters/cursor"
       - $ref: "#/components/parameters/minSimilarity"
@@ -32,10 +33,11 @@ paths:
     get:
       summary: Search by text and/or by an indexed item ("more like this")
       description: |
-        Give `q` (text: BM25 + MiniLM semantic), `item` (an indexed item's stored vectors, no re-embedding;
+        Give `q` (text: BM25 + MiniLM semantic + concepts, the text against the images' CNN classes carried into
+        MiniLM space, which reaches photos without any caption), `item` (an indexed item's stored vectors, no re-embedding;
         for a video the frame nearest `t` seconds, else up to 8 of its frames; the item itself is not among
         the results), or both: the rankings are fused with weighted reciprocal rank fusion (`visual_weight`,
-        `bm25_weight`, `semantic_weight`, `rrf_k`). Without `q` and `item`: 400 missing_query.
+        `bm25_weight`, `semantic_weight`, `concepts_weight`, `rrf_k`). Without `q` and `item`: 400 missing_query.
         Paging: `k` is the page size; pass the response's `next_cursor` back as `cursor` (with the same query
         and parameters) for the next page; `next_cursor` is null on the last page. Up to 1000 results can be
         paged through; pages are disjoint, in order, and stable while the index does not change.
@@ -50,12 +52,15 @@ paths:
       description: |
         Either multipart/form-data with an `image` file part or an `item` field, and/or a `text` field (plus any
         parameter of GET /v1/search as a field), or a raw image body (Content-Type image/jpeg or image/png) with
-        the parameters in the query string.
+        the parameters in the query string. `box=x,y,w,h` (form field or query parameter) searches by that region
+        of the image.
         The image is decoded, resized and embedded by EfficientNet-Lite0 and searched in the IVF index; video
         frames are folded into videos with their best moments. Image-only scores are cosine similarities;
-        image + text is RRF over visual, bm25 and semantic. Bodies over the upload limit get 413 (checked as
+        image + text is RRF over visual, bm25, semantic and concepts. Bodies over the upload limit get 413 (checked as
         the body streams in); image embedding runs on a bounded pool, a full queue gives 503 overloaded.
       operationId: searchImage
+      parameters:
+        - $ref: "#/components/parameters/box"
       requestBody:
         required: true
         content:
@@ -72,10 +77,12 @@ paths:
                 visual_weight: { $ref: "#/components/schemas/Weight" }
                 bm25_weight: { $ref: "#/components/schemas/Weight" }
                 semantic_weight: { $ref: "#/components/schemas/Weight" }
+                concepts_weight: { $ref: "#/components/schemas/Weight" }
                 rrf_k: { type: number, minimum: 0, maximum: 1000000, default: 60 }
                 cursor: { type: string, maxLength: 256, description: "next_cursor of the previous page" }
                 min_similarity: { type: number, minimum: -1, maximum: 1 }
                 collapse: { type: string, enum: [near_duplicates, none] }
+                box: { type: string, pattern: "^ *[-+0-9.eE]+ *, *[-+0-9.eE]+ *, *[-+0-9.eE]+ *, *[-+0-9.eE]+ *$", description: "x,y,w,h: search by this region of the uploaded image (fractions of its width and height, 0…1, inside the image, w and h > 0)" }
           image/jpeg:
             schema: { type: string, format: binary }
           image/png:
@@ -338,6 +345,7 @@ components:
     visualWeight: { name: visual_weight, in: query, description: RRF weight of the visual ranking, schema: { $ref: "#/components/schemas/Weight" } }
     bm25Weight: { name: bm25_weight, in: query, description: RRF weight of the BM25 ranking, schema: { $ref: "#/components/schemas/Weight" } }
     semanticWeight: { name: semantic_weight, in: query, description: RRF weight of the semantic ranking, schema: { $ref: "#/components/schemas/Weight" } }
+    conceptsWeight: { name: concepts_weight, in: query, description: "RRF weight of the concepts ranking (query text against the images' concept vectors: ConSE over the CNN's top-10 classes; 0 leaves it out)", schema: { $ref: "#/components/schemas/Weight" } }
     after: { name: after, in: query, description: "cluster router only (ignored by one machine): a write's token; answered only by replicas that applied it", schema: { type: string, pattern: "^[0-9]+$" } }
     rrfK: { name: rrf_k, in: query, description: the RRF constant k, schema: { type: number, minimum: 0, maximum: 1000000, default: 60 } }
     k:
@@ -353,8 +361,13 @@ components:
     minSimilarity:
       name: min_similarity
       in: query
-      description: "drop, before fusion, results whose visual and semantic similarities (cosines) are all below this; BM25-only matches are kept"
+      description: "drop, before fusion, results whose visual, semantic and concept similarities (cosines) are all below this; BM25-only matches are kept"
       schema: { type: number, minimum: -1, maximum: 1 }
+    box:
+      name: box
+      in: query
+      description: "x,y,w,h: the region of the uploaded image to search by, as fractions of its width and height (the image is cropped before embedding); malformed, empty or outside the image, or no image: 400 invalid_parameter naming box (GET /v1/search takes no box: 400)"
+      schema: { type: string, maxLength: 200 }
     collapse:
       name: collapse
       in: query
@@ -446,6 +459,7 @@ components:
             visual: { type: integer }
             bm25: { type: integer }
             semantic: { type: integer }
+            concepts: { type: integer }
         scores:
           type: object
           description: each source's own score for the item
@@ -453,6 +467,7 @@ components:
             visual: { type: number, description: "cosine similarity (a video's best frame)" }
             bm25: { type: number, description: "BM25 relevance, higher is better" }
             semantic: { type: number, description: "cosine similarity of query text and item text" }
+            concepts: { type: number, description: "cosine similarity of query text and the item's concept vector (its CNN classes in MiniLM space)" }
         thumbnail: { type: string, description: "URL of the thumbnail (videos: at the best moment)" }
         tags: { type: array, items: { type: string } }
         duration: { type: [number, "null"] }

@@ -42,6 +42,7 @@ public struct SearchRoutes: Sendable {
             guard let value else { throw APIError.invalidText(name) }
             return value
         }
+        guard query.box == nil else { throw APIError.invalidParameter("box", "applies only with an uploaded image (POST)") }
         guard query.effectiveText != nil || query.item != nil else { throw APIError.missingQuery }
         return try await answer(query)
     }
@@ -83,6 +84,9 @@ public struct SearchRoutes: Sendable {
         guard query.image == nil || query.item == nil else {
             throw APIError.invalidParameter("item", "give an image or an item, not both")
         }
+        guard query.box == nil || query.image != nil else {
+            throw APIError.invalidParameter("box", "applies only with an uploaded image")
+        }
         let remaining = configuration.requestTimeout - (ContinuousClock.now - start)
         return try await answer(query, timeout: remaining)
     }
@@ -103,8 +107,8 @@ public struct SearchRoutes: Sendable {
     }
 
     /// The query's parameters, read by name from the URL or the form: `q`/`text`, `item`, `t`, `k`,
-    /// `filter`, `visual_weight`, `bm25_weight`, `semantic_weight`, `rrf_k`, and (``SearchParameters``)
-    /// `cursor`, `min_similarity`, `collapse`.
+    /// `filter`, `visual_weight`, `bm25_weight`, `semantic_weight`, `concepts_weight`, `rrf_k`, and (``SearchParameters``)
+    /// `cursor`, `min_similarity`, `collapse`, and `box` (a region of the uploaded image, ``QueryBox``).
     private func parameters(_ value: (String) throws -> String?) throws -> SearchRequest {
         var query = SearchRequest(options: QueryOptions(k: configuration.defaultK))
         if let q = try value("q") ?? value("text") { query.text = try checkedText(q) }
@@ -119,10 +123,12 @@ public struct SearchRoutes: Sendable {
             }
             query.item?.at = seconds
         }
+        if let box = try value("box") { query.box = try QueryBox(parsing: box) }
         if let k = try value("k") { query.options.k = try Self.k(k, max: configuration.maxK) }
         if let filter = try value("filter") { query.options.filter = try Self.filter(filter) }
         var weights: [RankingSource: Double] = [:]
-        for (name, source) in [("visual_weight", RankingSource.visual), ("bm25_weight", .bm25), ("semantic_weight", .semantic)] {
+        for (name, source) in [("visual_weight", RankingSource.visual), ("bm25_weight", .bm25), ("semantic_weight", .semantic),
+                               ("concepts_weight", .concepts)] {
             if let text = try value(name) { weights[source] = try Self.number(text, name: name) }
         }
         let rrfK = try value("rrf_k").map { try Self.number($0, name: "rrf_k") } ?? ReciprocalRankFusion().k

@@ -2,8 +2,10 @@
 /// build step. Drop or pick an image, or type text; results show as a grid of cards with thumbnail,
 /// title, score, the sources that matched and, for videos, the matched moments; "More results" pages
 /// with `next_cursor`, "More like this" searches by a result's item, and the options set
-/// `min_similarity` and `collapse=near_duplicates`; with the API token entered, "Edit" changes a result's
-/// title and tags (`PATCH /v1/items/{id}`).
+/// `min_similarity` and `collapse=near_duplicates`; dragging on the uploaded image searches by that region
+/// (`box=x,y,w,h`); with the API token entered, "Edit" changes a result's title and tags
+/// (`PATCH /v1/items/{id}`), "Delete" removes it (`DELETE /v1/items/{id}`), and the "Add to the index" form
+/// uploads a file with a title and tags (`POST /v1/items`).
 enum WebPage {
     static let html = #"""
 <!doctype html>
@@ -35,11 +37,26 @@ enum WebPage {
       <label class="check"><input id="collapse-input" name="collapse" type="checkbox"> fold near-duplicates</label>
       <button id="search-button" type="submit">Search</button>
       <button id="clear-button" type="button">Clear</button>
-      <input id="token-input" type="password" placeholder="API token (to edit)" aria-label="API token" autocomplete="off">
+      <input id="token-input" type="password" placeholder="API token (to edit, add, delete)" aria-label="API token" autocomplete="off">
     </div>
+  </form>
+  <form id="add-form" autocomplete="off">
+    <span class="add-label">Add to the index:</span>
+    <input id="add-file" name="file" type="file" accept="image/jpeg,image/png,video/*" aria-label="file to add">
+    <input id="add-title" name="title" type="text" placeholder="title" aria-label="title of the new item">
+    <input id="add-tags" name="tags" type="text" placeholder="tags, comma-separated" aria-label="tags of the new item">
+    <button id="add-button" type="submit">Add</button>
   </form>
 </header>
 <main>
+  <div id="region" hidden>
+    <p class="hint">Drag on the image to search by a region of it.</p>
+    <div id="region-frame">
+      <img id="region-image" alt="the query image" draggable="false">
+      <div id="region-box" hidden></div>
+    </div>
+    <button id="region-clear" type="button">Whole image</button>
+  </div>
   <p id="status" role="status"></p>
   <section id="results" aria-live="polite"></section>
   <button id="more-button" type="button" hidden>More results</button>
@@ -85,6 +102,15 @@ main { padding: 16px 24px; }
 .badge { display: inline-block; font-size: 11px; padding: 1px 6px; border-radius: 10px; background: #e6ebf7; margin: 2px 4px 0 0; }
 .badge.video { background: #fde7c8; }
 .moments { margin-top: 4px; font-size: 12px; }
+#add-form { display: flex; gap: 8px; margin-top: 10px; flex-wrap: wrap; align-items: center; color: #c8d0e0; font-size: 13px; }
+#add-form input[type=text] { padding: 6px; border-radius: 6px; border: 0; }
+#region { margin-bottom: 12px; }
+#region .hint { margin: 0 0 6px; color: #56607a; font-size: 13px; }
+#region-frame { position: relative; display: inline-block; cursor: crosshair; user-select: none; touch-action: none; }
+#region-image { display: block; max-width: 480px; max-height: 320px; }
+#region-box { position: absolute; border: 2px solid #4f7cff; background: rgba(79,124,255,.18); pointer-events: none; }
+#region-clear { margin-left: 8px; vertical-align: top; background: #56607a; }
+.card .actions .delete { background: #b3261e; }
 .moments a { margin-right: 6px; }
 """#
 
@@ -107,6 +133,12 @@ let lastQuery = null;
 const statusLine = document.getElementById("status");
 const results = document.getElementById("results");
 let chosenFile = null;
+// The region of the chosen image to search by, as fractions {x, y, w, h}; null: the whole image.
+let region = null;
+const regionPanel = document.getElementById("region");
+const regionFrame = document.getElementById("region-frame");
+const regionImage = document.getElementById("region-image");
+const regionBox = document.getElementById("region-box");
 
 function setStatus(text, isError) {
   statusLine.textContent = text;
@@ -115,17 +147,59 @@ function setStatus(text, isError) {
 
 function choose(file) {
   chosenFile = file || null;
+  setRegion(null);
   if (chosenFile) {
     preview.src = URL.createObjectURL(chosenFile);
     preview.hidden = false;
+    regionImage.src = preview.src;
+    regionPanel.hidden = false;
     dropText.textContent = chosenFile.name;
     search();
   } else {
     preview.hidden = true;
     preview.removeAttribute("src");
+    regionPanel.hidden = true;
+    regionImage.removeAttribute("src");
     dropText.textContent = "Drop an image here or click to pick one";
   }
 }
+
+// The region box: drawn by dragging on the shown image; fractions of the image, clamped to it.
+function setRegion(r) {
+  region = r;
+  regionBox.hidden = !r;
+  if (r) {
+    regionBox.style.left = (r.x * 100) + "%";
+    regionBox.style.top = (r.y * 100) + "%";
+    regionBox.style.width = (r.w * 100) + "%";
+    regionBox.style.height = (r.h * 100) + "%";
+  }
+}
+function fractionAt(e) {
+  const rect = regionImage.getBoundingClientRect();
+  const clamp = (v) => Math.min(1, Math.max(0, v));
+  return { x: clamp((e.clientX - rect.left) / rect.width), y: clamp((e.clientY - rect.top) / rect.height) };
+}
+let dragStart = null;
+regionFrame.addEventListener("pointerdown", (e) => {
+  e.preventDefault();
+  dragStart = fractionAt(e);
+  regionFrame.setPointerCapture(e.pointerId);
+  setRegion({ x: dragStart.x, y: dragStart.y, w: 0, h: 0 });
+});
+regionFrame.addEventListener("pointermove", (e) => {
+  if (!dragStart) return;
+  const p = fractionAt(e);
+  setRegion({ x: Math.min(dragStart.x, p.x), y: Math.min(dragStart.y, p.y), w: Math.abs(p.x - dragStart.x), h: Math.abs(p.y - dragStart.y) });
+});
+regionFrame.addEventListener("pointerup", (e) => {
+  if (!dragStart) return;
+  dragStart = null;
+  // A click without a drag (a box under 2 % of a side) means the whole image.
+  if (!region || region.w < 0.02 || region.h < 0.02) setRegion(null);
+  if (chosenFile) search();
+});
+document.getElementById("region-clear").addEventListener("click", () => { setRegion(null); if (chosenFile) search(); });
 
 fileInput.addEventListener("change", () => choose(fileInput.files[0]));
 dropZone.addEventListener("dragover", (e) => { e.preventDefault(); dropZone.classList.add("dragging"); });
@@ -159,6 +233,7 @@ async function search(item) {
     file: item ? null : chosenFile, item: item || null, text: item ? "" : text, k: kInput.value || "12",
     filter: kindSelect.value ? "kind=" + kindSelect.value : "", minSimilarity: minSimilarityInput.value.trim(),
     collapse: collapseInput.checked, cursor: null,
+    box: !item && chosenFile && region ? [region.x, region.y, region.w, region.h].map((v) => v.toFixed(4)).join(",") : "",
   };
   await run(query, false);
 }
@@ -174,6 +249,7 @@ async function run(query, append) {
     if (query.minSimilarity) fields.min_similarity = query.minSimilarity;
     if (query.collapse) fields.collapse = "near_duplicates";
     if (append && query.cursor) fields.cursor = query.cursor;
+    if (query.file && query.box) fields.box = query.box;
     if (query.file) {
       const body = new FormData();
       body.append("image", query.file, query.file.name);
@@ -233,6 +309,42 @@ function openEditor(card, body, hit) {
   body.append(editor);
 }
 
+// DELETE /v1/items/{id} with the token; the card goes on success.
+async function deleteItem(card, hit) {
+  const response = await fetch("/v1/items/" + encodeURIComponent(hit.id), {
+    method: "DELETE", headers: { "Authorization": "Bearer " + tokenInput.value },
+  });
+  if (!response.ok) {
+    const answer = await response.json().catch(() => ({}));
+    setStatus((answer.error && answer.error.message) || response.statusText, true);
+    return;
+  }
+  card.remove();
+  setStatus("Deleted " + hit.id + ".");
+}
+
+// POST /v1/items: the chosen file with a title and tags, with the token.
+document.getElementById("add-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const file = document.getElementById("add-file").files[0];
+  if (!file) { setStatus("Pick a file to add.", true); return; }
+  const body = new FormData();
+  body.append("file", file, file.name);
+  const title = document.getElementById("add-title").value.trim();
+  const tags = document.getElementById("add-tags").value.trim();
+  if (title) body.append("title", title);
+  if (tags) body.append("tags", tags);
+  setStatus("Adding…");
+  try {
+    const response = await fetch("/v1/items", { method: "POST", body, headers: { "Authorization": "Bearer " + tokenInput.value } });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) { setStatus((answer.error && answer.error.message) || response.statusText, true); return; }
+    setStatus("Added " + (answer.id || file.name) + ".");
+  } catch (error) {
+    setStatus("Add failed: " + error, true);
+  }
+});
+
 function render(answer, append) {
   if (!append) results.replaceChildren();
   const shown = results.children.length + answer.results.length;
@@ -280,6 +392,10 @@ function render(answer, append) {
     edit.type = "button";
     edit.addEventListener("click", () => openEditor(card, body, hit));
     actions.append(edit);
+    const remove = element("button", "delete", "Delete");
+    remove.type = "button";
+    remove.addEventListener("click", () => deleteItem(card, hit));
+    actions.append(remove);
     body.append(actions);
     card.append(body);
     results.append(card);

@@ -51,6 +51,9 @@ struct BuildCommand: ParsableCommand {
     @Option(help: ArgumentHelp(PrecisionDefaults.help + " Recorded in the index; add, search and serve follow it."))
     var precision: EncoderPrecision = PrecisionDefaults.forNewIndexes
 
+    @Option(help: "Regions of each image embedded besides the whole image, so a crop of a photo finds it: none, or grid (the centre and four corner windows of 3/4 size: 5 more CNN passes per image). Recorded in the index; add and uploads follow it.")
+    var regions: RegionLayout = .none
+
     @Option(help: "Vector encoding: auto (chosen from the collection's size and the machine's memory), flat, sq8, pq or pq4fs.")
     var encoding: String = "auto"
 
@@ -130,6 +133,7 @@ struct BuildCommand: ParsableCommand {
                                    encoding: EncodingKind(name: encoding), keepVersions: keepVersions, restart: restart, replace: replace,
                                    stopAfterItems: stopAfter, pqSubquantizers: pqM)
         options.shard = try shard.map(ShardSelection.init(parsing:))
+        options.regions = regions
         let builder = IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder, options: options)
         let renderer = BuildProgressRenderer(quiet: quiet || json)
         let summary: BuildSummary

@@ -58,6 +58,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Worker threads (CNN, searches).")
     var threads: Int = 2
 
+    @OptionGroup(title: "Fusion of labelled text queries")
+    var fusion: FusionOptions
+
     @Flag(help: "One JSON object per line on stdout; the last line is the summary.")
     var json = false
 
@@ -115,7 +118,8 @@ struct EvalCommand: ParsableCommand {
         let textEncoder = list.contains { $0.text != nil } ? try TextCommandSupport.loadTextEncoder(Self.name, model: nil) : nil
         let engine = QueryEngine(snapshot: snapshot, models: QueryModels(image: imageEncoder, text: textEncoder))
         let report = try RelevanceEvaluator(engine: engine)
-            .run(list, options: RelevanceEvalOptions(k: k, nprobe: try nprobes()?.first, exhaustive: exact))
+            .run(list, options: RelevanceEvalOptions(k: k, nprobe: try nprobes()?.first, exhaustive: exact,
+                                                      fusion: fusion.fusion))
         for failure in report.failures {
             TextCommandSupport.error(Self.name, "\(queries!):\(failure.query.line) (\(failure.query.id)): \(failure.reason)")
         }

@@ -20,13 +20,16 @@ struct SearchCommand: ParsableCommand {
             left out); for a video, --at S uses the frame nearest S seconds, else up to 8 of its frames.
             With --json each result prints one line:
               {"rank","id","kind","score","path","title","timestamp","moments":[{"timestamp","score"}],
-               "sources":{"visual"|"bm25"|"semantic": rank},"scores":{"visual"|"bm25"|"semantic": score},
+               "sources":{"visual"|"bm25"|"semantic"|"concepts": rank},"scores":{"visual"|"bm25"|"semantic"|"concepts": score},
                "tags","duration","thumbnail"}
             score: a query without text gives the cosine similarity (a video's best frame), otherwise the RRF score.
             Paging: --k is the page size; --cursor "" asks for the first page and --cursor C (a next_cursor printed
             before) for the next one; with --cursor, --json prints one last line {"next_cursor":"…"|null} after the
             results (the text output a last line "next_cursor: …"). Up to 1000 results can be paged through.
-            --min-similarity S drops results whose visual and semantic similarities are all below S (before fusion).
+            --min-similarity S drops results whose visual, semantic and concept similarities are all below S (before fusion).
+            --box x,y,w,h (with --image) searches by that region of the image (fractions of its width and height).
+            Text queries are also matched against the images' concept vectors (the CNN's classes carried into
+            MiniLM space, source "concepts"), which reaches photos without captions; --concepts-weight 0 turns it off.
             --collapse folds near-duplicate results into the better one (listed under "duplicates").
             """)
 
@@ -37,6 +40,9 @@ struct SearchCommand: ParsableCommand {
 
     @Option(help: "Query image (JPEG or PNG).")
     var image: String?
+
+    @Option(help: "With --image: search by this region of it, x,y,w,h as fractions of the image (e.g. 0.5,0,0.5,0.5 = the top-right quarter).")
+    var box: String?
 
     @Option(help: "Id of an indexed item to find more like (its stored vectors; no re-embedding).")
     var item: String?
@@ -83,6 +89,10 @@ struct SearchCommand: ParsableCommand {
             throw TextCommandSupport.usage(name, "give --image FILE, --item ID, --text QUERY, or a combination")
         }
         guard image == nil || item == nil else { throw TextCommandSupport.usage(name, "give --image or --item, not both") }
+        if let box {
+            guard image != nil else { throw TextCommandSupport.usage(name, "--box needs --image") }
+            do { _ = try QueryBox(parsing: box) } catch { throw TextCommandSupport.usage(name, "\(error)") }
+        }
         guard at == nil || item != nil else { throw TextCommandSupport.usage(name, "--at needs --item") }
         if let at { guard at.isFinite, at >= 0 else { throw TextCommandSupport.usage(name, "--at must be a number of seconds ≥ 0") } }
         guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--nprobe must be at least 1") }
@@ -111,7 +121,7 @@ struct SearchCommand: ParsableCommand {
         }
         let fusion = weights.fusion
         let request = SearchRequest(
-            image: image.map { .file(path: $0) }, item: item.map { ItemQuery(id: $0, at: at) }, text: text,
+            image: image.map { .file(path: $0) }, box: try box.map(QueryBox.init(parsing:)), item: item.map { ItemQuery(id: $0, at: at) }, text: text,
             options: QueryOptions(k: k, filter: try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter(), fusion: fusion, nprobe: nprobe,
                                   minSimilarity: minSimilarity, cursor: cursor.flatMap { $0.isEmpty ? nil : $0 },
                                   collapseNearDuplicates: collapse))

@@ -28,8 +28,9 @@ struct WorkerThreadsOption: ParsableArguments {
     var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 }
 
-/// `--visual-weight`, `--bm25-weight`, `--semantic-weight`, `--rrf-k`: how a query's rankings are fused
-/// (the same names and defaults as the HTTP parameters `visual_weight`, `bm25_weight`, `semantic_weight`, `rrf_k`).
+/// `--visual-weight`, `--bm25-weight`, `--semantic-weight`, `--concepts-weight`, `--rrf-k`: how a query's
+/// rankings are fused (the same names and defaults as the HTTP parameters `visual_weight`, `bm25_weight`,
+/// `semantic_weight`, `concepts_weight`, `rrf_k`).
 struct FusionOptions: ParsableArguments {
     @Option(help: "RRF weight of the visual ranking.")
     var visualWeight: Double = 1
@@ -37,18 +38,21 @@ struct FusionOptions: ParsableArguments {
     var bm25Weight: Double = 1
     @Option(help: "RRF weight of the semantic ranking.")
     var semanticWeight: Double = 1
+    @Option(help: "RRF weight of the concepts ranking (text against the images' CNN classes in MiniLM space; 0 turns it off).")
+    var conceptsWeight: Double = 1
     @Option(help: "RRF constant k.")
     var rrfK: Double = 60
 
     func validate() throws {
-        guard [visualWeight, bm25Weight, semanticWeight].allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+        guard [visualWeight, bm25Weight, semanticWeight, conceptsWeight].allSatisfy({ $0 >= 0 && $0.isFinite }) else {
             throw TextCommandSupport.usage("search", "weights must be finite and ≥ 0")
         }
         guard rrfK >= 0, rrfK.isFinite else { throw TextCommandSupport.usage("search", "--rrf-k must be finite and ≥ 0") }
     }
 
     var fusion: ReciprocalRankFusion {
-        ReciprocalRankFusion(k: rrfK, weights: [.bm25: bm25Weight, .semantic: semanticWeight, .visual: visualWeight])
+        ReciprocalRankFusion(k: rrfK, weights: [.bm25: bm25Weight, .semantic: semanticWeight, .visual: visualWeight,
+                                               .concepts: conceptsWeight])
     }
 }
 

@@ -52,7 +52,7 @@ import Testing
         let members = [Self.member(dead), Self.member(live.address)].sorted { $0.address < $1.address }
         for _ in 0..<3 {
             let outcome = await caller.call(members, method: .GET, path: "/who", body: nil, deadline: .now + .seconds(20))
-            #expect(Self.name(outcome) == "live")
+            #expect(Self.name(outcome) == "live", "\(outcome)")
         }
         #expect(caller.counters.retries >= 1 && caller.counters.hedges == 0)
         // The dead replica failed, so it now goes last.

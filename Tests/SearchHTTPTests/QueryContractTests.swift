@@ -111,17 +111,17 @@ import Testing
         }
     }
 
-    /// Weights change the fused order: with the semantic weight at 0 the BM25 ranking decides alone.
+    /// Weights change the fused order: with the semantic and concepts weights at 0 the BM25 ranking decides alone.
     @Test func fusionWeightsAreHonoured() async throws {
         let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get())
         try await HTTPFixtures.app(service).test(.router) { client in
-            let lexical = try await client.execute(uri: "/v1/search?q=bunny+butterfly&k=5&semantic_weight=0", method: .get)
+            let lexical = try await client.execute(uri: "/v1/search?q=bunny+butterfly&k=5&semantic_weight=0&concepts_weight=0", method: .get)
                 .json(SearchResponse.self).results
             let ranked = lexical.filter { $0.sources["bm25"] != nil }
             #expect(!ranked.isEmpty)
             #expect(ranked.map { $0.sources["bm25"]! } == Array(1...ranked.count))
             #expect(ranked.allSatisfy { abs($0.score - 1 / (60 + Double($0.sources["bm25"]!))) < 1e-12 })
-            let flat = try await client.execute(uri: "/v1/search?q=bunny&k=3&rrf_k=0&semantic_weight=0", method: .get)
+            let flat = try await client.execute(uri: "/v1/search?q=bunny&k=3&rrf_k=0&semantic_weight=0&concepts_weight=0", method: .get)
                 .json(SearchResponse.self).results
             #expect(flat.first.map { abs($0.score - 1) < 1e-12 } == true)  // 1 / (0 + rank 1)
         }

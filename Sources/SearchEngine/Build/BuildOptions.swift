@@ -33,6 +33,9 @@ public struct BuildOptions: Sendable {
     /// Coarse centroids of the visual IVF trained elsewhere (`nlist × 1280`, row-major): the shards of a
     /// distributed build share the ones `vsearch segment train` made. Nil: k-means on this build's vectors.
     public var centroids: [Float]?
+    /// Regions of each image embedded besides the whole image (``RegionLayout``; recorded in the version
+    /// as `regions.json`, so later adds embed the same). Default `.none`.
+    public var regions: RegionLayout = .none
 
     public init(batchSize: Int = 32, threads: Int = 2, sampling: SamplingPolicy = SamplingPolicy(),
                 videoLimits: VideoLimits = VideoLimits(), nlist: Int? = nil, encoding: EncodingKind? = nil,

@@ -126,12 +126,23 @@ public final class IndexBuilder {
         let finishedItems = try writer.textIndex.catalog.items(keys: Array(writer.spill.finishedKeys))
         let queue = ChunkQueue()
         PrepareStage(input: input, chunkSize: max(1, options.batchSize), threads: max(1, options.threads),
-                     finishedHashes: Set(finishedItems.values.compactMap(\.contentHash)), shard: options.shard).start(into: queue)
+                     finishedHashes: Set(finishedItems.values.compactMap(\.contentHash)), shard: options.shard,
+                     regions: options.regions.boxes).start(into: queue)
         defer { queue.cancel() }
+        // The class embeddings of the concept vectors, kept in the version (a resumed build reuses its own).
+        let stagingPath = writer.textIndex.directory.path
+        let concepts: ConceptSpace
+        if let stored = try ConceptSpace.read(from: stagingPath) {
+            concepts = stored
+        } else {
+            concepts = ConceptSpace.shared(classNames: imageEncoder.classNames, textEncoder: textEncoder, threads: max(1, options.threads))
+            try concepts.write(to: stagingPath)
+        }
         let stage = try EmbedWriteStage(
             writer: writer,
             embedder: MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
-                                    batchSize: max(1, options.batchSize)),
+                                    batchSize: max(1, options.batchSize),
+                                    concepts: concepts),
             textEncoder: textEncoder, tally: tally)
         while let chunk = queue.take() {
             try stage.consume(chunk)

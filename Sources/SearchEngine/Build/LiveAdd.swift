@@ -35,13 +35,18 @@ extension IndexMaintenance {
             throw IndexBuildError(.conflict, serving, "holds \(recorded) vectors; add with --precision \(recorded) (or rebuild the index)")
         }
         let embedder = MediaEmbedder(encoder: imageEncoder, sampling: options.sampling, videoLimits: options.videoLimits,
-                                     batchSize: max(1, options.batchSize))
+                                     batchSize: max(1, options.batchSize),
+                                     concepts: try ConceptSpace.read(from: serving)
+                                         ?? ConceptSpace.shared(classNames: imageEncoder.classNames, textEncoder: textEncoder,
+                                                                threads: max(1, options.threads)))
         let target = CatalogIngestTarget(catalog: textIndex.catalog)
+        // The serving version's region layout: an added image gets the same region vectors as built ones.
+        let regions = try IndexRegions.read(serving).boxes
         var run = IngestRun(records: [], summary: BuildSummary())
         let start = Date()
         for entry in entries {
             var warnings: [String] = []
-            let outcome = try ingestOne(entry, target: target, embedder: embedder, warnings: &warnings) { embedded in
+            let outcome = try ingestOne(entry, target: target, embedder: embedder, warnings: &warnings, regions: regions) { embedded in
                 try commit(embedded, textIndex: textIndex, writer: writer, textEncoder: textEncoder)
                 if embedded.timestamps != nil { run.summary.embeddedFrames += embedded.vectorCount } else { run.summary.embeddedImages += 1 }
             }
@@ -70,8 +75,9 @@ extension IndexMaintenance {
     /// One input through prepare → admit → embed, then `commit`. Errors of the input itself end in its
     /// outcome; errors of `commit` (the index) are thrown.
     private static func ingestOne(_ entry: BuildEntry, target: CatalogIngestTarget, embedder: MediaEmbedder,
-                                  warnings: inout [String], commit: (EmbeddedItem) throws -> Void) throws -> IngestOutcome {
-        let media = PreparedMedia.prepare(entry)
+                                  warnings: inout [String], regions: [QueryBox],
+                                  commit: (EmbeddedItem) throws -> Void) throws -> IngestOutcome {
+        let media = PreparedMedia.prepare(entry, regions: regions)
         if case let .refused(_, code, reason) = media { return .rejected(code, reason: reason) }
         guard let hash = media.hash else { return .failed(reason: "not prepared") }
         let id: String
@@ -82,8 +88,8 @@ extension IndexMaintenance {
         let embedded: EmbeddedItem
         do {
             switch media {
-            case let .image(entry, hash, input, width, height):
-                guard let first = try embedder.embedImages([(entry, hash, input, width, height)]).first else {
+            case let .image(entry, hash, input, width, height, regions):
+                guard let first = try embedder.embedImages([(entry, hash, input, width, height, regions)]).first else {
                     return .failed(reason: "the encoder returned no embedding")
                 }
                 embedded = first

@@ -8,7 +8,8 @@ import VideoFrames
 /// an image, decode it straight to the model's 224×224 input (JPEGs DCT-scaled on the way).
 /// Videos are only recognised here; their frames are decoded in the embedding stage, streamed.
 enum PreparedMedia: Sendable {
-    case image(BuildEntry, hash: String, input: Image, width: Int, height: Int)
+    /// `regions`: the model inputs of the version's region boxes (``RegionLayout``), in frame order.
+    case image(BuildEntry, hash: String, input: Image, width: Int, height: Int, regions: [Image])
     /// Not an image: FFmpeg decides in the embedding stage. `container` is set when the first bytes look
     /// like a video container (then a file FFmpeg cannot open is a failure, not "not media").
     case video(BuildEntry, hash: String, container: String?)
@@ -21,13 +22,13 @@ enum PreparedMedia: Sendable {
 
     var entry: BuildEntry {
         switch self {
-        case .image(let e, _, _, _, _), .video(let e, _, _), .finished(let e, _), .refused(let e, _, _), .otherShard(let e): e
+        case .image(let e, _, _, _, _, _), .video(let e, _, _), .finished(let e, _), .refused(let e, _, _), .otherShard(let e): e
         }
     }
 
     var hash: String? {
         switch self {
-        case .image(_, let h, _, _, _), .video(_, let h, _), .finished(_, let h): h
+        case .image(_, let h, _, _, _, _), .video(_, let h, _), .finished(_, let h): h
         default: nil
         }
     }
@@ -44,7 +45,9 @@ enum PreparedMedia: Sendable {
     ///   not decoded.
     /// - Parameter shard: when set, an input whose id (the manifest's, else the content-hash id, decided
     ///   exactly as ``IngestRules`` does) falls in another shard is `.otherShard`, read no further than needed.
-    static func prepare(_ entry: BuildEntry, finishedHashes: Set<String> = [], shard: ShardSelection? = nil) -> PreparedMedia {
+    /// - Parameter regions: boxes of the image also embedded as regions (``RegionLayout/boxes``).
+    static func prepare(_ entry: BuildEntry, finishedHashes: Set<String> = [], shard: ShardSelection? = nil,
+                        regions: [QueryBox] = []) -> PreparedMedia {
         if let shard, let id = entry.id, !shard.contains(id: id) { return .otherShard(entry) }
         func elsewhere(_ hash: String) -> Bool { shard.map { !$0.contains(id: IngestRules.itemID(for: entry, hash: hash)) } ?? false }
         let path = entry.path
@@ -71,7 +74,7 @@ enum PreparedMedia: Sendable {
                 let decoded = try ImageDecoder.decode(data: bytes, name: path,
                                                       options: DecodeOptions(minimumShorterSide: ImageEncoder.resizeShorterSide))
                 return .image(entry, hash: hash, input: ImageEncoder.modelInput(decoded), width: info.displayWidth,
-                              height: info.displayHeight)
+                              height: info.displayHeight, regions: regions.map { ImageEncoder.modelInput($0.crop(decoded)) })
             } catch {
                 return .refused(entry, .undecodableMedia, reason: "\(error)")
             }
@@ -135,6 +138,8 @@ struct MediaEmbedder: Sendable {
     let sampling: SamplingPolicy
     let videoLimits: VideoLimits
     let batchSize: Int
+    /// The text → image bridge: when set, every item gets its concept vector (``ConceptSpace``).
+    var concepts: ConceptSpace? = nil
 
     /// The catalog item for `entry`: manifest metadata, else the file name as the title.
     static func item(for entry: BuildEntry, hash: String, kind: ItemKind) -> CatalogItem {
@@ -145,15 +150,21 @@ struct MediaEmbedder: Sendable {
     }
 
     /// Embeds a batch of prepared images in one forward pass.
-    func embedImages(_ images: [(entry: BuildEntry, hash: String, input: Image, width: Int, height: Int)]) throws -> [EmbeddedItem] {
+    /// An image with regions gets its whole-image vector first, then one vector per region (frames 1, 2, …).
+    func embedImages(_ images: [(entry: BuildEntry, hash: String, input: Image, width: Int, height: Int, regions: [Image])]) throws -> [EmbeddedItem] {
         guard !images.isEmpty else { return [] }
         let encodings = try encoder.encode(modelInputs: images.map(\.input))
+        let regionEncodings = try encoder.encode(modelInputs: images.flatMap(\.regions))
+        var regionStart = 0
         return zip(images, encodings).map { image, encoding in
+            let regions = regionEncodings[regionStart..<(regionStart + image.regions.count)]
+            regionStart += image.regions.count
             var item = Self.item(for: image.entry, hash: image.hash, kind: .image)
             item.width = image.width
             item.height = image.height
             item.autoTags = AutoTagging.tags(labels: encoder.labels(for: encoding, top: 5).map { ($0.name, $0.score) })
-            return EmbeddedItem(item: item, vectors: encoding.embedding, timestamps: nil)
+            item.conceptVector = concepts?.vector(logits: encoding.logits)
+            return EmbeddedItem(item: item, vectors: encoding.embedding + regions.flatMap(\.embedding), timestamps: nil)
         }
     }
 
@@ -176,12 +187,17 @@ struct MediaEmbedder: Sendable {
         var vectors: [Float] = []
         var timestamps: [Double] = []
         var frameLabels: [[(name: String, score: Float)]] = []
+        var bestProbabilities: [Float]?  // each class's maximum over the frames (the concept vector's input)
         func flush() throws {
             guard !inputs.isEmpty else { return }
             for (encoding, time) in zip(try encoder.encode(modelInputs: inputs), pendingTimes) {
                 vectors += encoding.embedding
                 timestamps.append(time)
                 frameLabels.append(encoder.labels(for: encoding, top: 5).map { ($0.name, $0.score) })
+                if concepts != nil {
+                    let probabilities = ConceptSpace.softmax(encoding.logits)
+                    bestProbabilities = bestProbabilities.map { zip($0, probabilities).map { max($0, $1) } } ?? probabilities
+                }
             }
             inputs.removeAll(keepingCapacity: true)
             pendingTimes.removeAll(keepingCapacity: true)
@@ -203,6 +219,7 @@ struct MediaEmbedder: Sendable {
         item.height = size.height
         item.duration = video.info.duration.isFinite && video.info.duration >= 0 ? video.info.duration : nil
         item.autoTags = AutoTagging.aggregate(frames: frameLabels)
+        item.conceptVector = bestProbabilities.flatMap { concepts?.vector(probabilities: $0) }
         return EmbeddedItem(item: item, vectors: vectors, timestamps: timestamps)
     }
 }

@@ -11,11 +11,14 @@ public struct RelevanceEvalOptions: Sendable {
     /// Probe every list: with the `flat` encoding this is exact search over the same stored vectors,
     /// which shows what the IVF approximation costs.
     public var exhaustive: Bool
+    /// How the query's rankings are fused (weights per source; a weight of 0 leaves a source out).
+    public var fusion: ReciprocalRankFusion
 
-    public init(k: Int = 10, nprobe: Int? = nil, exhaustive: Bool = false) {
+    public init(k: Int = 10, nprobe: Int? = nil, exhaustive: Bool = false, fusion: ReciprocalRankFusion = ReciprocalRankFusion()) {
         self.k = k
         self.nprobe = nprobe
         self.exhaustive = exhaustive
+        self.fusion = fusion
     }
 }
 
@@ -78,7 +81,7 @@ public struct RelevanceEvaluator {
                 continue
             }
             do {
-                let ranked = try rank(query, depth: options.k + (query.hasExplicitID ? 1 : 0), nprobe: nprobe)
+                let ranked = try rank(query, depth: options.k + (query.hasExplicitID ? 1 : 0), nprobe: nprobe, fusion: options.fusion)
                 let results = Array(ranked.filter { !(query.hasExplicitID && $0 == query.id) }.prefix(options.k))
                 let metrics = RankingMetrics(ranked: results, judgments: effective, k: options.k)!
                 report.evaluations.append(QueryEvaluation(query: query, relevantCount: effective.relevantCount, metrics: metrics, results: results))
@@ -90,12 +93,12 @@ public struct RelevanceEvaluator {
     }
 
     /// Item ids of the ranking for `query`, best first.
-    func rank(_ query: EvalQuery, depth: Int, nprobe: Int?) throws -> [String] {
+    func rank(_ query: EvalQuery, depth: Int, nprobe: Int?, fusion: ReciprocalRankFusion = ReciprocalRankFusion()) throws -> [String] {
         if let image = query.image {
             guard engine.models.image != nil else { throw EvalError(image, "no image encoder loaded") }
             guard engine.snapshot.visual != nil else { throw EvalError(engine.snapshot.versionDirectory, "has no visual index for image queries") }
         }
-        let request = SearchRequest(image: query.image.map { .file(path: $0) }, text: query.text, options: QueryOptions(k: depth, nprobe: nprobe))
+        let request = SearchRequest(image: query.image.map { .file(path: $0) }, text: query.text, options: QueryOptions(k: depth, fusion: fusion, nprobe: nprobe))
         return try engine.hits(for: request).map(\.id)
     }
 

@@ -6,6 +6,9 @@ public enum RankingSource: String, Sendable, Hashable, Codable, CaseIterable, Co
     case bm25
     /// Sentence-embedding similarity of the query text to item texts.
     case semantic
+    /// Text-query similarity to the items' concept vectors (ConSE: the CNN's classes in MiniLM space;
+    /// reaches photos nobody captioned).
+    case concepts
 
     public static func < (a: RankingSource, b: RankingSource) -> Bool { a.rawValue < b.rawValue }
 }

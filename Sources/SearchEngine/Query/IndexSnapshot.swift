@@ -15,6 +15,10 @@ public final class IndexSnapshot: Sendable {
     public let version: UInt64?
     /// The catalog and the semantic (text) vectors.
     public let text: TextSearchIndex
+    /// The items' concept vectors (``ConceptSpace``: CNN classes carried into MiniLM space), searched
+    /// exactly by text queries as the `concepts` source; empty for a version written before they existed
+    /// or opened without text vectors.
+    public let concepts: FlatVectorStore
     /// Nil when the version has no visual index (a text-only catalog).
     public let visual: IVFIndex?
     /// Defaults saved in the version (nil when none, or measured at another `nlist`).
@@ -52,6 +56,8 @@ public final class IndexSnapshot: Sendable {
         version = directory.version
         text = try TextSearchIndex(directory: URL(fileURLWithPath: directory.path), encoder: nil, searchable: textVectors,
                                    semanticProbes: semanticProbes, access: .readOnly(connections: readers))
+        concepts = textVectors ? FlatVectorStore(try text.catalog.conceptVectors(dimension: TextSearchIndex.textDimension))
+                               : FlatVectorStore(dimension: TextSearchIndex.textDimension)
         let visualPath = directory.path + "/" + IndexDirectory.visualFolder
         let visual = FileManager.default.fileExists(atPath: visualPath) ? try IVFIndex.open(directory: visualPath) : nil
         self.visual = visual

@@ -3,7 +3,8 @@ import Catalog
 extension QueryEngine {
     /// Retrieval per source over this snapshot, the query's filter applied inside each: **visual** (the
     /// query vectors → IVF, frames folded into videos with their moments), and with text **bm25** (FTS5)
-    /// and **semantic** (the text's MiniLM embedding → text vectors), each `textDepth` deep. `excluded` —
+    /// and **semantic** (the text's MiniLM embedding → text vectors) and **concepts** (the same embedding →
+    /// the items' concept vectors, when the version has them), each `textDepth` deep. `excluded` —
     /// an item query's own item — is never among them. The one retrieval of both ``page(for:)`` (one
     /// machine) and ``candidates(for:)`` (a shard replica).
     func retrieve(vectors: [[Float]], text: String?, textEmbedding: [Float]?, excluded: ItemKey?,
@@ -20,6 +21,8 @@ extension QueryEngine {
             let embedding = try textEmbedding ?? models.embed(text: text)
             let semantic = try snapshot.text.semanticSearch(embedding, k: textDepth, allowed: allowed)
             lists.set(.semantic, semantic.filter { $0.key != excluded }.map { ($0.key, Double($0.score)) })
+            let concepts = conceptSearch(embedding, depth: textDepth, allowed: allowed, excluding: excluded, fusion: options.fusion)
+            if !concepts.isEmpty { lists.set(.concepts, concepts) }
         }
         return lists
     }

@@ -8,13 +8,16 @@ extension QueryEngine {
         guard request.image != nil || request.item != nil || request.effectiveText != nil else {
             throw SearchEngineError(.missingQuery, "query", "give an image, an item id or text")
         }
+        if request.box != nil, request.image == nil {
+            throw SearchEngineError(.invalidQuery, "box", "applies only with a query image")
+        }
     }
 
     /// `request` resolved with this engine's models and index: the image embedded, the item's stored
     /// vectors looked up (the item itself excluded), the text embedded when a text model is loaded.
     public func shardQuery(for request: SearchRequest) throws -> ShardQuery {
         var vectors: [[Float]] = []
-        if let image = request.image { vectors.append(try models.embed(image)) }
+        if let image = request.image { vectors.append(try models.embed(image, box: request.box)) }
         if let item = request.item { vectors += try itemVectors(item).vectors }
         let text = request.effectiveText
         return ShardQuery(vectors: vectors, excludedID: request.item?.id, text: text,

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// One machine answers with ``page(for:)``: retrieval per source, filters applied inside each — **visual**
 /// (query vectors → IVF, frames folded into videos with their moments), **bm25** (FTS5) and **semantic**
-/// (MiniLM text vectors) — each ranking to a fixed depth (stable pages) (`QueryEngine+Retrieval.swift`),
+/// (MiniLM text vectors) and **concepts** (the text's MiniLM embedding against the items' concept vectors,
+/// ``ConceptSpace``) — each ranking to a fixed depth (stable pages) (`QueryEngine+Retrieval.swift`),
 /// then the relevance cutoff, weighted reciprocal rank fusion and the hits (``RankedLists``, the one hit
 /// builder), near-duplicate collapse and the page (`QueryEngine+Page.swift`).
 ///
@@ -61,7 +62,7 @@ public final class QueryEngine: Sendable {
         // The visual side's query vectors: the image's embedding and/or the item's stored vectors.
         var queryVectors: [[Float]] = []
         var excluded: ItemKey?
-        if let image = request.image { queryVectors.append(try models.embed(image)) }
+        if let image = request.image { queryVectors.append(try models.embed(image, box: request.box)) }
         if let item = request.item {
             let stored = try itemVectors(item)
             excluded = stored.key

@@ -14,20 +14,27 @@ public struct QueryModels: Sendable {
     }
 
     /// The embedding of a query image, preprocessed exactly as indexed images are.
-    public func embed(_ query: QueryImage) throws -> [Float] {
-        if case .embedding(let vector) = query { return vector }
+    /// With `box`, the decoded image is cropped to that region first (``QueryBox``); a box needs an image
+    /// to crop (a file or bytes, not a ready embedding).
+    public func embed(_ query: QueryImage, box: QueryBox? = nil) throws -> [Float] {
+        if case .embedding(let vector) = query {
+            guard box == nil else { throw SearchEngineError(.invalidQuery, "box", "needs a query image to crop, not an embedding") }
+            return vector
+        }
         guard let encoder = image else {
             throw SearchEngineError(.modelUnavailable, "image query", "the image model is not loaded")
         }
-        let decoded: Image
+        let options = DecodeOptions(minimumShorterSide: box?.decodeShorterSide(for: ImageEncoder.resizeShorterSide) ?? ImageEncoder.resizeShorterSide)
+        var decoded: Image
         switch query {
         case .file(let path):
-            decoded = try ImageDecoder.decode(path: path, options: DecodeOptions(minimumShorterSide: ImageEncoder.resizeShorterSide))
+            decoded = try ImageDecoder.decode(path: path, options: options)
         case .bytes(let bytes, let name):
-            decoded = try ImageDecoder.decode(data: bytes, name: name, options: DecodeOptions(minimumShorterSide: ImageEncoder.resizeShorterSide))
+            decoded = try ImageDecoder.decode(data: bytes, name: name, options: options)
         case .embedding:
             preconditionFailure("handled above")
         }
+        if let box { decoded = box.crop(decoded) }
         return try encoder.encode(modelInputs: [ImageEncoder.modelInput(decoded)])[0].embedding
     }
 

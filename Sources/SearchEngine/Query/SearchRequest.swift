@@ -26,13 +26,17 @@ public struct ItemQuery: Sendable, Equatable {
 /// (at least one), with its options.
 public struct SearchRequest: Sendable, Equatable {
     public var image: QueryImage?
+    /// The region of `image` to search by (nil: the whole image); only with an image.
+    public var box: QueryBox?
     public var item: ItemQuery?
     /// Query text; empty or whitespace-only text counts as none.
     public var text: String?
     public var options: QueryOptions
 
-    public init(image: QueryImage? = nil, item: ItemQuery? = nil, text: String? = nil, options: QueryOptions = QueryOptions()) {
+    public init(image: QueryImage? = nil, box: QueryBox? = nil, item: ItemQuery? = nil, text: String? = nil,
+                options: QueryOptions = QueryOptions()) {
         self.image = image
+        self.box = box
         self.item = item
         self.text = text
         self.options = options

@@ -21,7 +21,7 @@ public struct ShardCandidates: Codable, Sendable, Equatable {
         }
     }
 
-    /// The candidates of each source that ran for this query (`visual`, `bm25`, `semantic`), best first,
+    /// The candidates of each source that ran for this query (`visual`, `bm25`, `semantic`, `concepts`), best first,
     /// keyed by the source's name; a source that did not run (no visual side / no text) is absent.
     public var sources: [String: [Candidate]]
     /// The catalog row of every candidate, by id (an item removed since retrieval is absent and dropped).

@@ -1,7 +1,7 @@
 import Catalog
 
 /// The relevance cutoff of a query (`min_similarity`, `--min-similarity`): before fusion, every item
-/// whose similarity scores — the visual cosine and the semantic cosine, those it has — are all below
+/// whose similarity scores — the visual, semantic and concept cosines, those it has — are all below
 /// the cutoff is dropped from every ranking (BM25 included), and the remaining rankings are fused.
 ///
 /// BM25 relevance is not a similarity and has no common scale, so it never keeps an item: an item
@@ -10,7 +10,7 @@ import Catalog
 /// measured to judge it by.
 public enum SimilarityCutoff {
     /// The sources whose scores are similarities (cosines in −1…1).
-    public static let similaritySources: [RankingSource] = [.visual, .semantic]
+    public static let similaritySources: [RankingSource] = [.visual, .semantic, .concepts]
 
     /// Removes from `rankings` the items whose similarity scores are all below `minimum`.
     /// (`Key`: catalog keys on one machine, item ids in the router.)

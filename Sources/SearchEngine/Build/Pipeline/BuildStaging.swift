@@ -6,7 +6,9 @@ extension IndexBuilder {
         let marker = staging + "/" + Self.inputFileName
         // The precision is part of the marker: vectors of two precisions must not share an index.
         let precision = imageEncoder.precision == .fp32 ? "" : ",\"precision\":\"\(imageEncoder.precision)\""
-        let expected = "{\"input\":\(JSONText.string(description)),\"entries\":\(count)\(precision)}"
+        // So is the region layout: a resumed build must embed the same regions.
+        let regions = options.regions == .none ? "" : ",\"regions\":\"\(options.regions.rawValue)\""
+        let expected = "{\"input\":\(JSONText.string(description)),\"entries\":\(count)\(precision)\(regions)}"
         // Killed between moving the staging directory into `versions/` and switching `CURRENT`: the
         // newest version is not serving and still holds this build's marker and spill. Take it back.
         if !FileManager.default.fileExists(atPath: staging), let newest = try index.versions().last,
@@ -31,5 +33,6 @@ extension IndexBuilder {
         }
         try DurableFile.writeAtomically(Array(expected.utf8), to: marker)
         try IndexPrecision.write(imageEncoder.precision, to: staging)
+        if options.regions != .none { try IndexRegions.write(options.regions, to: staging) }
     }
 }

@@ -10,7 +10,7 @@ import Imaging
 /// pass of chunk N+1, so their MiniLM text vectors are computed on a helper thread meanwhile
 /// (``PendingImages``): the CNN and the text encoder share the cores instead of taking turns.
 final class EmbedWriteStage {
-    typealias AdmittedImage = (entry: BuildEntry, hash: String, input: Image, width: Int, height: Int)
+    typealias AdmittedImage = (entry: BuildEntry, hash: String, input: Image, width: Int, height: Int, regions: [Image])
     typealias AdmittedVideo = (entry: BuildEntry, hash: String, container: String?)
 
     private let writer: StagingWriter
@@ -69,7 +69,7 @@ final class EmbedWriteStage {
             case .admit(let id):
                 target.admitted(IngestTargetItem(id: id, source: entry.path, contentHash: hash))
                 switch media {
-                case let .image(entry, hash, input, width, height): images.append((entry, hash, input, width, height))
+                case let .image(entry, hash, input, width, height, regions): images.append((entry, hash, input, width, height, regions))
                 case let .video(entry, hash, container): videos.append((entry, hash, container))
                 default:
                     // Content hashed but not decoded (finished by an earlier run) must be in the staging

@@ -14,6 +14,8 @@ struct PrepareStage: Sendable {
     let finishedHashes: Set<String>
     /// `--shard K/N`: inputs of other shards are skipped (``PreparedMedia/otherShard(_:)``).
     var shard: ShardSelection? = nil
+    /// Region boxes also embedded per image (``RegionLayout/boxes``).
+    var regions: [QueryBox] = []
 
     /// Starts the producer thread; chunks arrive in `queue`, which is finished (with a failure if
     /// reading the input broke off) after the last one.
@@ -49,7 +51,7 @@ struct PrepareStage: Sendable {
     func prepare(_ slice: [BuildInputItem]) -> [PreparedMedia] {
         Parallel.map(slice.count, threads: threads) { i in
             switch slice[i] {
-            case .entry(let entry): PreparedMedia.prepare(entry, finishedHashes: finishedHashes, shard: shard)
+            case .entry(let entry): PreparedMedia.prepare(entry, finishedHashes: finishedHashes, shard: shard, regions: regions)
             case .rejected(let failure): .refused(BuildEntry(path: failure.input), failure.code, reason: failure.reason)
             }
         }

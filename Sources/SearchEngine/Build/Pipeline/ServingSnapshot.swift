@@ -52,6 +52,8 @@ struct ServingSnapshot {
     /// The item as an ``EmbeddedItem`` with its stored vectors (one per image, one per kept video frame,
     /// in frame order with their timestamps), or nil if the index holds none of its vectors.
     func embedded(_ key: ItemKey, _ item: CatalogItem) throws -> EmbeddedItem? {
+        var item = item
+        item.conceptVector = try catalog.conceptVector(key: key, dimension: TextSearchIndex.textDimension)  // copied as stored
         var values: [Float] = []
         func append(_ id: Int64) -> Bool {
             guard let row = rowByID[id], let vectors else { return false }
@@ -59,7 +61,11 @@ struct ServingSnapshot {
             return true
         }
         guard item.kind == .video else {
-            return append(VisualVectorID.make(key: key, frame: 0)) ? EmbeddedItem(item: item, vectors: values, timestamps: nil) : nil
+            guard append(VisualVectorID.make(key: key, frame: 0)) else { return nil }
+            // Region vectors (``RegionLayout``), frames 1, 2, …, as stored.
+            var frame = 1
+            while append(VisualVectorID.make(key: key, frame: frame)) { frame += 1 }
+            return EmbeddedItem(item: item, vectors: values, timestamps: nil)
         }
         var timestamps: [Double] = []
         for frame in try catalog.frames(videoID: item.id).sorted(by: { $0.vectorID < $1.vectorID }) where append(frame.vectorID) {

@@ -47,6 +47,13 @@ extension IndexBuilder {
         let writer = StagingWriter(
             textIndex: try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false),
             spill: spill)
+        // The class embeddings the segments' concept vectors were made with, kept in the version like a
+        // build's (later adds make theirs from the same); each segment stores the ones its writer used.
+        if try ConceptSpace.read(from: staging) == nil {
+            let stored = try set.segments.lazy.compactMap { try ConceptSpace.read(from: $0.path) }.first
+            try (stored ?? ConceptSpace.shared(classNames: imageEncoder.classNames, textEncoder: textEncoder,
+                                               threads: max(1, options.threads))).write(to: staging)
+        }
         _ = try SegmentMergeStage(set: set, shard: options.shard, writer: writer, tally: tally).run()
         guard tally.progress.indexed + tally.progress.resumed > 0 else {
             return SegmentMergeResult(summary: try abandon(staging, tally: tally), version: nil, alreadyMerged: false)

@@ -107,7 +107,7 @@ final class SegmentReader {
     }
 
     /// The items `keys` with their vectors from the spill (a video's frames with their timestamps, in
-    /// frame order) and their MiniLM vectors, in the order of `keys`; each vector record is checked
+    /// frame order), their concept vectors and their MiniLM vectors, in the order of `keys`; each vector record is checked
     /// against its checksum as it is read.
     func embedded(_ keys: [ItemKey]) throws -> [(item: EmbeddedItem, text: [Float]?)] {
         let items = try catalog.items(keys: keys)
@@ -117,9 +117,11 @@ final class SegmentReader {
             text[key] = Array(stored.values[(row * textDimension)..<((row + 1) * textDimension)])
         }
         return try keys.map { key in
-            guard let item = items[key], let rows = rowsByKey[key] else {
+            guard var item = items[key], let rows = rowsByKey[key] else {
                 throw IndexBuildError(.corruptIndex, path, "item key \(key) has no catalog row or no vectors")
             }
+            // Catalog reads leave the concept vector out (``CatalogItem/conceptVector``); the merge carries it.
+            item.conceptVector = try catalog.conceptVector(key: key, dimension: textDimension)
             var values: [Float] = []
             values.reserveCapacity(rows.count * vectors.dimension)
             for row in rows { values += try vectors.verifiedVector(row) }

@@ -1,0 +1,5 @@
+import ArgumentParser
+import SearchEngine
+
+/// `--regions none|grid` on `vsearch build`.
+extension RegionLayout: ExpressibleByArgument {}
