@@ -13,6 +13,7 @@ then `vsearch eval --queries OUT/queries.jsonl` (with `--concepts-weight 0` for 
   python3 scripts/eval_concept_queries.py --out DIR [--data DIR] [--extra DIR]
 """
 import argparse, json, os, shutil
+from eval_opencv_labels import is_image  # same folder: PNG/JPEG by signature
 
 # photo -> categories (hypernyms included explicitly)
 CATEGORIES = {
@@ -51,11 +52,6 @@ CATEGORIES = {
 }
 QUERIES = ["animal", "mammal", "monkey", "dog", "cat", "insect", "fish", "fruit", "food", "candy", "drink", "vehicle",
            "car", "building", "person", "sport", "toy", "money", "clock", "painting", "electronics"]
-
-def is_image(path):
-    with open(path, "rb") as f:
-        head = f.read(8)
-    return head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff")
 
 def main():
     ap = argparse.ArgumentParser()

@@ -34,16 +34,7 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).")
     var root: String?
 
-    @Option(help: "Images per forward pass and per checkpoint.")
-    var batch: Int = 32
-
-    @OptionGroup var threads: WorkerThreadsOption
-
-    @Option(help: "Seconds between sampled video frames.")
-    var frameInterval: Double = 1
-
-    @Option(help: "Most frames kept per video.")
-    var maxFrames: Int = 600
+    @OptionGroup var pipeline: EmbeddingPipelineOptions
 
     @Option(help: "IVF lists (default about 4·√vectors).")
     var nlist: Int?
@@ -92,11 +83,6 @@ struct BuildCommand: ParsableCommand {
     func validate() throws {
         guard refresh || fromIndex || input != nil else { throw TextCommandSupport.usage(name, "--input is required (or --from-index or --refresh)") }
         guard !(fromIndex && replace) else { throw TextCommandSupport.usage(name, "--from-index keeps exactly the serving version's items: --replace does not apply") }
-        guard batch >= 1 else { throw TextCommandSupport.usage(name, "--batch must be at least 1") }
-        guard frameInterval > 0, frameInterval.isFinite else { throw TextCommandSupport.usage(name, "--frame-interval must be > 0") }
-        guard (1...VisualVectorID.maxFramesPerItem).contains(maxFrames) else {
-            throw TextCommandSupport.usage(name, "--max-frames must be 1…\(VisualVectorID.maxFramesPerItem)")
-        }
         if let shard {
             do { _ = try ShardSelection(parsing: shard) } catch { throw TextCommandSupport.usage(name, "\(error)") }
         }
@@ -108,7 +94,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let directory = location.directory
-        let threadCount = threads.count
+        let threadCount = pipeline.threads.count
         if refresh {
             let report = try TextCommandSupport.attempt(name) {
                 try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount, encoding: EncodingKind(name: encoding), pqSubquantizers: pqM)
@@ -126,12 +112,14 @@ struct BuildCommand: ParsableCommand {
         let imageEncoder = try TextCommandSupport.attempt(name) { try ImageEncoder(threads: threadCount, precision: precision) }
         // MiniLM runs on small batches between CNN batches, on one thread (beside the image encoder's).
         let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil, threads: 1)
-        var sampling = SamplingPolicy()
-        sampling.interval = frameInterval
-        sampling.maxFrames = maxFrames
-        var options = BuildOptions(batchSize: batch, threads: threadCount, sampling: sampling, nlist: nlist,
-                                   encoding: EncodingKind(name: encoding), keepVersions: keepVersions, restart: restart, replace: replace,
-                                   stopAfterItems: stopAfter, pqSubquantizers: pqM)
+        var options = pipeline.buildOptions
+        options.nlist = nlist
+        options.encoding = EncodingKind(name: encoding)
+        options.keepVersions = keepVersions
+        options.restart = restart
+        options.replace = replace
+        options.stopAfterItems = stopAfter
+        options.pqSubquantizers = pqM
         options.shard = try shard.map(ShardSelection.init(parsing:))
         options.regions = regions
         let builder = IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder, options: options)

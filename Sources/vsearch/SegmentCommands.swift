@@ -76,40 +76,22 @@ struct SegmentWriteCommand: ParsableCommand {
     @Option(help: "The segment directory to write (e.g. OUT/segments/seg-000003).")
     var output: String
 
-    @Option(help: "Images per forward pass and per checkpoint.")
-    var batch: Int = 32
-
-    @OptionGroup var threads: WorkerThreadsOption
-
-    @Option(help: "Seconds between sampled video frames.")
-    var frameInterval: Double = 1
-
-    @Option(help: "Most frames kept per video.")
-    var maxFrames: Int = 600
+    @OptionGroup var pipeline: EmbeddingPipelineOptions
 
     @Option(help: ArgumentHelp(PrecisionDefaults.help))
     var precision: EncoderPrecision = PrecisionDefaults.forNewIndexes
 
     func validate() throws {
         guard from >= 0, count >= 1 else { throw TextCommandSupport.usage("segment write", "--from must be ≥ 0 and --count ≥ 1") }
-        guard batch >= 1 else { throw TextCommandSupport.usage("segment write", "--batch must be at least 1") }
-        guard frameInterval > 0, frameInterval.isFinite else { throw TextCommandSupport.usage("segment write", "--frame-interval must be > 0") }
-        guard (1...VisualVectorID.maxFramesPerItem).contains(maxFrames) else {
-            throw TextCommandSupport.usage("segment write", "--max-frames must be 1…\(VisualVectorID.maxFramesPerItem)")
-        }
     }
 
     func run() throws {
         let name = "segment write"
         let stream = try source.stream(name)
-        let threadCount = threads.count
+        let threadCount = pipeline.threads.count
         let imageEncoder = try TextCommandSupport.attempt(name) { try ImageEncoder(threads: threadCount, precision: precision) }
         let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil, threads: 1)
-        var sampling = SamplingPolicy()
-        sampling.interval = frameInterval
-        sampling.maxFrames = maxFrames
-        let writer = SegmentWriter(imageEncoder: imageEncoder, textEncoder: textEncoder,
-                                   options: BuildOptions(batchSize: batch, threads: threadCount, sampling: sampling))
+        let writer = SegmentWriter(imageEncoder: imageEncoder, textEncoder: textEncoder, options: pipeline.buildOptions)
         let result = try TextCommandSupport.attempt(name) {
             try writer.write(input: stream, records: from..<(from + count), inputDescription: source.description, to: output)
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SearchEngine
+import VectorIndex
+import VideoFrames
 import Logging
 import SearchHTTP
 
@@ -26,6 +28,40 @@ struct WorkerThreadsOption: ParsableArguments {
 
     /// The thread count to run with.
     var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// `--batch`, `--threads`, `--frame-interval`, `--max-frames`: how the build pipeline embeds its inputs,
+/// the same for `vsearch build` and `vsearch segment write` (a segment is that pipeline's output).
+struct EmbeddingPipelineOptions: ParsableArguments {
+    @Option(help: "Images per forward pass and per checkpoint.")
+    var batch: Int = 32
+
+    @OptionGroup var threads: WorkerThreadsOption
+
+    @Option(help: "Seconds between sampled video frames.")
+    var frameInterval: Double = 1
+
+    @Option(help: "Most frames kept per video.")
+    var maxFrames: Int = 600
+
+    func validate() throws {
+        guard batch >= 1 else { throw TextCommandSupport.usage("", "--batch must be at least 1") }
+        guard frameInterval > 0, frameInterval.isFinite else { throw TextCommandSupport.usage("", "--frame-interval must be > 0") }
+        guard (1...VisualVectorID.maxFramesPerItem).contains(maxFrames) else {
+            throw TextCommandSupport.usage("", "--max-frames must be 1…\(VisualVectorID.maxFramesPerItem)")
+        }
+    }
+
+    /// The video sampling these options ask for.
+    var sampling: SamplingPolicy {
+        var sampling = SamplingPolicy()
+        sampling.interval = frameInterval
+        sampling.maxFrames = maxFrames
+        return sampling
+    }
+
+    /// Build options with this batch size, thread count and sampling (the rest at their defaults).
+    var buildOptions: BuildOptions { BuildOptions(batchSize: batch, threads: threads.count, sampling: sampling) }
 }
 
 /// `--visual-weight`, `--bm25-weight`, `--semantic-weight`, `--concepts-weight`, `--rrf-k`: how a query's

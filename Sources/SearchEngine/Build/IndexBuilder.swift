@@ -95,14 +95,7 @@ public final class IndexBuilder {
 
         // A text IVF left by an interrupted run is rebuilt below; without it, resumed writes go to the catalog only.
         try? FileManager.default.removeItem(atPath: staging + "/" + TextSearchIndex.vectorFolder)
-        // Write-only: the build never searches text, so its text vectors are not also kept in memory.
-        let spill = try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension)
-        if spill.cutTailBytes > 0 {
-            RepairWarnings.report("\(spill.path): cut a torn tail of \(spill.cutTailBytes) bytes (left by an interrupted build; its last batch is redone)")
-        }
-        let writer = StagingWriter(
-            textIndex: try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false),
-            spill: spill)
+        let writer = try stagingWriter(staging, interruptedBy: "build")
         try ingest(stream, writer: writer, tally: tally)
 
         guard tally.progress.indexed + tally.progress.resumed > 0 else { return try abandon(staging, tally: tally) }
@@ -171,6 +164,19 @@ public final class IndexBuilder {
     }
 
     /// Stage 4: the text and visual IVF indexes, the report, and the publish.
+    /// The writer of the staging directory `staging`: its catalog (write-only: the build never searches
+    /// text, so its text vectors are not also kept in memory) and its spill, whose torn tail — left by an
+    /// interrupted `interruptedBy` (build, task, merge) — is cut and reported, its last batch redone.
+    func stagingWriter(_ staging: String, interruptedBy: String) throws -> StagingWriter {
+        let spill = try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension)
+        if spill.cutTailBytes > 0 {
+            RepairWarnings.report("\(spill.path): cut a torn tail of \(spill.cutTailBytes) bytes (left by an interrupted \(interruptedBy); its last batch is redone)")
+        }
+        return StagingWriter(
+            textIndex: try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false),
+            spill: spill)
+    }
+
     func commit(_ staging: String, spill: VectorSpill, summary run: BuildSummary, tally: BuildTally) throws -> BuildSummary {
         // The text vectors' IVF, trained on every item's MiniLM vector in the catalog.
         try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false)

@@ -10,19 +10,12 @@ public enum IndexPrecision {
 
     /// Writes `precision` into `directory` (a staging or version directory), atomically.
     public static func write(_ precision: EncoderPrecision, to directory: String) throws {
-        try DurableFile.writeAtomically(Array("{\"precision\":\"\(precision.rawValue)\"}\n".utf8), to: directory + "/" + fileName)
+        try VersionRecord.write(field: "precision", value: precision.rawValue, fileName: fileName, to: directory)
     }
 
     /// The precision recorded in `directory`: float32 when the file is absent; an error when it is unreadable.
     public static func read(_ directory: String) throws -> EncoderPrecision {
-        let path = directory + "/" + fileName
-        guard FileManager.default.fileExists(atPath: path) else { return .fp32 }
-        struct File: Decodable { var precision: EncoderPrecision }
-        do {
-            return try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path))).precision
-        } catch {
-            throw IndexBuildError(.corruptIndex, path, "unreadable precision record (\(error))")
-        }
+        try VersionRecord.read(field: "precision", fileName: fileName, in: directory, absent: .fp32)
     }
 
     /// The precision of `index`'s serving version (float32 when nothing is published yet).

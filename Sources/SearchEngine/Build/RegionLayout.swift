@@ -38,18 +38,11 @@ public enum IndexRegions {
 
     /// Writes `layout` into `directory` (a staging or version directory), atomically.
     public static func write(_ layout: RegionLayout, to directory: String) throws {
-        try DurableFile.writeAtomically(Array("{\"regions\":\"\(layout.rawValue)\"}\n".utf8), to: directory + "/" + fileName)
+        try VersionRecord.write(field: "regions", value: layout.rawValue, fileName: fileName, to: directory)
     }
 
     /// The layout recorded in `directory`: `.none` when the file is absent; an error when it is unreadable.
     public static func read(_ directory: String) throws -> RegionLayout {
-        let path = directory + "/" + fileName
-        guard FileManager.default.fileExists(atPath: path) else { return .none }
-        struct File: Decodable { var regions: RegionLayout }
-        do {
-            return try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path))).regions
-        } catch {
-            throw IndexBuildError(.corruptIndex, path, "unreadable region record (\(error))")
-        }
+        try VersionRecord.read(field: "regions", fileName: fileName, in: directory, absent: .none)
     }
 }

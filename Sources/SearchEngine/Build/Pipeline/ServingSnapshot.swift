@@ -41,11 +41,7 @@ struct ServingSnapshot {
         var rowByID: [Int64: Int] = [:]
         rowByID.reserveCapacity(table.count)
         for (row, id) in table.ids.enumerated() { rowByID[id] = row }
-        let stored = try catalog.textVectors(model: TextSearchIndex.textModelName, dimension: textDimension)
-        var text: [ItemKey: [Float]] = [:]
-        for (row, key) in stored.keys.enumerated() {
-            text[key] = Array(stored.values[(row * textDimension)..<((row + 1) * textDimension)])
-        }
+        let text = try catalog.textVectors(model: TextSearchIndex.textModelName, dimension: textDimension).byKey
         return ServingSnapshot(catalog: catalog, items: items, vectors: table, rowByID: rowByID, textVectors: text)
     }
 

@@ -43,10 +43,7 @@ extension IndexBuilder {
         try prepareStaging(staging, description: description, count: total)
         let tally = BuildTally(total: total, report: progress)
         try? FileManager.default.removeItem(atPath: staging + "/" + TextSearchIndex.vectorFolder)
-        let spill = try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension)
-        let writer = StagingWriter(
-            textIndex: try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false),
-            spill: spill)
+        let writer = try stagingWriter(staging, interruptedBy: "merge")
         // The class embeddings the segments' concept vectors were made with, kept in the version like a
         // build's (later adds make theirs from the same); each segment stores the ones its writer used.
         if try ConceptSpace.read(from: staging) == nil {

@@ -112,16 +112,14 @@ final class SegmentReader {
     func embedded(_ keys: [ItemKey]) throws -> [(item: EmbeddedItem, text: [Float]?)] {
         let items = try catalog.items(keys: keys)
         let stored = try catalog.textVectors(model: TextSearchIndex.textModelName, dimension: textDimension, keys: keys)
-        var text: [ItemKey: [Float]] = [:]
-        for (row, key) in stored.keys.enumerated() {
-            text[key] = Array(stored.values[(row * textDimension)..<((row + 1) * textDimension)])
-        }
+        let text = stored.byKey
+        // Catalog reads leave the concept vector out (``CatalogItem/conceptVector``); the merge carries it.
+        let concepts = try catalog.conceptVectors(dimension: textDimension, keys: keys).byKey
         return try keys.map { key in
             guard var item = items[key], let rows = rowsByKey[key] else {
                 throw IndexBuildError(.corruptIndex, path, "item key \(key) has no catalog row or no vectors")
             }
-            // Catalog reads leave the concept vector out (``CatalogItem/conceptVector``); the merge carries it.
-            item.conceptVector = try catalog.conceptVector(key: key, dimension: textDimension)
+            item.conceptVector = concepts[key]
             var values: [Float] = []
             values.reserveCapacity(rows.count * vectors.dimension)
             for row in rows { values += try vectors.verifiedVector(row) }

@@ -100,15 +100,9 @@ extension IndexBuilder {
         let tally = BuildTally(total: counted.entries + counted.rejected, report: progress)
         var vectors = 0
         do {
-            let spill = try VectorSpill(path: staging + "/" + Self.spillFileName, dimension: ImageEncoder.embeddingDimension)
-            if spill.cutTailBytes > 0 {
-                RepairWarnings.report("\(spill.path): cut a torn tail of \(spill.cutTailBytes) bytes (left by an interrupted task; its last batch is redone)")
-            }
-            let writer = StagingWriter(
-                textIndex: try TextSearchIndex(directory: URL(fileURLWithPath: staging), encoder: textEncoder, searchable: false),
-                spill: spill)
+            let writer = try stagingWriter(staging, interruptedBy: "task")
             try ingest(stream, writer: writer, tally: tally)
-            vectors = spill.count
+            vectors = writer.spill.count
         }
         var summary = tally.summary
         let counts = try Self.counts(versionDirectory: staging)
