@@ -60,6 +60,9 @@ enum HTTPFixtures {
 
     static func service(_ index: IndexDirectory, _ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> SearchService {
         var configuration = ServerConfiguration(port: 0, refreshInterval: .zero)
+        // The suite runs many tests at once on a 2-core machine: a query can queue for longer than the
+        // production budget. Tests check answers, not timing; those about timeouts set their own.
+        configuration.requestTimeout = .seconds(120)
         configure(&configuration)
         let (image, text) = try models.get()
         var logger = Logger(label: "vsearch.http.test")

@@ -35,7 +35,7 @@ enum RawHTTP {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        var timeout = timeval(tv_sec: 90, tv_usec: 0)  // a loaded test run can take long; servers cut off sooner
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -70,7 +70,7 @@ enum RawHTTP {
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
             if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                throw Failure(description: "no reply and no close within 20 s", timedOut: true)
+                throw Failure(description: "no reply and no close within 90 s", timedOut: true)
             }
             if n <= 0 { break }
             reply += buffer[0..<n]

@@ -18,7 +18,7 @@ import Testing
                 form.file("image", fileName: name, type: name.hasSuffix(".png") ? "image/png" : "image/jpeg", try HTTPFixtures.sampleBytes(name))
                 form.field("k", "3")
                 let response = try await client.execute(uri: "/v1/search", method: .post, headers: form.headers, body: form.body)
-                #expect(response.status == .ok)
+                #expect(response.status == .ok, "\(String(buffer: response.body).prefix(300))")
                 let answer = try response.json(SearchResponse.self)
                 #expect(answer.query == "image")
                 #expect(answer.results.count == 3)
@@ -38,7 +38,7 @@ import Testing
         try await HTTPFixtures.app(service).test(.router) { client in
             let response = try await client.execute(uri: "/v1/search?k=2", method: .post, headers: [.contentType: "image/jpeg"],
                                                     body: ByteBuffer(bytes: try HTTPFixtures.sampleBytes("apple.jpg")))
-            #expect(response.status == .ok)
+            #expect(response.status == .ok, "\(String(buffer: response.body).prefix(300))")
             let answer = try response.json(SearchResponse.self)
             #expect(answer.results.count == 2)
             #expect(answer.results.first?.path.hasSuffix("/apple.jpg") == true)
@@ -60,7 +60,7 @@ import Testing
         let expected = try engine.hits(for: SearchRequest(text: "bunny video", options: QueryOptions(k: 4))).map(\.id)
         try await HTTPFixtures.app(service).test(.router) { client in
             let response = try await client.execute(uri: "/v1/search?q=bunny+video&k=4", method: .get)
-            #expect(response.status == .ok)
+            #expect(response.status == .ok, "\(String(buffer: response.body).prefix(300))")
             let answer = try response.json(SearchResponse.self)
             #expect(answer.query == "text")
             #expect(answer.results.map(\.id) == expected)
