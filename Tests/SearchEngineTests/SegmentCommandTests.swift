@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import SearchEngine
 import SearchTesting
@@ -27,6 +28,15 @@ import Testing
         let outcome = try CommandLineRunner.vsearch(["items", "--index", index, "--json"], environment: environment)
         guard outcome.status == 0 else { throw SegmentTestFailure("items: \(outcome.stderr)") }
         return try outcome.lines.compactMap { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["id"] as? String }
+    }
+
+    /// Each item's stored concept vector (by id) in the serving version of `index`.
+    static func conceptVectors(_ index: String) throws -> [String: [Float]] {
+        let version = try #require(try IndexDirectory(path: index).serving()).directory
+        let catalog = try Catalog(path: version + "/" + TextSearchIndex.catalogFileName, access: .readOnly(connections: 1))
+        let stored = try catalog.conceptVectors(dimension: TextSearchIndex.textDimension)
+        let items = try catalog.items(keys: stored.keys)
+        return Dictionary(uniqueKeysWithValues: stored.byKey.compactMap { key, vector in items[key].map { ($0.id, vector) } })
     }
 
     struct SegmentTestFailure: Error, CustomStringConvertible {
@@ -63,6 +73,24 @@ import Testing
                                           environment: Self.environment)
         let full = try Self.ids(scratch.file("full"))
         #expect(full.count == records)
+        // One set of class embeddings for the whole build: made by the first segment's task, read by the
+        // others, carried into every shard; and each item's concept vector equals one machine's.
+        let shared = try #require(FileManager.default.contents(atPath: segments + "/" + ConceptSpace.fileName))
+        for number in 0..<3 {
+            #expect(FileManager.default.contents(atPath: segments + "/" + SegmentManifest.directoryName(number) + "/" + ConceptSpace.fileName) == shared)
+        }
+        let fullVectors = try Self.conceptVectors(scratch.file("full"))
+        #expect(!fullVectors.isEmpty)
+        for shard in 0..<2 {
+            let version = try #require(try IndexDirectory(path: scratch.file("shard\(shard)")).serving()).directory
+            #expect(FileManager.default.contents(atPath: version + "/" + ConceptSpace.fileName) == shared)
+            let vectors = try Self.conceptVectors(scratch.file("shard\(shard)"))
+            #expect(vectors.count == shardIDs[shard].count)
+            for (id, vector) in vectors {
+                let expected = try #require(fullVectors[id])
+                #expect(zip(vector, expected).allSatisfy { abs($0 - $1) <= 1e-6 }, "concept vector of \(id)")
+            }
+        }
         #expect(Set(shardIDs[0]).isDisjoint(with: shardIDs[1]) && !shardIDs[0].isEmpty && !shardIDs[1].isEmpty)
         #expect(Set(shardIDs[0] + shardIDs[1]) == Set(full) && shardIDs[0].count + shardIDs[1].count == full.count)
         for (shard, ids) in shardIDs.enumerated() {

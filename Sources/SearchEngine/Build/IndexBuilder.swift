@@ -31,6 +31,10 @@ public final class IndexBuilder {
     public let imageEncoder: ImageEncoder
     public let textEncoder: TextEncoder
     public let options: BuildOptions
+    /// The class embeddings of the concept vectors when the staging directory has none yet; nil: made
+    /// here (``ConceptSpace/shared(classNames:textEncoder:threads:)``). A distributed build's tasks share
+    /// one set instead of each making it.
+    public var conceptSpace: ConceptSpace?
 
     public init(index: IndexDirectory, imageEncoder: ImageEncoder, textEncoder: TextEncoder, options: BuildOptions = BuildOptions()) {
         self.index = index
@@ -128,7 +132,7 @@ public final class IndexBuilder {
         if let stored = try ConceptSpace.read(from: stagingPath) {
             concepts = stored
         } else {
-            concepts = ConceptSpace.shared(classNames: imageEncoder.classNames, textEncoder: textEncoder, threads: max(1, options.threads))
+            concepts = conceptSpace ?? ConceptSpace.shared(classNames: imageEncoder.classNames, textEncoder: textEncoder, threads: max(1, options.threads))
             try concepts.write(to: stagingPath)
         }
         let stage = try EmbedWriteStage(

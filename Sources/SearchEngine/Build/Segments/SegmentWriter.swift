@@ -43,6 +43,7 @@ public struct SegmentWriter {
         if let done = try complete(directory, inputDescription: inputDescription, records: records) { return done }
 
         let builder = IndexBuilder(index: partial, imageEncoder: imageEncoder, textEncoder: textEncoder, options: options)
+        builder.conceptSpace = try sharedConceptSpace(in: parent)
         let description = "segment of \(inputDescription) records \(records.lowerBound)..<\(records.upperBound)"
         let summary = try builder.stageSegment(input.slice(records), description: description, progress: progress)
 
@@ -73,6 +74,18 @@ public struct SegmentWriter {
         try DurableFile.move(staging, to: url.path)
         try? FileManager.default.removeItem(atPath: partial.path)
         return SegmentWriteResult(manifest: manifest, summary: summary, alreadyComplete: false)
+    }
+
+    /// The class embeddings every segment of this output uses, `concepts.bin` beside the segments: made by
+    /// the first task that needs them (1,000 MiniLM passes: several seconds of a one-core task, which every
+    /// task paid before) and read by every later one. First tasks running at once each write the same bytes
+    /// (an atomic replace); a damaged file is made again.
+    private func sharedConceptSpace(in folder: String) throws -> ConceptSpace {
+        if let stored = try? ConceptSpace.read(from: folder) { return stored }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let made = ConceptSpace.shared(classNames: imageEncoder.classNames, textEncoder: textEncoder, threads: max(1, options.threads))
+        try made.write(to: folder)
+        return made
     }
 
     /// The complete segment at `directory` (verified), or nil if there is none.
