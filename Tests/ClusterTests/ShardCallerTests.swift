@@ -48,8 +48,12 @@ import Testing
         // loaded CI machine the three calls took longer than the default 2 s).
         let selector = ReplicaSelector(failurePenalty: .seconds(3600))
         let caller = ShardCaller(selector: selector, hedgeDelay: .seconds(60))
-        // Both unmeasured: the order is by address; make the dead one come first.
-        let members = [Self.member(dead), Self.member(live.address)].sorted { $0.address < $1.address }
+        // The dead one must be asked first: the live one is made to look slower (an unmeasured replica costs
+        // nothing; between equals the order is by address, which random ports would decide).
+        selector.begin(live.address)
+        selector.end(live.address, elapsed: .milliseconds(500), failed: false)
+        #expect(selector.order([Self.member(live.address), Self.member(dead)]).first?.address == dead)
+        let members = [Self.member(dead), Self.member(live.address)]
         for _ in 0..<3 {
             let outcome = await caller.call(members, method: .GET, path: "/who", body: nil, deadline: .now + .seconds(120))
             #expect(Self.name(outcome) == "live", "\(outcome)")
