@@ -76,8 +76,10 @@ import Testing
         let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get()) {
             $0.maxUploadBytes = 1 << 20
             $0.maxBodyBytesInFlight = 2 << 20
-            $0.requestTimeout = .seconds(2)
-            $0.idleTimeout = .seconds(10)
+            // Long enough that the stalled uploads still hold the budget when the third arrives, even when a
+            // loaded test run delays this test between its steps (with 2 s they were sometimes cut off first).
+            $0.requestTimeout = .seconds(20)
+            $0.idleTimeout = .seconds(40)
         }
         let (group, run, port) = try await start(service)
         let head = "POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(1 << 20)\r\n\r\n"
