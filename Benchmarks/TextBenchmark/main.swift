@@ -234,8 +234,8 @@ func bm25Shards(_ args: [String]) throws {
     // Shard copies are kept between runs (splitting 100k items takes minutes); delete the folder to redo them.
     let work = NSTemporaryDirectory() + "vsearch-bm25-shards"
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-    func top(_ catalog: Catalog, _ query: String, _ limit: Int) throws -> [(id: String, score: Double)] {
-        let hits = try catalog.lexicalSearch(query, limit: limit)
+    func top(_ catalog: Catalog, _ query: String, _ limit: Int, _ statistics: LexicalStatistics? = nil) throws -> [(id: String, score: Double)] {
+        let hits = try catalog.lexicalSearch(query, limit: limit, statistics: statistics)
         let items = try catalog.items(keys: hits.map(\.key))
         return hits.compactMap { hit in items[hit.key].map { ($0.id, hit.score) } }
     }
@@ -251,31 +251,47 @@ func bm25Shards(_ args: [String]) throws {
                 try whole.copy(to: path)
                 let copy = try Catalog(path: path)
                 for id in ids where ShardSelection.shard(of: id, count: n) != shard { _ = try copy.remove(id: id) }
-                FileManager.default.createFile(atPath: path + ".done", contents: nil)
+                _ = FileManager.default.createFile(atPath: path + ".done", contents: nil)
             }
             shards.append(try Catalog(path: path))
         }
-        var exactSet = 0, upToTies = 0, compared = 0
-        var agreement = 0.0, relativeError = 0.0, scored = 0
-        for (query, expected) in zip(queries, single) where !expected.isEmpty {
-            let local = try shards.flatMap { try top($0, query, 10) }
-            let merged = local.sorted { a, b in a.score != b.score ? a.score > b.score : a.id < b.id }.prefix(10)
-            let wanted = expected.prefix(10)
-            let tenth = wanted.last!.score
-            let oneMachine = Dictionary(expected.map { ($0.id, $0.score) }, uniquingKeysWith: { a, _ in a })
-            compared += 1
-            // A merged result agrees when one machine ranks it inside its top-10 (equal scores count: ties).
-            let agreeing = merged.filter { (oneMachine[$0.id] ?? -1) >= tenth - 1e-9 * abs(tenth) }.count
-            agreement += Double(agreeing) / Double(wanted.count)
-            if agreeing == wanted.count && merged.count == wanted.count { upToTies += 1 }
-            if merged.map(\.id) == wanted.map(\.id) { exactSet += 1 }
-            for hit in local { if let score = oneMachine[hit.id], score != 0 { relativeError += abs(hit.score / score - 1); scored += 1 } }
-        }
         let sizes = try shards.map { try $0.count() }
-        print(String(format: "N=%d shards (items %@; %.0f s): %d queries with BM25 hits — top-10 agreement up to ties %.4f (all 10 agree: %.1f %%; identical id order %.1f %%); shard BM25 vs one-catalog BM25 of the same item: mean relative difference %.4f",
-                     n, sizes.map(String.init).joined(separator: "/"), now() - start, compared, agreement / Double(max(1, compared)),
-                     100 * Double(upToTies) / Double(max(1, compared)), 100 * Double(exactSet) / Double(max(1, compared)),
-                     relativeError / Double(max(1, scored))))
+        // Per-shard statistics (each shard's own FTS5 figures), then the cluster's: every shard's summed
+        // (the router's first round), timed per shard.
+        for global in [false, true] {
+            var exactSet = 0, upToTies = 0, compared = 0
+            var agreement = 0.0, relativeError = 0.0, scored = 0
+            var statisticsTime: [Double] = []
+            for (query, expected) in zip(queries, single) where !expected.isEmpty {
+                var statistics: LexicalStatistics?
+                if global {
+                    statistics = LexicalStatistics.summing(try shards.map { shard in
+                        let t = now()
+                        defer { statisticsTime.append(now() - t) }
+                        return try shard.lexicalStatistics(for: FTSQuery(query))
+                    })
+                }
+                let local = try shards.flatMap { try top($0, query, 10, statistics) }
+                let merged = local.sorted { a, b in a.score != b.score ? a.score > b.score : a.id < b.id }.prefix(10)
+                let wanted = expected.prefix(10)
+                let tenth = wanted.last!.score
+                let oneMachine = Dictionary(expected.map { ($0.id, $0.score) }, uniquingKeysWith: { a, _ in a })
+                compared += 1
+                // A merged result agrees when one machine ranks it inside its top-10 (equal scores count: ties).
+                let agreeing = merged.filter { (oneMachine[$0.id] ?? -1) >= tenth - 1e-9 * abs(tenth) }.count
+                agreement += Double(agreeing) / Double(wanted.count)
+                if agreeing == wanted.count && merged.count == wanted.count { upToTies += 1 }
+                if merged.map(\.id) == wanted.map(\.id) { exactSet += 1 }
+                for hit in local { if let score = oneMachine[hit.id], score != 0 { relativeError += abs(hit.score / score - 1); scored += 1 } }
+            }
+            print(String(format: "N=%d shards (items %@; %.0f s), %@: %d queries with BM25 hits — top-10 agreement up to ties %.4f (all 10 agree: %.1f %%; identical id order %.1f %%); shard BM25 vs one-catalog BM25 of the same item: mean relative difference %.2e%@",
+                         n, sizes.map(String.init).joined(separator: "/"), now() - start,
+                         global ? "summed statistics" : "per-shard statistics", compared, agreement / Double(max(1, compared)),
+                         100 * Double(upToTies) / Double(max(1, compared)), 100 * Double(exactSet) / Double(max(1, compared)),
+                         relativeError / Double(max(1, scored)),
+                         global ? String(format: "; statistics per shard p50 %.3f ms p99 %.3f ms", percentile(statisticsTime, 50) * 1e3,
+                                         percentile(statisticsTime, 99) * 1e3) : ""))
+        }
     }
 }
 

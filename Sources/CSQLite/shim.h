@@ -2,6 +2,7 @@
 #ifndef VSEARCH_CSQLITE_SHIM_H
 #define VSEARCH_CSQLITE_SHIM_H
 #include <sqlite3.h>
+#include "fts5_functions.h"
 
 // SQLITE_TRANSIENT is the macro ((sqlite3_destructor_type)-1), a cast Swift cannot import: these
 // wrappers bind text and blobs that SQLite copies before returning, so Swift buffers may go away.

@@ -132,6 +132,18 @@ extension Catalog {
         }
     }
 
+    /// Item ids by key (keys not found are absent): what a shard's deep candidate lists carry instead of rows.
+    public func ids(keys: [ItemKey]) throws -> [ItemKey: String] {
+        guard !keys.isEmpty else { return [:] }
+        return try withConnection { db in
+            var result: [ItemKey: String] = [:]
+            try forEachInListChunk(keys) { marks, values in
+                try db.query("SELECT key, id FROM items WHERE key IN (\(marks))", values) { result[$0.int64(0)] = $0.text(1) }
+            }
+            return result
+        }
+    }
+
     /// Number of items, optionally of one kind.
     public func count(kind: ItemKind? = nil) throws -> Int {
         try withConnection { db in

@@ -25,82 +25,114 @@ extension Catalog {
     /// `text` is user input, turned into a safe ``FTSQuery`` and bound as a parameter; it can never
     /// produce an FTS5 syntax error. Text without any word returns no hits.
     public func lexicalSearch(_ text: String, filter: CatalogFilter = CatalogFilter(), limit: Int = 100,
-                              weights: LexicalWeights = LexicalWeights()) throws -> [LexicalHit] {
-        try lexicalSearch(FTSQuery(text), filter: filter, limit: limit, weights: weights)
+                              weights: LexicalWeights = LexicalWeights(), statistics: LexicalStatistics? = nil) throws -> [LexicalHit] {
+        try lexicalSearch(FTSQuery(text), filter: filter, limit: limit, weights: weights, statistics: statistics)
     }
 
+    /// BM25 search scored with `statistics` — the whole collection's figures when this catalog is one
+    /// shard of it (``LexicalStatistics/summing(_:)``); nil: this catalog's own (``lexicalStatistics(for:)``).
+    /// The query is planned (``FTSQuery/plannedMatch(documentFrequency:itemCount:scoringBudget:)``) from the
+    /// same figures, so every shard runs the same expression. Scores are FTS5's `bm25()` formula with the
+    /// IDFs and average row length taken from `statistics` (`vsearch_bm25`, fts5_functions.h): with this
+    /// catalog's own figures they equal `bm25()`'s, except that a phrase restricted to the high-weight columns
+    /// (a plan of broad words only) takes its IDF from its document count over all columns.
+    ///
     /// `scoringBudget`: see ``scoringBudget`` (a parameter so tests can exercise the plan on small catalogs).
     public func lexicalSearch(_ query: FTSQuery, filter: CatalogFilter = CatalogFilter(), limit: Int = 100,
-                              weights: LexicalWeights = LexicalWeights(),
+                              weights: LexicalWeights = LexicalWeights(), statistics: LexicalStatistics? = nil,
                               scoringBudget: Int = Catalog.scoringBudget) throws -> [LexicalHit] {
-        guard let expression = query.expression, limit > 0 else { return [] }
+        guard query.expression != nil, limit > 0 else { return [] }
         let (clause, filterValues) = try filter.sql()
         // Without a filter there is no join: looking every matching row up in `items` cost twice as
         // much as scoring it (a 100k catalog: 2,430 rows in 7.3 ms joined, 2.4 ms not).
         let sql = filter.isEmpty ? """
-            SELECT rowid, bm25(items_fts, ?, ?, ?, ?) AS score
+            SELECT rowid, vsearch_bm25(items_fts, ?, ?, ?, ?, ?, ?) AS score
             FROM items_fts
             WHERE items_fts MATCH ? AND \(clause)
             ORDER BY score, rowid LIMIT ?
             """ : """
-            SELECT items_fts.rowid, bm25(items_fts, ?, ?, ?, ?) AS score
+            SELECT items_fts.rowid, vsearch_bm25(items_fts, ?, ?, ?, ?, ?, ?) AS score
             FROM items_fts JOIN items ON items.key = items_fts.rowid
             WHERE items_fts MATCH ? AND \(clause)
             ORDER BY score, items_fts.rowid LIMIT ?
             """
-        let values: [SQLiteValue] = [.real(weights.title), .real(weights.description), .real(weights.tags),
-                                     .real(weights.autoTags), .text(expression)] + filterValues + [.int(limit)]
         return try withConnection { db in
-            var values = values
+            let statistics = try statistics ?? self.statistics(of: query, db)
             // No plan: every word is in most items, so BM25 has nothing to rank by.
-            guard let planned = try plannedExpression(query, scoringBudget: scoringBudget, db) else { return [] }
-            values[4] = .text(planned)
+            guard let plan = query.plannedMatch(documentFrequency: statistics.documentFrequency,
+                                                itemCount: statistics.rowCount, scoringBudget: scoringBudget) else { return [] }
+            let idfs = plan.phrases.map(statistics.inverseDocumentFrequency(of:))
+            let values: [SQLiteValue] = [.real(statistics.averageRowLength), .blob(idfs.withUnsafeBytes { Array($0) }),
+                                         .real(weights.title), .real(weights.description), .real(weights.tags),
+                                         .real(weights.autoTags), .text(plan.expression)] + filterValues + [.int(limit)]
             var hits: [LexicalHit] = []
-            // bm25() is "lower is better" (negative); flip it so higher means more relevant.
+            // The score is "lower is better" (negative), as bm25()'s; flip it so higher means more relevant.
             try db.query(sql, values) { hits.append(LexicalHit(key: $0.int64(0), score: -$0.double(1))) }
             return hits
         }
     }
 
     /// Words in more than this fraction of items (and in more than ``commonWordMinimumItems``) are
-    /// treated as stop words when the query has rarer terms (see ``FTSQuery/plannedExpression(documentFrequency:itemCount:scoringBudget:)``).
+    /// treated as stop words when the query has rarer terms (see ``FTSQuery/plannedMatch(documentFrequency:itemCount:scoringBudget:)``).
     public static let commonWordFraction = 0.1
     public static let commonWordMinimumItems = 1000
     /// Words in more items than this only re-score the candidates of rarer terms (see the planning
     /// notes on ``FTSQuery``): a bound on the rows FTS5 scores per query term (~0.8 µs each).
     public static let scoringBudget = 3000
 
-    /// `query`'s MATCH expression planned from its words' document frequencies (cached; see
-    /// ``FTSQuery/plannedExpression(documentFrequency:itemCount:scoringBudget:)``).
-    func plannedExpression(_ query: FTSQuery, scoringBudget: Int, _ db: SQLiteConnection) throws -> String? {
-        // max(key) is an upper bound of the item count, found in O(log n): deletions only make the
-        // pruning more conservative.
-        let bound = Int(try db.scalarInt("SELECT max(key) FROM items") ?? 0)
+    /// This catalog's BM25 figures for `query`'s terms (rows, tokens, each term's document count): what a
+    /// shard contributes to the collection's (``LexicalStatistics/summing(_:)``). Cached until the database changes.
+    public func lexicalStatistics(for query: FTSQuery) throws -> LexicalStatistics {
+        try withConnection { db in try statistics(of: query, db) }
+    }
+
+    func statistics(of query: FTSQuery, _ db: SQLiteConnection) throws -> LexicalStatistics {
         // The database's change stamp, read once per query: `PRAGMA data_version` moves on commits of
         // other connections, `total_changes()` on this connection's writes.
         let version = (try db.scalarInt("PRAGMA data_version") ?? 0, try db.scalarInt("SELECT total_changes()") ?? 0)
-        var frequencies: [String: Int] = [:]
-        for case .word(let word) in query.terms {
-            let term = FTSQuery.folded(word)
-            frequencies[term] = try documentFrequency(of: term, version: version, db)
+        let cachedTotals = documentFrequencies.withLock { cache -> (rows: Int, tokens: Int)? in
+            if cache.version != version { cache = DocumentFrequencyCache(version: version) }
+            return cache.totals
         }
-        return query.plannedExpression(documentFrequency: frequencies, itemCount: bound, scoringBudget: scoringBudget)
+        var totals = cachedTotals ?? (rows: 0, tokens: 0)
+        if cachedTotals == nil {
+            // FTS5 keeps N and the token total in one record; any row's auxiliary-function call reads it.
+            try db.query("SELECT vsearch_fts_totals(items_fts) FROM items_fts LIMIT 1") { row in
+                let parts = row.text(0).split(separator: " ").compactMap { Int($0) }
+                if parts.count == 2 { totals = (parts[0], parts[1]) }
+            }
+            let read = totals
+            documentFrequencies.withLock { $0.totals = read }
+        }
+        var frequencies: [String: Int] = [:]
+        for term in query.terms {
+            frequencies[term.statisticsKey] = try documentFrequency(of: term, version: version, db)
+        }
+        return LexicalStatistics(rowCount: totals.rows, tokenCount: totals.tokens, documentFrequency: frequencies)
     }
 
-    /// How many items contain `term` (folded). fts5vocab counts it by reading the term's whole posting
-    /// list (~3 ms for a word in most items of a 100k catalog), so counts are cached until the
-    /// database's change stamp `version` moves.
-    private func documentFrequency(of term: String, version: (Int64, Int64), _ db: SQLiteConnection) throws -> Int {
+    /// In how many rows `term` occurs. A word's count comes from fts5vocab, which reads the term's whole
+    /// posting list (~3 ms for a word in most items of a 100k catalog); a prefix's or phrase's from
+    /// matching it (what `bm25()` itself did for every phrase of every query). Counts are cached until
+    /// the database's change stamp `version` moves.
+    private func documentFrequency(of term: FTSQuery.Term, version: (Int64, Int64), _ db: SQLiteConnection) throws -> Int {
+        let key = term.statisticsKey
         if let cached = documentFrequencies.withLock({ cache -> Int? in
             if cache.version != version { cache = DocumentFrequencyCache(version: version) }
-            return cache.counts[term]
+            return cache.counts[key]
         }) {
             return cached
         }
-        let count = Int(try db.scalarInt("SELECT doc FROM items_fts_terms WHERE term = ?", [.text(term)]) ?? 0)
+        let count: Int
+        if case .word = term {
+            count = Int(try db.scalarInt("SELECT doc FROM items_fts_terms WHERE term = ?", [.text(key)]) ?? 0)
+        } else {
+            count = Int(try db.scalarInt("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?",
+                                         [.text(FTSQuery(terms: [term]).expression!)]) ?? 0)
+        }
         documentFrequencies.withLock { cache in
             if cache.counts.count >= DocumentFrequencyCache.capacity { cache.counts.removeAll(keepingCapacity: true) }
-            cache.counts[term] = count
+            cache.counts[key] = count
         }
         return count
     }

@@ -1,4 +1,4 @@
-/// Cached per-term document counts of the full-text index, valid for one database state:
+/// Cached per-term document counts and totals of the full-text index, valid for one database state:
 /// `version` is (`PRAGMA data_version`, `total_changes()`) when the counts were read.
 struct DocumentFrequencyCache: Sendable {
     /// At most this many terms are kept; the cache is emptied when full (bounded memory).
@@ -6,6 +6,8 @@ struct DocumentFrequencyCache: Sendable {
 
     var version: (Int64, Int64)
     var counts: [String: Int] = [:]
+    /// The full-text index's row count and token total (all columns), once read.
+    var totals: (rows: Int, tokens: Int)?
 
     init(version: (Int64, Int64)) {
         self.version = version

@@ -23,13 +23,25 @@ extension FTSQuery {
     /// Columns searched for a query made only of broad words (see the type's planning notes).
     public static let broadQueryColumns = "{title tags auto_tags}"
 
-    /// The FTS5 `MATCH` expression planned from the words' document frequencies (missing words count
-    /// as 0), or nil when the query has no term or only words in more than half of the items (see the
-    /// type's notes). Pure: the catalog looks up `documentFrequency`.
+    /// The expression of ``plannedMatch(documentFrequency:itemCount:scoringBudget:)``.
     public func plannedExpression(documentFrequency: [String: Int], itemCount: Int, scoringBudget: Int) -> String? {
+        plannedMatch(documentFrequency: documentFrequency, itemCount: itemCount, scoringBudget: scoringBudget)?.expression
+    }
+
+    /// A planned FTS5 `MATCH` expression and its phrases in the order FTS5 numbers them (left to right;
+    /// a term written twice is two phrases), which is the order ``Catalog`` passes their IDFs in.
+    public struct PlannedMatch: Sendable, Equatable {
+        public var expression: String
+        public var phrases: [Term]
+    }
+
+    /// The FTS5 `MATCH` expression planned from the words' document frequencies (keyed by
+    /// ``Term/statisticsKey``; missing words count as 0), or nil when the query has no term or only words in
+    /// more than half of the items (see the type's notes). Pure: the catalog looks up `documentFrequency`.
+    public func plannedMatch(documentFrequency: [String: Int], itemCount: Int, scoringBudget: Int) -> PlannedMatch? {
         guard !terms.isEmpty else { return nil }
         func df(_ term: Term) -> Int? {
-            if case .word(let word) = term { return documentFrequency[Self.folded(word)] ?? 0 }
+            if case .word = term { return documentFrequency[term.statisticsKey] ?? 0 }
             return nil
         }
         var kept: [Term] = []
@@ -66,15 +78,16 @@ extension FTSQuery {
         }
         let selective = kept.indices.filter(isSelective.contains).map { kept[$0] }
         let broad = kept.indices.filter { !isSelective.contains($0) }.map { kept[$0] }
-        let join = requiresAll ? " AND " : " OR "
-        if broad.isEmpty { return FTSQuery(terms: kept, requiresAllTerms: requiresAll).expression }
-        let broadExpression = FTSQuery(terms: broad, requiresAllTerms: requiresAll).expression!
-        if selective.isEmpty { return "\(Self.broadQueryColumns) : (\(broadExpression))" }
-        let selectiveExpression = FTSQuery(terms: selective, requiresAllTerms: requiresAll).expression!
+        func expression(_ terms: [Term]) -> String { FTSQuery(terms: terms, requiresAllTerms: requiresAll).expression! }
+        if broad.isEmpty { return PlannedMatch(expression: expression(kept), phrases: kept) }
+        if selective.isEmpty {
+            return PlannedMatch(expression: "\(Self.broadQueryColumns) : (\(expression(broad)))", phrases: broad)
+        }
         if requiresAll {
             // Every term must match anyway: the AND is already driven by the rarest posting list.
-            return FTSQuery(terms: kept, requiresAllTerms: true).expression
+            return PlannedMatch(expression: expression(kept), phrases: kept)
         }
-        return "\(selectiveExpression)\(join)((\(broadExpression)) AND (\(selectiveExpression)))"
+        return PlannedMatch(expression: "\(expression(selective)) OR ((\(expression(broad))) AND (\(expression(selective))))",
+                            phrases: selective + broad + selective)
     }
 }

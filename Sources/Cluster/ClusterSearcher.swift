@@ -1,3 +1,4 @@
+import Catalog
 import Embedding
 import Foundation
 import HTTPTypes
@@ -12,11 +13,15 @@ import Synchronization
 ///
 /// 1. The query is resolved once, here: a query image is embedded (with the CNN precision the shards'
 ///    indexes were built with), query text is embedded with MiniLM; for an item query the item's owner
-///    shard (``ShardSelection/shard(of:count:)``) is asked for its stored vectors.
+///    shard (``ShardSelection/shard(of:count:)``) is asked for its stored vectors. Meanwhile, for query
+///    text, every shard is asked for its BM25 figures (``QueryEngine/lexicalStatistics(for:)``), which are
+///    summed so each shard scores BM25 with the whole collection's N, average length and document counts.
 /// 2. The resolved ``ShardQuery`` goes to one replica of every shard at once (``ShardCaller``: adaptive
 ///    choice, retry, hedging), each answering ``QueryEngine/candidates(for:)``.
-/// 3. ``QueryEngine/assemble(_:options:hasText:)`` merges, fuses and builds the hits — the same code one
-///    machine runs, so the answers are the same. Shards that did not answer in time are listed in the
+/// 3. ``QueryEngine/merge(_:options:hasText:offset:)`` merges and fuses the lists (each as deep as one machine ranks
+///    it), the rows of page results no shard sent are fetched from their owner shards, and
+///    ``MergedCandidates/hits()`` builds the hits — the same code one machine runs, so the answers are the
+///    same. Shards that did not answer in time are listed in the
 ///    response's ``Coverage``; the answer is still 200 unless no shard answered.
 public final class ClusterSearcher: SearchBackend {
     /// `after=TOKEN` of the request being answered: only replicas that applied the log up to it answer.
@@ -67,20 +72,32 @@ public final class ClusterSearcher: SearchBackend {
         }
         var options = request.options
         if options.nprobe == nil { options.nprobe = nprobe }
-        // Paging and near-duplicate collapse need one catalog's keys and stored vectors: one-machine features.
-        if options.cursor != nil { throw APIError.invalidParameter("cursor", "paging is not available through the cluster router yet") }
+        // Near-duplicate collapse compares the stored vectors of the whole fused ranking: a one-machine feature.
         if options.collapseNearDuplicates {
             throw APIError.invalidParameter("collapse", "near-duplicate collapse is not available through the cluster router yet")
         }
-        // No paging: each shard ranks only as deep as one page needs (not the fixed paging depth).
-        options.maximumResults = options.k
+        // Paging: the cursor's offset now (the shards must rank deep enough), the cursor itself is checked
+        // once the shards answered (their index stamps are part of it).
+        let offset: Int
+        do { offset = try ResultPaging.unverifiedOffset(of: options.cursor) } catch { throw APIError.mapping(error) }
+        // Without text the fused ranking is the visual one: each shard ranks only as deep as this page and
+        // one more result (is there a next page?) need. With text, fusion sees every source as deep as one
+        // machine ranks it (the fixed paging depth); rows of a deeper page come from `itemRows`.
+        var shardOptions = options
+        if request.effectiveText == nil {
+            shardOptions.k = offset + options.k
+            shardOptions.maximumResults = min(options.maximumResults, offset + options.k + 1)
+        }
         // Shard deadlines start once the replicas that may answer are known (after any read-after wait) and,
         // for the fan-out, once the query is resolved (the image embedded here does not eat into it).
-        let query = try await resolve(request, options: options, state: state, deadline: ContinuousClock.now + shardTimeout)
+        let resolveDeadline = ContinuousClock.now + shardTimeout
+        let frozenState = state
+        async let statistics = lexicalStatistics(request.effectiveText, state: frozenState, deadline: resolveDeadline)
+        var query = try await resolve(request, options: shardOptions, state: state, deadline: resolveDeadline)
+        query.lexicalStatistics = await statistics
         let body = try ClusterJSON.encode(query)
         let deadline = ContinuousClock.now + shardTimeout
-        // One generation for every shard of this query: the serving generation read with `state`.
-        let candidatesPath = "/internal/v1/candidates" + (state.config.servingGeneration.map { "?generation=\($0)" } ?? "")
+        let candidatesPath = "/internal/v1/candidates" + Self.generationParameter(state)
 
         let shards = state.config.shards
         let replies = await withTaskGroup(of: (Int, ShardCaller.Outcome).self) { group in
@@ -94,10 +111,15 @@ public final class ClusterSearcher: SearchBackend {
         }
         var parts: [ShardCandidates] = []
         var missing: [Int] = []
+        var stamps = [String](repeating: "missing", count: shards)
         for (shard, outcome) in replies {
             switch outcome {
             case .answered(let reply) where reply.status == 200:
-                do { parts.append(try JSONDecoder().decode(ShardCandidates.self, from: Data(reply.body.readableBytesView))) } catch {
+                do {
+                    let part = try JSONDecoder().decode(ShardCandidates.self, from: Data(reply.body.readableBytesView))
+                    stamps[shard] = part.indexStamp ?? "unknown"
+                    parts.append(part)
+                } catch {
                     logger.error("shard answer does not decode", metadata: ["shard": "\(shard)", "replica": "\(reply.address)", "error": "\(error)"])
                     missing.append(shard)
                 }
@@ -109,11 +131,21 @@ public final class ClusterSearcher: SearchBackend {
             }
         }
         guard !parts.isEmpty else { throw APIError.notReady("no shard answered in time") }
-        let hits = QueryEngine.assemble(parts, options: options, hasText: request.effectiveText != nil)
+        // The cluster's index state: the serving generation and every shard's stamp (a missing shard too).
+        let paging = ResultPaging(query: ResultPaging.queryFingerprint(request: request, queryVectors: query.vectors, nprobe: options.nprobe),
+                                  index: ResultPaging.combinedStamp(["generation \(state.config.servingGeneration ?? 0)"] + stamps))
+        do { _ = try paging.offset(of: options.cursor) } catch { throw APIError.mapping(error) }
+        var merged = QueryEngine.merge(parts, options: options, hasText: request.effectiveText != nil, offset: offset)
+        let missingRows = merged.missingItemIDs
+        if !missingRows.isEmpty {
+            merged.items.merge(await itemRows(missingRows, state: state, deadline: ContinuousClock.now + shardTimeout), uniquingKeysWith: { a, _ in a })
+        }
+        let hits = merged.hits()
         let elapsed = ContinuousClock.now - start
         return SearchResponse(query: request.kind, k: options.k, tookMilliseconds: Double(elapsed.components.seconds) * 1000
                                 + Double(elapsed.components.attoseconds) / 1e15,
-                              results: hits, coverage: Coverage(shards: shards, missing: missing))
+                              results: hits, nextCursor: merged.hasMore ? paging.cursor(offset: offset + options.k) : nil,
+                              coverage: Coverage(shards: shards, missing: missing))
     }
 
     /// The cluster state restricted to replicas that applied the log up to `after`, waiting (bounded) until
@@ -155,12 +187,68 @@ public final class ClusterSearcher: SearchBackend {
         return ShardQuery(vectors: vectors, excludedID: request.item?.id, text: text, textEmbedding: textEmbedding, options: options)
     }
 
+    /// `?generation=G`: one generation for every shard call of a query, the serving one read with `state`.
+    static func generationParameter(_ state: ClusterState) -> String {
+        state.config.servingGeneration.map { "?generation=\($0)" } ?? ""
+    }
+
+    /// The collection's BM25 figures for `text`: every shard's (one replica each, as for candidates) summed.
+    /// Shards that do not answer in time are left out of the sum (their items are then scored with the
+    /// others' figures); nil without text or when no shard answered (each shard then scores with its own).
+    func lexicalStatistics(_ text: String?, state: ClusterState, deadline: ContinuousClock.Instant) async -> LexicalStatistics? {
+        guard let text, let body = try? ClusterJSON.encode(ShardRoutes.LexicalStatisticsRequest(text: text)) else { return nil }
+        let path = "/internal/v1/lexical-statistics" + Self.generationParameter(state)
+        let parts = await withTaskGroup(of: LexicalStatistics?.self) { group in
+            for shard in 0..<state.config.shards {
+                let replicas = state.routable(shard: shard)
+                group.addTask {
+                    let outcome = await self.caller.call(replicas, method: .POST, path: path, body: body, deadline: deadline)
+                    if case .answered(let reply) = outcome, reply.status == 200,
+                       let statistics = try? JSONDecoder().decode(LexicalStatistics.self, from: Data(reply.body.readableBytesView)) {
+                        return statistics
+                    }
+                    self.logger.warning("shard's BM25 statistics missing from a query's sum", metadata: ["shard": "\(shard)"])
+                    return nil
+                }
+            }
+            var all: [LexicalStatistics] = []
+            for await part in group { if let part { all.append(part) } }
+            return all
+        }
+        return parts.isEmpty ? nil : LexicalStatistics.summing(parts)
+    }
+
+    /// The catalog rows of `ids`, each from the shard that owns it (``ShardSelection/shard(of:count:)``); a shard
+    /// that does not answer leaves its rows out (those results are then passed over, as removed items are).
+    func itemRows(_ ids: [String], state: ClusterState, deadline: ContinuousClock.Instant) async -> [String: CatalogItem] {
+        let byShard = Dictionary(grouping: ids) { ShardSelection.shard(of: $0, count: state.config.shards) }
+        let path = "/internal/v1/item-rows" + Self.generationParameter(state)
+        return await withTaskGroup(of: [CatalogItem].self) { group in
+            for (shard, ids) in byShard {
+                guard let body = try? ClusterJSON.encode(ShardRoutes.ItemRowsRequest(ids: ids)) else { continue }
+                let replicas = state.routable(shard: shard)
+                group.addTask {
+                    let outcome = await self.caller.call(replicas, method: .POST, path: path, body: body, deadline: deadline)
+                    if case .answered(let reply) = outcome, reply.status == 200,
+                       let rows = try? JSONDecoder().decode(ShardRoutes.ItemRowsResponse.self, from: Data(reply.body.readableBytesView)) {
+                        return rows.items
+                    }
+                    self.logger.warning("shard did not send the rows of a page's results", metadata: ["shard": "\(shard)", "ids": "\(ids.count)"])
+                    return []
+                }
+            }
+            var rows: [String: CatalogItem] = [:]
+            for await part in group { for item in part { rows[item.id] = item } }
+            return rows
+        }
+    }
+
     /// An item query's vectors, from the shard that owns the item.
     func itemVectors(_ item: ItemQuery, state: ClusterState, deadline: ContinuousClock.Instant) async throws -> [[Float]] {
         let owner = ShardSelection.shard(of: item.id, count: state.config.shards)
         let body = try ClusterJSON.encode(ShardRoutes.ItemVectorsRequest(id: item.id, t: item.at))
         switch await caller.call(state.routable(shard: owner), method: .POST,
-                                  path: "/internal/v1/item-vectors" + (state.config.servingGeneration.map { "?generation=\($0)" } ?? ""), body: body, deadline: deadline) {
+                                  path: "/internal/v1/item-vectors" + Self.generationParameter(state), body: body, deadline: deadline) {
         case .answered(let reply) where reply.status == 200:
             let decoded = try JSONDecoder().decode(ShardRoutes.ItemVectorsResponse.self, from: Data(reply.body.readableBytesView))
             return try decoded.vectors.map { try VectorCoding.decode($0) }

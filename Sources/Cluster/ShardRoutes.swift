@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Hummingbird
 import SearchEngine
@@ -7,6 +8,10 @@ import SearchHTTP
 ///
 /// - `POST /internal/v1/candidates[?generation=G]` — a ``ShardQuery`` (JSON) → this shard's ``ShardCandidates``
 ///   from index version G (default: the serving one).
+/// - `POST /internal/v1/lexical-statistics[?generation=G]` — `{"text"}` → this shard's ``LexicalStatistics``
+///   for the text's terms (the first round of a text query: the router sums them for the candidates round).
+/// - `POST /internal/v1/item-rows[?generation=G]` — `{"ids"}` (at most ``maximumRowIDs``) → `{"items": [CatalogItem]}`:
+///   the rows of a fused page's results that no shard sent with its candidates.
 /// - `POST /internal/v1/item-vectors` — `{"id", "t"?}` → `{"vectors": [base64 fp32…]}`: the stored vectors
 ///   an item query searches with (404 `item_not_found` when this shard has no such item).
 ///
@@ -28,6 +33,26 @@ public struct ShardRoutes: Sendable {
         }
     }
 
+    /// The body of `POST /internal/v1/lexical-statistics`.
+    public struct LexicalStatisticsRequest: Codable, Sendable {
+        public var text: String
+        public init(text: String) { self.text = text }
+    }
+
+    /// Most ids one `POST /internal/v1/item-rows` may ask for (a page is at most a few hundred results).
+    public static let maximumRowIDs = 10_000
+
+    /// The body of `POST /internal/v1/item-rows`.
+    public struct ItemRowsRequest: Codable, Sendable {
+        public var ids: [String]
+        public init(ids: [String]) { self.ids = ids }
+    }
+
+    /// The answer of `POST /internal/v1/item-rows`.
+    public struct ItemRowsResponse: Codable, Sendable {
+        public var items: [CatalogItem]
+    }
+
     /// The answer of `POST /internal/v1/item-vectors`.
     public struct ItemVectorsResponse: Codable, Sendable {
         public var vectors: [String]
@@ -38,6 +63,15 @@ public struct ShardRoutes: Sendable {
         router.post("/internal/v1/candidates") { request, _ in
             let query: ShardQuery = try await Self.decode(request)
             return try JSONResponse.make(try await service.candidates(query, generation: try Self.generation(request)))
+        }
+        router.post("/internal/v1/lexical-statistics") { request, _ in
+            let body: LexicalStatisticsRequest = try await Self.decode(request)
+            return try JSONResponse.make(try await service.lexicalStatistics(body.text, generation: try Self.generation(request)))
+        }
+        router.post("/internal/v1/item-rows") { request, _ in
+            let body: ItemRowsRequest = try await Self.decode(request)
+            guard body.ids.count <= Self.maximumRowIDs else { throw APIError.badRequest("at most \(Self.maximumRowIDs) ids a request") }
+            return try JSONResponse.make(ItemRowsResponse(items: try await service.itemRows(ids: body.ids, generation: try Self.generation(request))))
         }
         router.post("/internal/v1/item-vectors") { request, _ in
             let body: ItemVectorsRequest = try await Self.decode(request)

@@ -1,3 +1,4 @@
+import Catalog
 import Embedding
 import SearchEngine
 
@@ -13,6 +14,18 @@ extension SearchService {
         let serving = serving
         let frozen = query
         return try await textWork.answer("shard search") { try serving.engine(version: generation).candidates(for: frozen) }
+    }
+
+    /// This shard's BM25 figures for `text`'s terms (``QueryEngine/lexicalStatistics(for:)``).
+    public func lexicalStatistics(_ text: String, generation: UInt64? = nil) async throws -> LexicalStatistics {
+        let serving = serving
+        return try await textWork.answer("lexical statistics") { try serving.engine(version: generation).lexicalStatistics(for: text) }
+    }
+
+    /// The catalog rows of `ids` this shard holds (``QueryEngine/itemRows(ids:)``).
+    public func itemRows(ids: [String], generation: UInt64? = nil) async throws -> [CatalogItem] {
+        let serving = serving
+        return try await textWork.answer("item rows") { try serving.engine(version: generation).itemRows(ids: ids) }
     }
 
     /// The stored vectors an item query searches with (``QueryEngine/storedQueryVectors(for:)``).

@@ -21,6 +21,10 @@ struct FTSQueryPlanningTests {
         let plan = FTSQuery("john wayne").plannedExpression(documentFrequency: ["john": 8000, "wayne": 200],
                                                              itemCount: 100_000, scoringBudget: budget)
         #expect(plan == "\"wayne\" OR ((\"john\") AND (\"wayne\"))")
+        // FTS5 numbers phrases left to right, a repeated term twice: the order the IDFs are passed in.
+        let match = FTSQuery("john wayne").plannedMatch(documentFrequency: ["john": 8000, "wayne": 200],
+                                                        itemCount: 100_000, scoringBudget: budget)
+        #expect(match?.phrases == [.word("wayne"), .word("john"), .word("wayne")])
     }
 
     @Test func selectiveWordsTotalAtMostTheBudgetRarestFirst() {

@@ -171,17 +171,49 @@ struct ClusterProcessTests {
             let single = try Self.oneMachine(cluster, ["--item", item, "--k", "8"] + (t.map { ["--at", String($0)] } ?? []))
             Self.expectSame(routed.response?.results ?? [], single, "item \(item)")
         }
-        // Text: the semantic source is exact across shards; BM25 uses each shard's own statistics (ARCHITECTURE.md).
-        let text = try await Self.get(router + "/v1/search?q=fruit&k=5")
-        #expect(text.status == 200 && text.response?.coverage?.partial == false)
-        let singleText = try Self.oneMachine(cluster, ["--text", "fruit", "--k", "5", "--bm25-weight", "0"])
-        let routedText = try await Self.get(router + "/v1/search?q=fruit&k=5&bm25_weight=0")
-        let routedHits = routedText.response?.results ?? []
-        #expect(routedHits.map(\.id) == singleText.map(\.id) && !singleText.isEmpty, "semantic text: ids")
-        for (a, b) in zip(routedHits, singleText) {
-            #expect(abs((a.scores["semantic"] ?? -9) - (b.scores["semantic"] ?? 9)) <= 1e-5, "semantic text: \(a.id)")
-            #expect(a.sources["semantic"] == b.sources["semantic"] && abs(a.score - b.score) <= 1e-5, "semantic text: \(a.id)")
+        // Text, every source: BM25 scores with the shards' summed statistics, so they are one machine's too.
+        for text in ["fruit", "animal nature", "\"fox squirrel\" orange", "foot* people"] {
+            let escaped = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let routed = try await Self.get(router + "/v1/search?k=6&q=\(escaped)")
+            #expect(routed.status == 200 && routed.response?.coverage?.partial == false, "\(text): \(routed.body)")
+            let single = try Self.oneMachine(cluster, ["--text", text, "--k", "6"])
+            Self.expectSame(routed.response?.results ?? [], single, "text \(text)")
+            #expect(single.contains { $0.scores["bm25"] != nil }, "\(text): BM25 found nothing, so the check shows nothing")
+            for (a, b) in zip(routed.response?.results ?? [], single) {
+                #expect(a.scores.keys == b.scores.keys, "text \(text): \(a.id) sources")
+                for (source, score) in b.scores { #expect(abs((a.scores[source] ?? .nan) - score) <= 1e-5, "text \(text): \(a.id) \(source)") }
+            }
         }
+        // Image and text together: four sources fused as deep as one machine ranks them.
+        for (name, text, k) in [("fruits.jpg", "fruit", 4), ("baboon.jpg", "animal", 2), ("smarties.png", "colourful food", 1)] {
+            let file = "\(Self.root)/assets/samples/\(name)"
+            let routed = try await Self.postImage(router + "/v1/search?k=\(k)&q=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", file: file)
+            #expect(routed.status == 200, "\(name) + \(text): \(routed.body)")
+            Self.expectSame(routed.response?.results ?? [], try Self.oneMachine(cluster, ["--image", file, "--text", text, "--k", "\(k)"]),
+                            "\(name) + \(text)")
+        }
+        // Paging: pages of 3 that follow next_cursor are, together, one machine's ranking (text, then image only).
+        for (text, name) in [("animal", nil), (nil, "fruits.jpg")] as [(String?, String?)] {
+            let file = name.map { "\(Self.root)/assets/samples/\($0)" }
+            let query = text.map { "&q=\($0)" } ?? ""
+            var pages: [[SearchHit]] = []
+            var cursor: String?
+            repeat {
+                let url = router + "/v1/search?k=3" + query + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = if let file { try await Self.postImage(url, file: file) } else { try await Self.get(url) }
+                #expect(page.status == 200, "page \(pages.count + 1): \(page.body)")
+                pages.append(page.response?.results ?? [])
+                cursor = page.response?.nextCursor
+            } while cursor != nil && pages.count < 10
+            let single = try Self.oneMachine(cluster, (text.map { ["--text", $0] } ?? []) + (file.map { ["--image", $0] } ?? []) + ["--k", "14"])
+            #expect(pages.count == (single.count + 2) / 3 && pages.dropLast().allSatisfy { $0.count == 3 }, "\(pages.map(\.count)) for \(single.count)")
+            Self.expectSame(Array(pages.joined()), single, "pages of \(text ?? name ?? "")")
+        }
+        let firstPage = try await Self.get(router + "/v1/search?k=3&q=animal")
+        let otherQuery = try await Self.get(router + "/v1/search?k=3&q=fruit&cursor=\(firstPage.response?.nextCursor ?? "none")")
+        #expect(otherQuery.status == 400 && otherQuery.body.contains("cursor_mismatch"), "\(otherQuery.body)")
+        #expect(try await Self.get(router + "/v1/search?k=3&q=animal&cursor=bm90IGEgY3Vyc29y").body.contains("invalid_cursor"))
+
         // An unknown item is the single machine's 404; items and thumbnails come from the owner shard.
         #expect(try await Self.get(router + "/v1/search?item=no-such-item").status == 404)
         let item = try await Self.get(router + "/v1/items/baboon")

@@ -58,6 +58,10 @@ struct ClusterWriteTests {
         let router = cluster.routerURL
         try await P.eventually("router ready") { try await P.get(router + "/readyz").status == 200 }
 
+        // A cursor issued before a write: once the write is applied, the router refuses it as stale (as one machine does).
+        let before = try await P.get(router + "/v1/search?k=2&q=picture")
+        let oldCursor = try #require(before.response?.nextCursor, "\(before.body.prefix(300))")
+
         // A new image, added through the router: 202 with a token; a search passing it finds the image.
         let image = SyntheticImages.noise(width: 96, height: 96, seed: 42)
         let png = PNGTestWriter.encode(width: 96, height: 96, colorType: .rgb, bitDepth: 8, samples: image.pixels.map(UInt16.init))
@@ -75,6 +79,8 @@ struct ClusterWriteTests {
             #expect(found.response?.results.first?.id == "noise-42" && found.response?.results.first?.title == "Random noise",
                     "\(found.body.prefix(800))")
         }
+        let staleCursor = try await P.get(router + "/v1/search?k=2&q=picture&cursor=\(oldCursor)&after=\(receipt.token)")
+        #expect(staleCursor.status == 400 && staleCursor.body.contains("stale_cursor"), "\(staleCursor.body)")
         // Every replica of the owner shard applies it (asked directly, each on its own).
         let owners = cluster.replicas[receipt.shard]!
         for replica in owners {

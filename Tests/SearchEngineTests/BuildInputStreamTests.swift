@@ -15,7 +15,7 @@ import Testing
         try Data([1]).write(to: URL(fileURLWithPath: scratch.file("a.jpg")))
         let manifest = scratch.file("items.jsonl")
         let lines = 1_000_000
-        FileManager.default.createFile(atPath: manifest, contents: nil)
+        _ = FileManager.default.createFile(atPath: manifest, contents: nil)
         let handle = try #require(FileHandle(forWritingAtPath: manifest))
         var block = ""
         for i in 0..<lines {

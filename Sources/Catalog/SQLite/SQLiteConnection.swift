@@ -27,6 +27,12 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(db, 1)
         // Wait for another process's write lock instead of failing at once.
         sqlite3_busy_timeout(db, 5_000)
+        // BM25 with statistics passed in (fts5_functions.h): the scoring of every lexical search.
+        let registered = vsearch_register_fts5_functions(db)
+        guard registered == SQLITE_OK else {
+            sqlite3_close_v2(db)
+            throw SQLiteError(path: path, code: registered, message: "cannot register the FTS5 functions", sql: nil)
+        }
     }
 
     deinit {

@@ -30,8 +30,16 @@ extension QueryEngine {
         try itemVectors(item).vectors
     }
 
-    /// Step 1: each source's candidates over this snapshot (``retrieve(vectors:text:textEmbedding:excluded:allowed:options:textDepth:)``,
-    /// as one machine retrieves), with the catalog row of every candidate item.
+    /// Step 0 of a text query: this shard's BM25 figures for `text`'s terms. The router sums every shard's
+    /// (``LexicalStatistics/summing(_:)``) and sends the sum in the ``ShardQuery``, so BM25 scores do not
+    /// depend on which shard holds an item (ARCHITECTURE.md, *Cluster*).
+    public func lexicalStatistics(for text: String) throws -> LexicalStatistics {
+        try catalog.lexicalStatistics(for: FTSQuery(text))
+    }
+
+    /// Step 1: each source's candidates over this snapshot (``retrieve(vectors:text:textEmbedding:excluded:allowed:options:textDepth:lexicalStatistics:)``,
+    /// as deep as one machine retrieves for ``page(for:)``), with the catalog row of every candidate in the
+    /// first `k` of a source (the router fetches the rare other row a fused page needs: ``itemRows(ids:)``).
     public func candidates(for query: ShardQuery) throws -> ShardCandidates {
         let options = query.options
         guard options.k > 0 else { return ShardCandidates() }
@@ -39,42 +47,100 @@ extension QueryEngine {
         var allowed = try catalog.keys(matching: options.filter)
         if let excluded, allowed != nil { allowed!.remove(excluded) }
         let lists = try retrieve(vectors: query.vectors, text: query.text, textEmbedding: query.textEmbedding, excluded: excluded,
-                                 allowed: allowed, options: options, textDepth: max(options.k, options.candidatesPerSource))
-        let items = try catalog.items(keys: Array(Set(lists.rankings.values.joined())))
-        var answer = ShardCandidates(items: Dictionary(items.values.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
+                                 allowed: allowed, options: options, textDepth: Self.textDepth(options),
+                                 lexicalStatistics: query.lexicalStatistics)
+        // Deep lists travel as ids and scores; rows only where a page is likely to need them.
+        let rowKeys = Set(lists.rankings.values.flatMap { $0.prefix(options.k) })
+        let keysToIDs = try catalog.ids(keys: Array(Set(lists.rankings.values.joined())))
+        let rows = try catalog.items(keys: Array(rowKeys))
+        var answer = ShardCandidates(items: Dictionary(rows.values.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
+        answer.indexStamp = try ResultPaging.indexStamp(snapshot)
         for (source, ranking) in lists.rankings {
             answer[source] = ranking.compactMap { key in
-                items[key].map { ShardCandidates.Candidate(id: $0.id, score: lists.scores[source]?[key] ?? 0, moments: lists.moments[key] ?? []) }
+                keysToIDs[key].map { ShardCandidates.Candidate(id: $0, score: lists.scores[source]?[key] ?? 0, moments: lists.moments[key] ?? []) }
             }
         }
         return answer
     }
 
-    /// Step 2 (pure): the hits of one query from the candidates of every shard that answered.
+    /// The catalog rows of `ids` this shard holds (an unknown id is left out).
+    public func itemRows(ids: [String]) throws -> [CatalogItem] {
+        try ids.compactMap { try catalog.item(id: $0) }
+    }
+
+    /// How deep each text source ranks: as deep as the visual side (``QueryOptions/maximumResults``), so that
+    /// fusion and paging see one ranking depth.
+    static func textDepth(_ options: QueryOptions) -> Int {
+        max(options.k, options.candidatesPerSource, options.maximumResults)
+    }
+
+    /// Step 2 (pure): the hits of one query from the candidates of every shard that answered
+    /// (``merge(_:options:hasText:offset:)``, then ``MergedCandidates/hits()``) — when every row it needs was sent.
+    public static func assemble(_ parts: [ShardCandidates], options: QueryOptions, hasText: Bool) -> [SearchHit] {
+        merge(parts, options: options, hasText: hasText).hits()
+    }
+
+    /// Step 2a (pure): every shard's lists merged and fused.
     ///
     /// Per source, the shards' lists are merged by score (higher first; equal scores by id, so the order
-    /// never depends on which shard answered first) and cut to the depth one machine would have fetched
-    /// (`k` visual items, `max(k, candidatesPerSource)` per text source); the merged lists go through the
-    /// same cutoff, fusion and hit building as on one machine (``RankedLists``), cut to `k`.
-    public static func assemble(_ parts: [ShardCandidates], options: QueryOptions, hasText: Bool) -> [SearchHit] {
-        guard options.k > 0 else { return [] }
-        var items: [String: CatalogItem] = [:]
-        for part in parts { items.merge(part.items, uniquingKeysWith: { a, _ in a }) }
-        let textDepth = max(options.k, options.candidatesPerSource)
-        var lists = RankedLists<String>()
+    /// never depends on which shard answered first) and cut to the depth one machine ranks to
+    /// (``QueryOptions/maximumResults`` visual items, ``textDepth(_:)`` per text source); the merged lists
+    /// go through the same cutoff and fusion as on one machine (``RankedLists``), and the page is the fused
+    /// ranking's `[offset, offset + k)` (``ResultPaging``), as ``page(for:)`` cuts it.
+    public static func merge(_ parts: [ShardCandidates], options: QueryOptions, hasText: Bool, offset: Int = 0) -> MergedCandidates {
+        var merged = MergedCandidates(k: options.k, offset: offset, hasText: hasText)
+        guard options.k > 0 else { return merged }
+        for part in parts { merged.items.merge(part.items, uniquingKeysWith: { a, _ in a }) }
         for source in RankingSource.allCases {
             let shardLists = parts.compactMap { $0[source] }
             guard !shardLists.isEmpty else { continue }
-            let merged = shardLists.joined().sorted { a, b in a.score != b.score ? a.score > b.score : a.id < b.id }
-                .prefix(source == .visual ? options.k : textDepth)
-            lists.set(source, merged.map { ($0.id, $0.score) })
-            if source == .visual { lists.moments = Dictionary(merged.map { ($0.id, $0.moments) }, uniquingKeysWith: { a, _ in a }) }
+            let depth = source == .visual ? max(options.k, options.maximumResults) : textDepth(options)
+            let list = shardLists.joined().sorted { a, b in a.score != b.score ? a.score > b.score : a.id < b.id }.prefix(depth)
+            merged.lists.set(source, list.map { ($0.id, $0.score) })
+            if source == .visual { merged.lists.moments = Dictionary(list.map { ($0.id, $0.moments) }, uniquingKeysWith: { a, _ in a }) }
         }
+        merged.fused = Array(merged.lists.fused(options: options).prefix(max(options.k, options.maximumResults)))
+        return merged
+    }
+}
+
+/// Every shard's candidates merged and fused (``QueryEngine/merge(_:options:hasText:offset:)``): the router fetches
+/// the rows of ``missingItemIDs`` from their shards into ``items``, then builds the page with ``hits()``.
+public struct MergedCandidates: Sendable {
+    let k: Int
+    let offset: Int
+    let hasText: Bool
+    var lists = RankedLists<String>()
+    var fused: [ReciprocalRankFusion.Result<String>] = []
+    /// Catalog rows by id: those the shards sent, and those fetched since.
+    public var items: [String: CatalogItem] = [:]
+
+    init(k: Int, offset: Int, hasText: Bool) {
+        self.k = k
+        self.offset = offset
+        self.hasText = hasText
+    }
+
+    /// The page's fused results: `[offset, offset + k)` of the fused ranking.
+    var page: ArraySlice<ReciprocalRankFusion.Result<String>> { fused.dropFirst(offset).prefix(k) }
+
+    /// Ids of the page's results whose rows no shard sent (each shard sends the rows of its lists' first
+    /// `k`; a result can rank high in the fusion without being that high in any one list, and a later page
+    /// lies deeper).
+    public var missingItemIDs: [String] {
+        page.map(\.key).filter { items[$0] == nil }
+    }
+
+    /// Whether the fused ranking goes on after this page (then the response carries a `next_cursor`).
+    public var hasMore: Bool { fused.count > offset + k }
+
+    /// The page's hits as one machine builds them: a result without a row (removed since retrieval) is
+    /// passed over, and ranks count from `offset + 1`.
+    public func hits() -> [SearchHit] {
         var results: [SearchHit] = []
-        for entry in lists.fused(options: options) {
-            guard results.count < options.k else { break }
+        for entry in page {
             guard let item = items[entry.key] else { continue }
-            results.append(lists.hit(rank: results.count + 1, entry: entry, item: item, hasText: hasText))
+            results.append(lists.hit(rank: offset + results.count + 1, entry: entry, item: item, hasText: hasText))
         }
         return results
     }

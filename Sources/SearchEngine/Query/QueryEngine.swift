@@ -14,9 +14,9 @@ import Foundation
 ///
 /// A cluster runs the same retrieval and fusion in two steps (`QueryEngine+Shards.swift`): a shard replica
 /// answers ``candidates(for:)`` (Codable ``ShardCandidates``), the router merges every shard's lists per
-/// source (by score, ties by id) and fuses them in the pure ``assemble(_:options:hasText:)``, through the
-/// same ``RankedLists``. Paging and collapse need the catalog's keys and stored vectors, so they are
-/// one-machine features for now.
+/// source (by score, ties by id) and fuses them in the pure ``merge(_:options:hasText:offset:)``, through the
+/// same ``RankedLists``, paging included. Collapse needs the stored vectors of the whole fused ranking, so it
+/// is a one-machine feature for now.
 ///
 /// Thread-safe: the snapshot is immutable, the encoders use per-call scratch.
 public final class QueryEngine: Sendable {
@@ -78,7 +78,7 @@ public final class QueryEngine: Sendable {
         // Retrieval per source, each ranking up to `maximumResults` deep (a fixed depth: stable pages), then
         // the cutoff and fusion; collapse (optional) and the page: `QueryEngine+Page.swift`.
         let lists = try retrieve(vectors: queryVectors, text: text, textEmbedding: nil, excluded: excluded, allowed: allowed,
-                                 options: options, textDepth: max(options.k, options.candidatesPerSource, options.maximumResults))
+                                 options: options, textDepth: Self.textDepth(options))
         let fused = Array(lists.fused(options: options).prefix(max(options.k, options.maximumResults)))
         return try assemblePage(fused: fused, lists: lists, hasText: text != nil, options: options, paging: paging, offset: offset)
     }

@@ -25,7 +25,9 @@ public struct ResultPaging: Sendable, Equatable {
     /// Hex prefix of the index state's fingerprint.
     public let index: String
 
-    init(query: String, index: String) {
+    /// Paging for a query fingerprint (``queryFingerprint(request:queryVectors:nprobe:)``) over an index state
+    /// (``indexStamp(_:)``, or a cluster's ``combinedStamp(_:)`` of its shards' stamps).
+    public init(query: String, index: String) {
         self.query = query
         self.index = index
     }
@@ -42,6 +44,26 @@ public struct ResultPaging: Sendable, Equatable {
     /// another query, `.staleCursor` when the index changed since it was issued.
     public func offset(of cursor: String?) throws -> Int {
         guard let cursor, !cursor.isEmpty else { return 0 }
+        let parts = try Self.parse(cursor)
+        guard parts.query == query else {
+            throw SearchEngineError(.cursorMismatch, "cursor",
+                                    "belongs to another query or other parameters (the query, filter, weights and k must stay the same); start again without a cursor")
+        }
+        guard parts.index == index else {
+            throw SearchEngineError(.staleCursor, "cursor", "the index changed since this cursor was issued; start again without a cursor")
+        }
+        return parts.offset
+    }
+
+    /// The offset a well-formed `cursor` points at, before it is checked against a query and an index (the
+    /// cluster router needs it to ask the shards deep enough; it checks the cursor once they answered).
+    /// Throws `.invalidCursor` when it is not a cursor at all.
+    public static func unverifiedOffset(of cursor: String?) throws -> Int {
+        guard let cursor, !cursor.isEmpty else { return 0 }
+        return try parse(cursor).offset
+    }
+
+    private static func parse(_ cursor: String) throws -> (offset: Int, query: Substring, index: Substring) {
         func invalid() -> SearchEngineError {
             SearchEngineError(.invalidCursor, "cursor", "is not a cursor this service issued (pass back a next_cursor unchanged)")
         }
@@ -52,18 +74,18 @@ public struct ResultPaging: Sendable, Equatable {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == Self.prefix, let offset = Int(parts[1]), (0...1_000_000).contains(offset)
         else { throw invalid() }
-        guard parts[2] == query else {
-            throw SearchEngineError(.cursorMismatch, "cursor",
-                                    "belongs to another query or other parameters (the query, filter, weights and k must stay the same); start again without a cursor")
-        }
-        guard parts[3] == index else {
-            throw SearchEngineError(.staleCursor, "cursor", "the index changed since this cursor was issued; start again without a cursor")
-        }
-        return offset
+        return (offset, parts[2], parts[3])
     }
 
-    /// The fingerprint of `request` (with its resolved query vectors and nprobe) over `snapshot`.
+    /// The paging of `request` (with its resolved query vectors and nprobe) over `snapshot`.
     static func make(request: SearchRequest, queryVectors: [[Float]], nprobe: Int, snapshot: IndexSnapshot) throws -> ResultPaging {
+        ResultPaging(query: queryFingerprint(request: request, queryVectors: queryVectors, nprobe: nprobe),
+                     index: try indexStamp(snapshot))
+    }
+
+    /// The fingerprint of `request` with its resolved query vectors: everything that changes its ranking,
+    /// the page size included. `nprobe` nil: each shard's own default (the cluster router's queries).
+    public static func queryFingerprint(request: SearchRequest, queryVectors: [[Float]], nprobe: Int?) -> String {
         let options = request.options
         var hasher = SHA256()
         func add(_ text: String) { hasher.update(data: Data((text + "\u{1F}").utf8)) }
@@ -71,20 +93,28 @@ public struct ResultPaging: Sendable, Equatable {
         for vector in queryVectors { vector.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
         add(request.item.map { "\($0.id)@\($0.at.map { "\($0)" } ?? "-")" } ?? "-")
         add(request.effectiveText ?? "-")
-        add("k=\(options.k) nprobe=\(nprobe) overFetch=\(options.overFetch) depth=\(options.maximumResults)/\(options.candidatesPerSource)")
+        add("k=\(options.k) nprobe=\(nprobe.map(String.init) ?? "default") overFetch=\(options.overFetch) depth=\(options.maximumResults)/\(options.candidatesPerSource)")
         add(options.filter.canonicalText)
         // Every source's weight, 1 when unset: equal fusions give equal fingerprints (CLI and HTTP alike).
         add("rrf=\(options.fusion.k) " + RankingSource.allCases.sorted().map { "\($0.rawValue)=\(options.fusion.weights[$0] ?? 1)" }.joined(separator: " "))
         let w = options.lexicalWeights
         add("bm25=\(w.title),\(w.description),\(w.tags),\(w.autoTags)")
         add("min=\(options.minSimilarity.map { "\($0)" } ?? "-") collapse=\(options.collapseNearDuplicates)")
-        let query = hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
 
-        var state = SHA256()
+    /// The state stamp of `snapshot`: serving version, visual IVF version and size, the catalog's revision.
+    /// Replicas that loaded the same version and applied the same writes have the same stamp.
+    public static func indexStamp(_ snapshot: IndexSnapshot) throws -> String {
         let visual = snapshot.visual
         let stamp = "\(snapshot.version ?? 0):\(visual?.version ?? 0):\(visual?.count ?? 0):\(visual?.logEntries ?? 0):\(try snapshot.catalog.revision())"
-        state.update(data: Data(stamp.utf8))
-        let index = state.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
-        return ResultPaging(query: query, index: index)
+        return combinedStamp([stamp])
+    }
+
+    /// One stamp for several index states (a cluster's: every shard's stamp, in shard order).
+    public static func combinedStamp(_ parts: [String]) -> String {
+        var state = SHA256()
+        state.update(data: Data(parts.joined(separator: "|").utf8))
+        return state.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -28,9 +28,12 @@ public struct ShardQuery: Codable, Sendable, Equatable {
     public var lexicalWeights: LexicalWeights
     /// How deep the visual ranking goes (``QueryOptions/maximumResults``; the router asks for one page).
     public var maximumResults: Int
+    /// The whole collection's BM25 figures for ``text`` (the router's first round); nil: the shard's own.
+    public var lexicalStatistics: LexicalStatistics?
 
     public init(vectors: [[Float]] = [], excludedID: String? = nil, text: String? = nil, textEmbedding: [Float]? = nil,
-                options: QueryOptions) {
+                lexicalStatistics: LexicalStatistics? = nil, options: QueryOptions) {
+        self.lexicalStatistics = lexicalStatistics
         self.vectors = vectors
         self.excludedID = excludedID
         self.text = text
