@@ -14,6 +14,10 @@
 //       per-shard BM25 statistics (issue #15): DIR's catalog split into N shards by the cluster's placement
 //       (xxh64(id) mod N, copies of the catalog with the other shards' items removed); each query's BM25 top-10
 //       merged from the shards by score, as the router merges, against the one-catalog top-10.
+//   TextBenchmark shard-candidates DIR QUERIES.txt
+//       what a text query costs a cluster shard holding all of DIR (issue #15): QueryEngine.candidates (every
+//       source as deep as one machine ranks), the JSON it sends and the router's decode + merge, against the
+//       same query on one machine (QueryEngine.page); and whether the two steps give one machine's hits.
 //   TextBenchmark query-latency DIR QUERIES.txt THREADS
 //       text-query latency over DIR (one query per line), with a breakdown by stage; p50/p99. The first
 //       $WARM queries (default 20) are run once untimed first (caches, document-frequency lookups).
@@ -295,6 +299,57 @@ func bm25Shards(_ args: [String]) throws {
     }
 }
 
+func shardCandidates(_ args: [String]) throws {
+    guard args.count == 2 else { fail("usage: shard-candidates DIR QUERIES.txt") }
+    let queries = try String(contentsOfFile: args[1], encoding: .utf8).split(separator: "\n").map(String.init)
+    guard let directory = TextModelLocator.miniLMDirectory() else { fail("model not found: run scripts/setup") }
+    let engine = QueryEngine(snapshot: try IndexSnapshot(index: IndexDirectory(path: args[0])),
+                             models: QueryModels(text: try TextEncoder(modelDirectory: directory, threads: 1)))
+    var onePage: [Double] = [], shard: [Double] = [], encode: [Double] = [], decode: [Double] = [], merge: [Double] = []
+    var bytes: [Double] = [], fetchedRows = 0, fetchingQueries = 0, same = 0, compared = 0
+    for (n, text) in queries.enumerated() {
+        let request = SearchRequest(text: text, options: QueryOptions(k: 10))
+        var query = try engine.shardQuery(for: request)  // the router's work (MiniLM), not timed
+        query.lexicalStatistics = try engine.lexicalStatistics(for: text)
+        var t = threadCPU()
+        let local = try engine.hits(for: request)
+        let localTime = threadCPU() - t
+        t = threadCPU()
+        let answer = try engine.candidates(for: query)
+        let shardTime = threadCPU() - t
+        t = threadCPU()
+        let wire = try JSONEncoder().encode(answer)
+        let encodeTime = threadCPU() - t
+        t = threadCPU()
+        let decoded = try JSONDecoder().decode(ShardCandidates.self, from: wire)
+        let decodeTime = threadCPU() - t
+        t = threadCPU()
+        var merged = QueryEngine.merge([decoded], options: request.options, hasText: true)
+        let missing = merged.missingItemIDs
+        for row in try engine.itemRows(ids: missing) { merged.items[row.id] = row }
+        let hits = merged.hits()
+        let mergeTime = threadCPU() - t
+        guard n >= 10 else { continue }  // the first queries warm caches
+        onePage.append(localTime); shard.append(shardTime); encode.append(encodeTime); decode.append(decodeTime)
+        merge.append(mergeTime); bytes.append(Double(wire.count)); fetchedRows += missing.count
+        if !missing.isEmpty { fetchingQueries += 1 }
+        compared += 1
+        if hits == local { same += 1 }
+    }
+    func row(_ name: String, _ values: [Double]) {
+        print(name.padding(toLength: 46, withPad: " ", startingAt: 0)
+              + String(format: "p50 %8.3f ms  p99 %8.3f ms", percentile(values, 50) * 1e3, percentile(values, 99) * 1e3))
+    }
+    print("\(compared) text queries, k = 10, 1 thread, CPU time (the first 10 queries warm caches, not counted)")
+    row("one machine: QueryEngine.page (incl. MiniLM)", onePage)
+    row("shard: QueryEngine.candidates", shard)
+    row("shard: JSON encode", encode)
+    row("router: JSON decode", decode)
+    row("router: merge + fuse + rows + hits", merge)
+    print(String(format: "answer size p50 %.0f KB, p99 %.0f KB; rows fetched after the merge: %d, by %d of %d queries; two steps == one machine: %d of %d",
+                 percentile(bytes, 50) / 1024, percentile(bytes, 99) / 1024, fetchedRows, fetchingQueries, compared, same, compared))
+}
+
 func queryLatency(_ args: [String]) throws {
     guard args.count == 3, let threads = Int(args[2]) else { fail("usage: query-latency DIR QUERIES.txt THREADS") }
     let queries = try String(contentsOfFile: args[1], encoding: .utf8).split(separator: "\n").map(String.init)
@@ -391,6 +446,7 @@ do {
     case "gemm": try gemmBench(Array(arguments.dropFirst()))
     case "query-latency": try queryLatency(Array(arguments.dropFirst()))
     case "bm25-shards": try bm25Shards(Array(arguments.dropFirst()))
+    case "shard-candidates": try shardCandidates(Array(arguments.dropFirst()))
     default: fail("usage: TextBenchmark minilm|build-index|build-vector-index|text-recall|query-latency …")
     }
 } catch {

@@ -39,6 +39,10 @@ public final class Catalog: Sendable {
     private let nextConnection = Atomic<Int>(0)
     /// Per-term document counts for query planning (see `Catalog+Search.swift`).
     let documentFrequencies = Mutex(DocumentFrequencyCache(version: (0, 0)))
+    /// Item ids by key, for ``ids(keys:)``: a key names one item for good (keys are never reused and an
+    /// item's id never changes), so entries never go stale; emptied when ``idCacheCapacity`` is reached.
+    let idsByKey = Mutex<[ItemKey: String]>([:])
+    static let idCacheCapacity = 500_000
 
     /// Opens the catalog at `path`. A writer creates a missing file and upgrades an older schema; a reader
     /// needs an existing file of a schema it understands and changes nothing.

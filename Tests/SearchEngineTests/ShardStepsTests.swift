@@ -29,6 +29,34 @@ import Testing
         }
     }
 
+    /// Two items with the same metadata tie in BM25 and in the semantic ranking: one machine ranks them by
+    /// id, as the router's merge does, whichever was added first.
+    @Test func tiesAreRankedByIDOnOneMachineAsThroughTheRouter() throws {
+        let scratch = try TemporaryDirectory("vs-ties")
+        defer { scratch.remove() }
+        let media = scratch.file("media")
+        for name in ["apple.jpg", "fruits.jpg"] { try BuildFixtures.copy(BuildFixtures.sample(name), to: media) }
+        // The same photo with bytes after its end marker (decoders stop there): another file, the same pixels,
+        // so the same auto-tags and the same BM25 row length.
+        var copy = try Data(contentsOf: URL(fileURLWithPath: BuildFixtures.sample("apple.jpg")))
+        copy.append(contentsOf: Array("another file".utf8))
+        try copy.write(to: URL(fileURLWithPath: media + "/apple-copy.jpg"))
+        let manifest = scratch.file("items.jsonl")
+        try """
+            {"id":"zz-first","source":"media/apple.jpg","title":"Market stall","description":"Fresh produce for sale."}
+            {"id":"mm-other","source":"media/fruits.jpg","title":"Bowl","description":"Lemons on a table."}
+            {"id":"aa-last","source":"media/apple-copy.jpg","title":"Market stall","description":"Fresh produce for sale."}
+
+            """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let index = IndexDirectory(path: scratch.file("index"))
+        _ = try BuildFixtures.builder(index).build(entries: try BuildInput.entries(input: manifest).entries, inputDescription: manifest)
+        let engine = try SearchFeatureFixtures.engine(index)
+        let hits = try engine.hits(for: SearchRequest(text: "market stall produce", options: QueryOptions(k: 3)))
+        let first = try #require(hits.first { $0.id == "aa-last" }), second = try #require(hits.first { $0.id == "zz-first" })
+        #expect(first.scores["bm25"] == second.scores["bm25"] && first.scores["semantic"] == second.scores["semantic"])
+        #expect(first.sources["bm25"]! < second.sources["bm25"]! && first.sources["semantic"]! < second.sources["semantic"]!)
+    }
+
     /// A result can lead the fusion without leading any one list: its row is asked for, not dropped.
     @Test func aFusedResultWithoutARowIsNamedAndBuiltOnceFetched() {
         func item(_ id: String) -> CatalogItem { CatalogItem(id: id, kind: .image, source: "/media/\(id)", title: id) }

@@ -27,6 +27,37 @@ extension QueryEngine {
             let concepts = conceptSearch(embedding, depth: textDepth, allowed: allowed, excluding: excluded, fusion: options.fusion)
             if !concepts.isEmpty { lists.set(.concepts, concepts) }
         }
+        try orderTiesByID(&lists)
         return lists
+    }
+
+    /// Orders the items of equal score within each source's list by item id. A cluster router merges the
+    /// shards' lists by score and then id (it cannot know one catalog's keys), so one machine breaks ties the
+    /// same way: equal scores — the same text on several items, the same image twice — rank alike on one
+    /// machine and through the cluster. Only tied items' ids are looked up (ties are rare outside
+    /// duplicated metadata).
+    func orderTiesByID(_ lists: inout RankedLists<ItemKey>) throws {
+        var runs: [RankingSource: [Range<Int>]] = [:]
+        var tied: [ItemKey] = []
+        for (source, ranking) in lists.rankings {
+            let scores = lists.scores[source] ?? [:]
+            var start = 0
+            while start < ranking.count {
+                var end = start + 1
+                while end < ranking.count, scores[ranking[end]] == scores[ranking[start]] { end += 1 }
+                if end - start > 1 {
+                    runs[source, default: []].append(start..<end)
+                    tied += ranking[start..<end]
+                }
+                start = end
+            }
+        }
+        guard !tied.isEmpty else { return }
+        let ids = try catalog.ids(keys: Array(Set(tied)))
+        for (source, sourceRuns) in runs {
+            guard var ranking = lists.rankings[source] else { continue }
+            for run in sourceRuns { ranking[run].sort { (ids[$0] ?? "", $0) < (ids[$1] ?? "", $1) } }
+            lists.rankings[source] = ranking
+        }
     }
 }
