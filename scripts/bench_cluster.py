@@ -86,7 +86,7 @@ BM25_QUERIES = ["fruit", "animal", "dog", "apple", "green", "people", "sport", "
 
 
 def bm25_agreement(router, binary, full):
-    """How often the router's BM25-only top 5 (per-shard IDF) equals one machine's (global IDF)."""
+    """How often the router's BM25-only top 5 (scored with the shards' summed statistics) equals one machine's."""
     same = overlap = swapped = 0
     for q in BM25_QUERIES:
         _, _, body = get(router + f"/v1/search?k=5&semantic_weight=0&q={urllib.parse.quote(q)}")
@@ -160,7 +160,7 @@ def main():
             print(f"{name:<22} {pct(lat['item'], 50):9.2f} {pct(lat['item'], 99):9.2f} {pct(lat['text'], 50):9.2f} {pct(lat['text'], 99):9.2f}")
 
         for n, (same, overlap, tau) in idf.items():
-            print(f"BM25 per-shard IDF, {n} shards vs one machine (BM25 only, k=5, {len(BM25_QUERIES)} queries): "
+            print(f"BM25 through the router, {n} shards vs one machine (BM25 only, k=5, {len(BM25_QUERIES)} queries): "
                   f"identical top-5 {same:.0%}, mean top-5 overlap {overlap:.2f}, queries with a swapped pair {tau:.0%}")
 
         # Failover: 2 shards x 2 replicas, kill -9 one replica in the middle of a stream.
