@@ -82,11 +82,13 @@ extension Catalog {
     /// A number that moves whenever an item is added, changed or removed (schema 5: a trigger-kept
     /// counter). An older catalog opened read-only has none; its count and largest key stand in.
     public func revision() throws -> Int64 {
-        try withConnection { db in
-            if let revision = try? db.scalarInt("SELECT revision FROM catalog_revision WHERE singleton = 0") { return revision }
-            let count = try db.scalarInt("SELECT count(*) FROM items") ?? 0
-            let largest = try db.scalarInt("SELECT coalesce(max(key), 0) FROM items") ?? 0
-            return count << 32 ^ largest
-        }
+        try withConnection { try Self.revision($0) }
+    }
+
+    static func revision(_ db: SQLiteConnection) throws -> Int64 {
+        if let revision = try? db.scalarInt("SELECT revision FROM catalog_revision WHERE singleton = 0") { return revision }
+        let count = try db.scalarInt("SELECT count(*) FROM items") ?? 0
+        let largest = try db.scalarInt("SELECT coalesce(max(key), 0) FROM items") ?? 0
+        return count << 32 ^ largest
     }
 }

@@ -87,9 +87,10 @@ extension Catalog {
     }
 
     func statistics(of query: FTSQuery, _ db: SQLiteConnection) throws -> LexicalStatistics {
-        // The database's change stamp, read once per query: `PRAGMA data_version` moves on commits of
-        // other connections, `total_changes()` on this connection's writes.
-        let version = (try db.scalarInt("PRAGMA data_version") ?? 0, try db.scalarInt("SELECT total_changes()") ?? 0)
+        // The catalog's revision, read once per query: every write of the full-text index goes with a write of
+        // `items`, which moves it, and unlike `PRAGMA data_version` it reads the same on every connection of
+        // the reader pool (a per-connection stamp emptied the shared cache whenever the connection changed).
+        let version = (try Self.revision(db), Int64(0))
         let cachedTotals = documentFrequencies.withLock { cache -> (rows: Int, tokens: Int)? in
             if cache.version != version { cache = DocumentFrequencyCache(version: version) }
             return cache.totals

@@ -1,5 +1,5 @@
 /// Cached per-term document counts and totals of the full-text index, valid for one database state:
-/// `version` is (`PRAGMA data_version`, `total_changes()`) when the counts were read.
+/// `version` is (the catalog's revision, 0) when the counts were read (``Catalog/revision()``).
 struct DocumentFrequencyCache: Sendable {
     /// At most this many terms are kept; the cache is emptied when full (bounded memory).
     static let capacity = 50_000

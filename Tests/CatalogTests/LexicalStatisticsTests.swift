@@ -73,6 +73,27 @@ import Testing
         #expect(perShardDiffers, "per-shard statistics should change some scores, or this test shows nothing")
     }
 
+    /// The cached counts follow writes made through another connection (a reader pool's connections share
+    /// one cache, keyed by the catalog's revision): an add and an edit are seen at once.
+    @Test func statisticsFollowWritesOfAnotherConnection() throws {
+        let directory = try TextFixtures.temporaryDirectory("lexical-cache")
+        let path = directory.appendingPathComponent("catalog.sqlite").path
+        let writer = try Catalog(path: path)
+        try writer.upsert([CatalogItem(id: "a", kind: .image, source: "a.jpg", title: "red kite")])
+        let reader = try Catalog(path: path, access: .readOnly(connections: 2))
+        let kite = FTSQuery("kite")
+        #expect(try reader.lexicalStatistics(for: kite).documentFrequency["kite"] == 1)
+        try writer.upsert([CatalogItem(id: "b", kind: .image, source: "b.jpg", title: "blue kite")])
+        for _ in 0..<4 {
+            let statistics = try reader.lexicalStatistics(for: kite)
+            #expect(statistics.documentFrequency["kite"] == 2 && statistics.rowCount == 2)
+        }
+        try writer.upsert([CatalogItem(id: "b", kind: .image, source: "b.jpg", title: "blue bird")])
+        #expect(try reader.lexicalStatistics(for: kite).documentFrequency["kite"] == 1)
+        _ = try writer.remove(id: "a")
+        #expect(try reader.lexicalStatistics(for: kite) == LexicalStatistics(rowCount: 1, tokenCount: 2, documentFrequency: ["kite": 0]))
+    }
+
     /// A word the tokenizer folds away (a lone combining accent) is still a phrase FTS5 counts: no error.
     @Test func wordsTheTokenizerEmptiesDoNotBreakScoring() throws {
         let (catalog, _) = try MovieFixture.catalog()
