@@ -72,10 +72,6 @@ public final class ClusterSearcher: SearchBackend {
         }
         var options = request.options
         if options.nprobe == nil { options.nprobe = nprobe }
-        // Near-duplicate collapse compares the stored vectors of the whole fused ranking: a one-machine feature.
-        if options.collapseNearDuplicates {
-            throw APIError.invalidParameter("collapse", "near-duplicate collapse is not available through the cluster router yet")
-        }
         // Paging: the cursor's offset now (the shards must rank deep enough), the cursor itself is checked
         // once the shards answered (their index stamps are part of it).
         let offset: Int
@@ -83,8 +79,9 @@ public final class ClusterSearcher: SearchBackend {
         // Without text the fused ranking is the visual one: each shard ranks only as deep as this page and
         // one more result (is there a next page?) need. With text, fusion sees every source as deep as one
         // machine ranks it (the fixed paging depth); rows of a deeper page come from `itemRows`.
+        // Collapse folds over the whole fused ranking: then every shard ranks to the full depth too.
         var shardOptions = options
-        if request.effectiveText == nil {
+        if request.effectiveText == nil && !options.collapseNearDuplicates {
             shardOptions.k = offset + options.k
             shardOptions.maximumResults = min(options.maximumResults, offset + options.k + 1)
         }
@@ -136,6 +133,9 @@ public final class ClusterSearcher: SearchBackend {
                                   index: ResultPaging.combinedStamp(["generation \(state.config.servingGeneration ?? 0)"] + stamps))
         do { _ = try paging.offset(of: options.cursor) } catch { throw APIError.mapping(error) }
         var merged = QueryEngine.merge(parts, options: options, hasText: request.effectiveText != nil, offset: offset)
+        if options.collapseNearDuplicates {
+            merged.collapse(vectors: await collapseVectors(merged.fusedIDs, state: state, deadline: ContinuousClock.now + shardTimeout))
+        }
         let missingRows = merged.missingItemIDs
         if !missingRows.isEmpty {
             merged.items.merge(await itemRows(missingRows, state: state, deadline: ContinuousClock.now + shardTimeout), uniquingKeysWith: { a, _ in a })
@@ -216,6 +216,31 @@ public final class ClusterSearcher: SearchBackend {
             return all
         }
         return parts.isEmpty ? nil : LexicalStatistics.summing(parts)
+    }
+
+    /// The collapse vectors of `ids`, each from the shard that owns it; a shard that does not answer leaves its
+    /// items without one (they are then kept, never folded, as items without a visual vector are).
+    func collapseVectors(_ ids: [String], state: ClusterState, deadline: ContinuousClock.Instant) async -> [String: [Float]] {
+        let byShard = Dictionary(grouping: ids) { ShardSelection.shard(of: $0, count: state.config.shards) }
+        let path = "/internal/v1/collapse-vectors" + Self.generationParameter(state)
+        return await withTaskGroup(of: [String: [Float]].self) { group in
+            for (shard, ids) in byShard {
+                guard let body = try? ClusterJSON.encode(ShardRoutes.ItemRowsRequest(ids: ids)) else { continue }
+                let replicas = state.routable(shard: shard)
+                group.addTask {
+                    let outcome = await self.caller.call(replicas, method: .POST, path: path, body: body, deadline: deadline)
+                    if case .answered(let reply) = outcome, reply.status == 200,
+                       let answer = try? JSONDecoder().decode(ShardRoutes.CollapseVectorsResponse.self, from: Data(reply.body.readableBytesView)) {
+                        return answer.vectors.compactMapValues { try? VectorCoding.decode($0) }
+                    }
+                    self.logger.warning("shard did not send collapse vectors", metadata: ["shard": "\(shard)", "ids": "\(ids.count)"])
+                    return [:]
+                }
+            }
+            var vectors: [String: [Float]] = [:]
+            for await part in group { vectors.merge(part, uniquingKeysWith: { a, _ in a }) }
+            return vectors
+        }
     }
 
     /// The catalog rows of `ids`, each from the shard that owns it (``ShardSelection/shard(of:count:)``); a shard

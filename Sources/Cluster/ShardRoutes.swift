@@ -12,6 +12,8 @@ import SearchHTTP
 ///   for the text's terms (the first round of a text query: the router sums them for the candidates round).
 /// - `POST /internal/v1/item-rows[?generation=G]` — `{"ids"}` (at most ``maximumRowIDs``) → `{"items": [CatalogItem]}`:
 ///   the rows of a fused page's results that no shard sent with its candidates.
+/// - `POST /internal/v1/collapse-vectors[?generation=G]` — `{"ids"}` (at most ``maximumRowIDs``) →
+///   `{"vectors": {id: base64 fp32}}`: what near-duplicate collapse compares (an image's vector, a video's first frame's).
 /// - `POST /internal/v1/item-vectors` — `{"id", "t"?}` → `{"vectors": [base64 fp32…]}`: the stored vectors
 ///   an item query searches with (404 `item_not_found` when this shard has no such item).
 ///
@@ -53,6 +55,11 @@ public struct ShardRoutes: Sendable {
         public var items: [CatalogItem]
     }
 
+    /// The answer of `POST /internal/v1/collapse-vectors`.
+    public struct CollapseVectorsResponse: Codable, Sendable {
+        public var vectors: [String: String]
+    }
+
     /// The answer of `POST /internal/v1/item-vectors`.
     public struct ItemVectorsResponse: Codable, Sendable {
         public var vectors: [String]
@@ -72,6 +79,12 @@ public struct ShardRoutes: Sendable {
             let body: ItemRowsRequest = try await Self.decode(request)
             guard body.ids.count <= Self.maximumRowIDs else { throw APIError.badRequest("at most \(Self.maximumRowIDs) ids a request") }
             return try JSONResponse.make(ItemRowsResponse(items: try await service.itemRows(ids: body.ids, generation: try Self.generation(request))))
+        }
+        router.post("/internal/v1/collapse-vectors") { request, _ in
+            let body: ItemRowsRequest = try await Self.decode(request)
+            guard body.ids.count <= Self.maximumRowIDs else { throw APIError.badRequest("at most \(Self.maximumRowIDs) ids a request") }
+            let vectors = try await service.collapseVectors(ids: body.ids, generation: try Self.generation(request))
+            return try JSONResponse.make(CollapseVectorsResponse(vectors: vectors.mapValues(VectorCoding.encode)))
         }
         router.post("/internal/v1/item-vectors") { request, _ in
             let body: ItemVectorsRequest = try await Self.decode(request)

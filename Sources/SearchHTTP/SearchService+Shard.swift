@@ -28,6 +28,12 @@ extension SearchService {
         return try await textWork.answer("item rows") { try serving.engine(version: generation).itemRows(ids: ids) }
     }
 
+    /// The collapse vectors of `ids` this shard holds (``QueryEngine/collapseVectors(ids:)``).
+    public func collapseVectors(ids: [String], generation: UInt64? = nil) async throws -> [String: [Float]] {
+        let serving = serving
+        return try await textWork.answer("collapse vectors") { try serving.engine(version: generation).collapseVectors(ids: ids) }
+    }
+
     /// The stored vectors an item query searches with (``QueryEngine/storedQueryVectors(for:)``).
     public func storedQueryVectors(_ item: ItemQuery, generation: UInt64? = nil) async throws -> [[Float]] {
         let serving = serving

@@ -209,6 +209,15 @@ struct ClusterProcessTests {
             #expect(pages.count == (single.count + 2) / 3 && pages.dropLast().allSatisfy { $0.count == 3 }, "\(pages.map(\.count)) for \(single.count)")
             Self.expectSame(Array(pages.joined()), single, "pages of \(text ?? name ?? "")")
         }
+        // Near-duplicate collapse through the router: one machine's groups (the samples hold no near-duplicates:
+        // every result is kept, with an empty `duplicates`).
+        for k in [4, 14] {
+            let routed = try await Self.postImage(router + "/v1/search?k=\(k)&collapse=near_duplicates", file: "\(Self.root)/assets/samples/fruits.jpg")
+            #expect(routed.status == 200, "\(routed.body)")
+            let single = try Self.oneMachine(cluster, ["--image", "\(Self.root)/assets/samples/fruits.jpg", "--k", "\(k)", "--collapse"])
+            Self.expectSame(routed.response?.results ?? [], single, "collapse k \(k)")
+            #expect(routed.response?.results.map(\.duplicates) == single.map(\.duplicates) && single.allSatisfy { $0.duplicates != nil })
+        }
         let firstPage = try await Self.get(router + "/v1/search?k=3&q=animal")
         let otherQuery = try await Self.get(router + "/v1/search?k=3&q=fruit&cursor=\(firstPage.response?.nextCursor ?? "none")")
         #expect(otherQuery.status == 400 && otherQuery.body.contains("cursor_mismatch"), "\(otherQuery.body)")

@@ -55,6 +55,20 @@ import Testing
         let first = try #require(hits.first { $0.id == "aa-last" }), second = try #require(hits.first { $0.id == "zz-first" })
         #expect(first.scores["bm25"] == second.scores["bm25"] && first.scores["semantic"] == second.scores["semantic"])
         #expect(first.sources["bm25"]! < second.sources["bm25"]! && first.sources["semantic"]! < second.sources["semantic"]!)
+
+        // Collapse: the two copies have the same pixels; the router's fold (vectors by id) is one machine's.
+        for k in [1, 2] {
+            var options = QueryOptions(k: k)
+            options.collapseNearDuplicates = true
+            let request = SearchRequest(text: "market stall produce", options: options)
+            let answer = try engine.candidates(for: try engine.shardQuery(for: request))
+            var merged = QueryEngine.merge([answer], options: options, hasText: true)
+            merged.collapse(vectors: try engine.collapseVectors(ids: merged.fusedIDs))
+            for row in try engine.itemRows(ids: merged.missingItemIDs) { merged.items[row.id] = row }
+            let local = try engine.page(for: request)
+            #expect(merged.hits() == local.hits && merged.hasMore == (local.nextCursor != nil), "k \(k)")
+            #expect(local.hits.first { $0.id == "aa-last" }?.duplicates?.map(\.id) == ["zz-first"])
+        }
     }
 
     /// A result can lead the fusion without leading any one list: its row is asked for, not dropped.

@@ -20,10 +20,11 @@ public struct NearDuplicateCollapse: Sendable {
         self.threshold = threshold
     }
 
-    /// One kept result and the results folded into it (with their cosine to it), in rank order.
-    public struct Group: Sendable, Equatable {
-        public var key: ItemKey
-        public var duplicates: [(key: ItemKey, similarity: Float)]
+    /// One kept result and the results folded into it (with their cosine to it), in rank order. `Key`: a
+    /// catalog key on one machine, an item id in the cluster router.
+    public struct Group<Key: Hashable & Sendable>: Sendable, Equatable {
+        public var key: Key
+        public var duplicates: [(key: Key, similarity: Float)]
 
         public static func == (a: Group, b: Group) -> Bool {
             a.key == b.key && a.duplicates.map(\.key) == b.duplicates.map(\.key)
@@ -33,8 +34,8 @@ public struct NearDuplicateCollapse: Sendable {
 
     /// The first `keep` kept results of `ranking` (best first) with their duplicates found anywhere in
     /// `ranking`, and whether more kept results follow them.
-    public func collapse(_ ranking: [ItemKey], vectors: [ItemKey: [Float]], keep: Int) -> (groups: [Group], more: Bool) {
-        var groups: [Group] = []
+    public func collapse<Key: Hashable & Sendable>(_ ranking: [Key], vectors: [Key: [Float]], keep: Int) -> (groups: [Group<Key>], more: Bool) {
+        var groups: [Group<Key>] = []
         var more = false
         for key in ranking {
             guard let vector = vectors[key] else {

@@ -12,7 +12,7 @@ extension QueryEngine {
         let fusedByKey = Dictionary(fused.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
 
         // Near-duplicate collapse (optional), then the page: kept results [offset, offset + k).
-        var groups: [NearDuplicateCollapse.Group]
+        var groups: [NearDuplicateCollapse.Group<ItemKey>]
         var more: Bool
         if options.collapseNearDuplicates, let visual = snapshot.visual {
             let keys = fused.map(\.key)

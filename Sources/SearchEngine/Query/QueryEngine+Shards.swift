@@ -63,6 +63,16 @@ extension QueryEngine {
         return answer
     }
 
+    /// The visual vectors that represent `ids` in near-duplicate collapse (an image's vector, a video's first
+    /// frame's; ``NearDuplicateCollapse``), for the router's `collapse`; ids without one are left out.
+    public func collapseVectors(ids: [String]) throws -> [String: [Float]] {
+        guard let visual = snapshot.visual else { return [:] }
+        var keys: [ItemKey: String] = [:]
+        for id in ids { if let key = try catalog.key(id: id) { keys[key] = id } }
+        let vectors = try NearDuplicateCollapse.vectors(of: Array(keys.keys), in: visual)
+        return Dictionary(vectors.compactMap { key, vector in keys[key].map { ($0, vector) } }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// The catalog rows of `ids` this shard holds (an unknown id is left out).
     public func itemRows(ids: [String]) throws -> [CatalogItem] {
         try ids.compactMap { try catalog.item(id: $0) }
@@ -121,8 +131,25 @@ public struct MergedCandidates: Sendable {
         self.hasText = hasText
     }
 
-    /// The page's fused results: `[offset, offset + k)` of the fused ranking.
-    var page: ArraySlice<ReciprocalRankFusion.Result<String>> { fused.dropFirst(offset).prefix(k) }
+    /// Near-duplicate groups of the fused ranking once ``collapse(vectors:)`` ran (then pages are cut from the
+    /// kept results), and whether kept results follow the page.
+    var collapsed: (groups: [NearDuplicateCollapse.Group<String>], more: Bool)?
+
+    /// Every fused result's id, best first (what ``collapse(vectors:)`` needs vectors for).
+    public var fusedIDs: [String] { fused.map(\.key) }
+
+    /// Folds near-duplicates as one machine does (``NearDuplicateCollapse``, greedy over the whole fused
+    /// ranking) with the collapse vectors of ``fusedIDs`` (``QueryEngine/collapseVectors(ids:)`` of each shard).
+    public mutating func collapse(vectors: [String: [Float]]) {
+        collapsed = NearDuplicateCollapse().collapse(fusedIDs, vectors: vectors, keep: offset + k)
+    }
+
+    /// The page's kept results with what was folded into each: `[offset, offset + k)` of the fused ranking,
+    /// or of its kept results after ``collapse(vectors:)``.
+    var page: [NearDuplicateCollapse.Group<String>] {
+        if let collapsed { return Array(collapsed.groups.dropFirst(offset)) }
+        return fused.dropFirst(offset).prefix(k).map { NearDuplicateCollapse.Group(key: $0.key, duplicates: []) }
+    }
 
     /// Ids of the page's results whose rows no shard sent (each shard sends the rows of its lists' first
     /// `k`; a result can rank high in the fusion without being that high in any one list, and a later page
@@ -132,15 +159,20 @@ public struct MergedCandidates: Sendable {
     }
 
     /// Whether the fused ranking goes on after this page (then the response carries a `next_cursor`).
-    public var hasMore: Bool { fused.count > offset + k }
+    public var hasMore: Bool { collapsed?.more ?? (fused.count > offset + k) }
 
     /// The page's hits as one machine builds them: a result without a row (removed since retrieval) is
-    /// passed over, and ranks count from `offset + 1`.
+    /// passed over, ranks count from `offset + 1`, and after ``collapse(vectors:)`` each lists its duplicates.
     public func hits() -> [SearchHit] {
+        let fusedByID = Dictionary(fused.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var results: [SearchHit] = []
-        for entry in page {
-            guard let item = items[entry.key] else { continue }
-            results.append(lists.hit(rank: offset + results.count + 1, entry: entry, item: item, hasText: hasText))
+        for group in page {
+            guard let entry = fusedByID[group.key], let item = items[entry.key] else { continue }
+            let duplicates = collapsed == nil ? nil : group.duplicates.map { duplicate in
+                DuplicateHit(id: duplicate.key, score: lists.score(of: duplicate.key, fused: fusedByID[duplicate.key]?.score, hasText: hasText),
+                             similarity: Double(duplicate.similarity))
+            }
+            results.append(lists.hit(rank: offset + results.count + 1, entry: entry, item: item, hasText: hasText, duplicates: duplicates))
         }
         return results
     }

@@ -15,8 +15,7 @@ import Foundation
 /// A cluster runs the same retrieval and fusion in two steps (`QueryEngine+Shards.swift`): a shard replica
 /// answers ``candidates(for:)`` (Codable ``ShardCandidates``), the router merges every shard's lists per
 /// source (by score, ties by id) and fuses them in the pure ``merge(_:options:hasText:offset:)``, through the
-/// same ``RankedLists``, paging included. Collapse needs the stored vectors of the whole fused ranking, so it
-/// is a one-machine feature for now.
+/// same ``RankedLists``, paging and near-duplicate collapse included (``MergedCandidates``).
 ///
 /// Thread-safe: the snapshot is immutable, the encoders use per-call scratch.
 public final class QueryEngine: Sendable {
