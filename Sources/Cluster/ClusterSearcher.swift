@@ -197,74 +197,60 @@ public final class ClusterSearcher: SearchBackend {
     /// others' figures); nil without text or when no shard answered (each shard then scores with its own).
     func lexicalStatistics(_ text: String?, state: ClusterState, deadline: ContinuousClock.Instant) async -> LexicalStatistics? {
         guard let text, let body = try? ClusterJSON.encode(ShardRoutes.LexicalStatisticsRequest(text: text)) else { return nil }
-        let path = "/internal/v1/lexical-statistics" + Self.generationParameter(state)
-        let parts = await withTaskGroup(of: LexicalStatistics?.self) { group in
-            for shard in 0..<state.config.shards {
-                let replicas = state.routable(shard: shard)
-                group.addTask {
-                    let outcome = await self.caller.call(replicas, method: .POST, path: path, body: body, deadline: deadline)
-                    if case .answered(let reply) = outcome, reply.status == 200,
-                       let statistics = try? JSONDecoder().decode(LexicalStatistics.self, from: Data(reply.body.readableBytesView)) {
-                        return statistics
-                    }
-                    self.logger.warning("shard's BM25 statistics missing from a query's sum", metadata: ["shard": "\(shard)"])
-                    return nil
-                }
-            }
-            var all: [LexicalStatistics] = []
-            for await part in group { if let part { all.append(part) } }
-            return all
-        }
+        let bodies = Dictionary(uniqueKeysWithValues: (0..<state.config.shards).map { ($0, body) })
+        let parts = await ask(bodies, path: "/internal/v1/lexical-statistics", state: state, deadline: deadline,
+                              as: LexicalStatistics.self, what: "its BM25 statistics (left out of the query's sum)")
         return parts.isEmpty ? nil : LexicalStatistics.summing(parts)
     }
 
     /// The collapse vectors of `ids`, each from the shard that owns it; a shard that does not answer leaves its
     /// items without one (they are then kept, never folded, as items without a visual vector are).
     func collapseVectors(_ ids: [String], state: ClusterState, deadline: ContinuousClock.Instant) async -> [String: [Float]] {
-        let byShard = Dictionary(grouping: ids) { ShardSelection.shard(of: $0, count: state.config.shards) }
-        let path = "/internal/v1/collapse-vectors" + Self.generationParameter(state)
-        return await withTaskGroup(of: [String: [Float]].self) { group in
-            for (shard, ids) in byShard {
-                guard let body = try? ClusterJSON.encode(ShardRoutes.ItemRowsRequest(ids: ids)) else { continue }
-                let replicas = state.routable(shard: shard)
-                group.addTask {
-                    let outcome = await self.caller.call(replicas, method: .POST, path: path, body: body, deadline: deadline)
-                    if case .answered(let reply) = outcome, reply.status == 200,
-                       let answer = try? JSONDecoder().decode(ShardRoutes.CollapseVectorsResponse.self, from: Data(reply.body.readableBytesView)) {
-                        return answer.vectors.compactMapValues { try? VectorCoding.decode($0) }
-                    }
-                    self.logger.warning("shard did not send collapse vectors", metadata: ["shard": "\(shard)", "ids": "\(ids.count)"])
-                    return [:]
-                }
-            }
-            var vectors: [String: [Float]] = [:]
-            for await part in group { vectors.merge(part, uniquingKeysWith: { a, _ in a }) }
-            return vectors
+        let parts = await askOwners(ids, path: "/internal/v1/collapse-vectors", state: state, deadline: deadline,
+                                    as: ShardRoutes.CollapseVectorsResponse.self, what: "collapse vectors")
+        return parts.reduce(into: [:]) { vectors, part in
+            for (id, text) in part.vectors { vectors[id] = try? VectorCoding.decode(text) }
         }
     }
 
     /// The catalog rows of `ids`, each from the shard that owns it (``ShardSelection/shard(of:count:)``); a shard
     /// that does not answer leaves its rows out (those results are then passed over, as removed items are).
     func itemRows(_ ids: [String], state: ClusterState, deadline: ContinuousClock.Instant) async -> [String: CatalogItem] {
+        let parts = await askOwners(ids, path: "/internal/v1/item-rows", state: state, deadline: deadline,
+                                    as: ShardRoutes.ItemRowsResponse.self, what: "the rows of a page's results")
+        return parts.reduce(into: [:]) { rows, part in for item in part.items { rows[item.id] = item } }
+    }
+
+    /// Asks each owner shard (``ShardSelection/shard(of:count:)``) of `ids` about its own ids at `path` (body
+    /// ``ShardRoutes/ItemRowsRequest``).
+    func askOwners<Answer: Decodable & Sendable>(_ ids: [String], path: String, state: ClusterState, deadline: ContinuousClock.Instant,
+                                                 as: Answer.Type, what: String) async -> [Answer] {
         let byShard = Dictionary(grouping: ids) { ShardSelection.shard(of: $0, count: state.config.shards) }
-        let path = "/internal/v1/item-rows" + Self.generationParameter(state)
-        return await withTaskGroup(of: [CatalogItem].self) { group in
-            for (shard, ids) in byShard {
-                guard let body = try? ClusterJSON.encode(ShardRoutes.ItemRowsRequest(ids: ids)) else { continue }
+        let bodies = byShard.compactMapValues { try? ClusterJSON.encode(ShardRoutes.ItemRowsRequest(ids: $0)) }
+        return await ask(bodies, path: path, state: state, deadline: deadline, as: Answer.self, what: what)
+    }
+
+    /// Posts each shard's body to one of its replicas at `path`, all at once; the answers that came in time
+    /// and decode (a shard without one is logged, naming `what` it did not send).
+    func ask<Answer: Decodable & Sendable>(_ bodies: [Int: [UInt8]], path: String, state: ClusterState, deadline: ContinuousClock.Instant,
+                                           as: Answer.Type, what: String) async -> [Answer] {
+        let path = path + Self.generationParameter(state)
+        return await withTaskGroup(of: Answer?.self) { group in
+            for (shard, body) in bodies {
                 let replicas = state.routable(shard: shard)
                 group.addTask {
                     let outcome = await self.caller.call(replicas, method: .POST, path: path, body: body, deadline: deadline)
                     if case .answered(let reply) = outcome, reply.status == 200,
-                       let rows = try? JSONDecoder().decode(ShardRoutes.ItemRowsResponse.self, from: Data(reply.body.readableBytesView)) {
-                        return rows.items
+                       let answer = try? JSONDecoder().decode(Answer.self, from: Data(reply.body.readableBytesView)) {
+                        return answer
                     }
-                    self.logger.warning("shard did not send the rows of a page's results", metadata: ["shard": "\(shard)", "ids": "\(ids.count)"])
-                    return []
+                    self.logger.warning("shard did not send \(what)", metadata: ["shard": "\(shard)", "path": "\(path)"])
+                    return nil
                 }
             }
-            var rows: [String: CatalogItem] = [:]
-            for await part in group { for item in part { rows[item.id] = item } }
-            return rows
+            var answers: [Answer] = []
+            for await answer in group { if let answer { answers.append(answer) } }
+            return answers
         }
     }
 
