@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Hummingbird
+import NIOCore
 import SearchEngine
 import SearchHTTP
 
@@ -101,7 +102,9 @@ public struct ShardRoutes: Sendable {
     }
 
     static func decode<T: Decodable>(_ request: Request) async throws -> T {
-        let body = try await request.body.collect(upTo: maxBodyBytes)
+        let body: ByteBuffer
+        // Any failure to collect is the body's size (NIO's too-many-bytes error is not an HTTP error: it was a 500).
+        do { body = try await request.body.collect(upTo: maxBodyBytes) } catch { throw APIError.tooLarge(limit: maxBodyBytes) }
         do { return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) } catch {
             throw APIError.badRequest("the body is not a valid \(T.self): \(error)")
         }

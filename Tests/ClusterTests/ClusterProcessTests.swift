@@ -223,6 +223,28 @@ struct ClusterProcessTests {
         #expect(otherQuery.status == 400 && otherQuery.body.contains("cursor_mismatch"), "\(otherQuery.body)")
         #expect(try await Self.get(router + "/v1/search?k=3&q=animal&cursor=bm90IGEgY3Vyc29y").body.contains("invalid_cursor"))
 
+        // The replicas' new internal routes refuse bad bodies with a 4xx naming the problem, never a 5xx.
+        let replica = try cluster.url(of: cluster.replicas[0]![0])
+        let longText = String(repeating: "word\u{301}\u{0}\"* ", count: 50_000)
+        let hostile: [(String, [UInt8])] = [
+            ("/internal/v1/lexical-statistics", []), ("/internal/v1/lexical-statistics", Array("{\"text\":\"fr".utf8)),
+            ("/internal/v1/item-rows", Array("{\"ids\":[1,2]}".utf8)), ("/internal/v1/collapse-vectors", Array("null".utf8)),
+            ("/internal/v1/item-rows", Array(#"{"ids":["#.utf8) + Array(repeating: Array(#""x","#.utf8), count: 10_001).joined() + Array(#""x"]}"#.utf8)),
+            ("/internal/v1/collapse-vectors", [UInt8](repeating: 0x7B, count: 5 << 20)),
+        ]
+        for (path, body) in hostile {
+            let answer = try await ClusterWriteTests.send(.POST, replica + path, body: body, contentType: "application/json", authorized: false)
+            #expect((400..<500).contains(answer.status) && answer.body.contains("\"error\""), "\(path) \(body.count) bytes: \(answer.status)")
+        }
+        // Hostile but well-formed: long text of odd characters, unknown ids — answered, and with nothing.
+        let statistics = try await ClusterWriteTests.send(.POST, replica + "/internal/v1/lexical-statistics",
+                                                          body: Array(#"{"text":"\#(longText.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\u{0}", with: "\\u0000"))"}"#.utf8),
+                                                          contentType: "application/json", authorized: false)
+        #expect(statistics.status == 200, "\(statistics.body.prefix(300))")
+        let unknown = try await ClusterWriteTests.send(.POST, replica + "/internal/v1/item-rows", body: Array(#"{"ids":["no-such-item","../etc/passwd"]}"#.utf8),
+                                                       contentType: "application/json", authorized: false)
+        #expect(unknown.status == 200 && unknown.body.contains(#""items":[]"#), "\(unknown.body)")
+
         // An unknown item is the single machine's 404; items and thumbnails come from the owner shard.
         #expect(try await Self.get(router + "/v1/search?item=no-such-item").status == 404)
         let item = try await Self.get(router + "/v1/items/baboon")
