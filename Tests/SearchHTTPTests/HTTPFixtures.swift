@@ -96,7 +96,8 @@ struct MultipartBody {
     }
 
     var body: ByteBuffer { ByteBuffer(bytes: bytes + Array("--\(boundary)--\r\n".utf8)) }
-    var headers: HTTPFields { [.contentType: "multipart/form-data; boundary=\(boundary)"] }
+    var contentType: String { "multipart/form-data; boundary=\(boundary)" }
+    var headers: HTTPFields { [.contentType: contentType] }
 
     func headers(token: String) -> HTTPFields {
         var h = headers

@@ -1,30 +1,15 @@
 import Dispatch
 import Foundation
-import Hummingbird
-import Logging
 @testable import SearchHTTP
-import ServiceLifecycle
-import Synchronization
 import Testing
 
 /// The real server on loopback, driven over raw sockets: the upload limit holds for a chunked body with
 /// no declared length (refused while it streams), and a graceful shutdown lets a request in flight finish.
 @Suite struct ServerLifecycleTests {
-    /// Starts the app in a ServiceGroup on a free port; returns the group, its run task and the port.
-    private func start(_ service: SearchService) async throws -> (ServiceGroup, Task<Void, any Error>, Int) {
-        let port = Mutex<Int?>(nil)
-        var logger = Logger(label: "vsearch.http.test")
-        logger.logLevel = .warning
-        let app = SearchApplication.make(service: service, logger: logger) { bound in port.withLock { $0 = bound } }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let run = Task { try await group.run() }
-        try await waitUntil { port.withLock { $0 } != nil }
-        return (group, run, try #require(port.withLock { $0 }))
-    }
-
     @Test func chunkedUploadOverTheLimitIsRefusedWhileStreaming() async throws {
         let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get()) { $0.maxUploadBytes = 256 << 10 }
-        let (group, run, port) = try await start(service)
+        let server = try await LiveServer.start(service)
+        let port = server.port
         // 4 MiB in 64 KiB chunks, no Content-Length: the server answers 413 after ~256 KiB.
         let chunks = (0..<64).map { _ in RawHTTP.chunk([UInt8](repeating: 0xAB, count: 64 << 10)) } + [Array("0\r\n\r\n".utf8)]
         let reply = try await RawHTTP.exchange(port: port, head: "POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n",
@@ -33,8 +18,7 @@ import Testing
         #expect(reply.text.contains("payload_too_large"))
         let ok = try await RawHTTP.exchange(port: port, head: "GET /v1/search?q=apple HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(ok.status == 200)
-        await group.triggerGracefulShutdown()
-        try await run.value
+        try await server.stop()
     }
 
     /// A client that sends its body too slowly gets 408 once the request deadline has passed (checked at
@@ -47,7 +31,8 @@ import Testing
             $0.requestTimeout = .milliseconds(300)
             $0.idleTimeout = .seconds(10)
         }
-        let (group, run, port) = try await start(service)
+        let server = try await LiveServer.start(service)
+        let port = server.port
         let head = "POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
         do {
             let slow = try await RawHTTP.exchange(port: port, head: head, chunks: [[0xFF, 0xD8], [0xFF, 0xE0], [0, 0x10]], pause: 0.4)
@@ -65,8 +50,7 @@ import Testing
             #expect(!failure.timedOut, "stalled body: \(failure)")  // closed without a reply is fine
         }
         #expect(try await RawHTTP.exchange(port: port, head: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 200)
-        await group.triggerGracefulShutdown()
-        try await run.value
+        try await server.stop()
     }
 
     /// Bodies reserve their declared length before a byte is read: while two stalled 1 MiB uploads hold
@@ -81,7 +65,8 @@ import Testing
             $0.requestTimeout = .seconds(20)
             $0.idleTimeout = .seconds(40)
         }
-        let (group, run, port) = try await start(service)
+        let server = try await LiveServer.start(service)
+        let port = server.port
         let head = "POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(1 << 20)\r\n\r\n"
         let stalled = (0..<2).map { _ in
             Task { try? await RawHTTP.exchange(port: port, head: head, chunks: [[UInt8](repeating: 0xAB, count: 100_000)]) }
@@ -92,13 +77,13 @@ import Testing
         #expect(refused.text.contains("overloaded"))
         for task in stalled { _ = await task.value }
         try await waitUntil { service.bodies.inUse == 0 }
-        await group.triggerGracefulShutdown()
-        try await run.value
+        try await server.stop()
     }
 
     @Test func gracefulShutdownFinishesRequestsInFlight() async throws {
         let service = try HTTPFixtures.service(try HTTPFixtures.sharedIndex.get()) { $0.embeddingConcurrency = 1 }
-        let (group, run, port) = try await start(service)
+        let server = try await LiveServer.start(service)
+        let port = server.port
         // Hold the one embedding slot so the image search below is in flight (queued) during shutdown.
         let gate = DispatchSemaphore(value: 0)
         let blocker = Task { try await service.imageWork.run { gate.wait() } }
@@ -109,12 +94,12 @@ import Testing
                                        chunks: [jpeg])
         }
         try await waitUntil { service.imageWork.queued == 1 }
-        await group.triggerGracefulShutdown()
+        await server.group.triggerGracefulShutdown()
         gate.signal()
         try await blocker.value
         let reply = try await inFlight.value
         #expect(reply.status == 200)
         #expect(reply.text.contains("apple.jpg"))
-        try await run.value  // the group ends once the request has finished
+        try await server.run.value  // the group ends once the request has finished
     }
 }
