@@ -29,6 +29,7 @@ def main():
     ap.add_argument("--faiss-kinds", default="", help="';'-separated; default Flat;SQ8;PQ{d/4}x4fs;PQ{d/4}x4fs,RFlat")
     ap.add_argument("--skip-faiss", action="store_true")
     ap.add_argument("--build-threads", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=3, help="timed repeats per setting on each side (the best counts)")
     a = ap.parse_args()
     sys.path.insert(0, a.anchors)
     from loadmon import wait_quiet  # noqa: E402
@@ -77,7 +78,7 @@ def main():
             for rr in ([0] if enc == "flat" else [int(x) for x in a.rerank.split(",")]):
                 res = os.path.join(a.work, "r.ivecs")
                 best, best_cpu, bgs = 0.0, 0.0, []
-                for _ in range(3):
+                for _ in range(a.reps):
                     out, err, bg = run(["/usr/bin/time", "-v", vsearch, "vectors", "search", "--index", idx, "--queries",
                                         os.path.join(data, "query.fvecs"), "--k", "10", "--nprobe", str(nprobe), "--rerank", str(rr),
                                         "--out", res, "--threads", "1"])
@@ -98,7 +99,7 @@ def main():
                    ANCHORS_DIR=a.anchors)
         cmd = [py, os.path.join(HERE, "bench_vectors_pq_faiss.py"), "--data", data, "--nlist", str(a.nlist), "--kinds", kinds,
                "--nprobe", a.nprobe, "--k-factor", ",".join(x for x in a.rerank.split(",") if x != "0") or "4",
-               "--metric", a.metric, "--build-threads", str(a.build_threads)]
+               "--metric", a.metric, "--build-threads", str(a.build_threads), "--reps", str(a.reps)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
         for line in proc.stdout:
             print("  " + line.rstrip(), flush=True)
