@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "SearchTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "SearchTesting"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging", "SearchTesting", "Tensor"]),
-        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "SearchTesting", "vindex-crash-helper"]),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "CPQKernels", "SearchTesting", "vindex-crash-helper"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CSQLite", "SearchTesting"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "SearchTesting", "VideoFrames", "Imaging", "vsearch"]),
         .testTarget(name: "CLITests", dependencies: ["SearchTesting", "vsearch"]),

@@ -1,4 +1,4 @@
-// Product-quantisation scan kernels for the vector index's `pq4fs` encoding ("fast scan": 4-bit codes in
+// Scan kernels of the vector index: product quantisation for the `pq4fs` encoding ("fast scan": 4-bit codes in
 // blocks of 32 vectors, lookup tables held in SIMD registers and read with byte shuffles). Hand-written in
 // C because the inner loop is one `vpshufb` per 32 (AVX2) or 64 (AVX-512) table lookups, which neither
 // Swift's SIMD types nor the auto-vectoriser produce; the AVX-512 variant is compiled with per-function
@@ -45,6 +45,18 @@ void vs_pq4_lut_portable(const float *y, const float *cbt, size_t m, size_t dsub
 /// The same, compiled for AVX2 + FMA (identical results up to float rounding of the sums).
 void vs_pq4_lut_avx2(const float *y, const float *cbt, size_t m, size_t dsub, int l2, float *tables, uint8_t *lut,
                      float *bias, float *scale);
+
+// SQ8 scans (sq8_scan.c): rows of `d` 8-bit codes against per-dimension query weights quantised to int16.
+
+/// Quantises `w[0..<d]` to `out` (`round(w / step)`, |out| small enough that no int32 lane of the scan can
+/// overflow, at most 32,767) and returns `step`.
+float vs_sq8_quantise_weights(const float *w, size_t d, int16_t *out);
+/// `out[r] = bias + step · Σ_i w[i]·codes[r·d + i]` for `count` rows, the sum in exact integers (portable C).
+void vs_sq8_scan_portable(const uint8_t *codes, size_t count, size_t d, const int16_t *w, float step, float bias,
+                          float *out);
+/// The same with AVX2 (`vpmaddwd`): bit-identical results. Needs an AVX2 CPU.
+void vs_sq8_scan_avx2(const uint8_t *codes, size_t count, size_t d, const int16_t *w, float step, float bias,
+                      float *out);
 
 #ifdef __cplusplus
 }

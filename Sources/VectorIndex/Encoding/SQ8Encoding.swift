@@ -1,3 +1,5 @@
+import CPQKernels
+
 /// Per-dimension 8-bit scalar quantisation: `code[i] = round((x[i] − min[i]) / scale[i])` clamped to
 /// `0...255`, decoded as `min[i] + scale[i]·code[i]`. `min`/`scale` come from the training sample's
 /// per-dimension range. Parameters section: `min[d]` then `scale[d]`, little-endian fp32.
@@ -70,32 +72,97 @@ struct SQ8Encoding: VectorEncoding {
         for i in 0..<dimension { vector[i] = minimum[i] + scale[i] * Float(c[i]) }
     }
 
+    /// Inner product: `q·x̂ = q·min + Σ (q_i·scale_i)·c_i`, weights `q·scale` and bias `q·min`.
+    /// L2: `a = q − min`, `b = scale` for the direct scan (`−Σ (a_i − b_i·c_i)²`, used for rows without a row
+    /// term), and for the scan with row terms (``rowTerm(_:)``) weights `2·a·scale` with `weightBias = −‖a‖²`.
+    /// Weights are quantised to 16-bit integers once per query (relative error ≤ 2⁻¹⁶ of the largest), so
+    /// each row is an exact integer dot product with its codes (`CPQKernels`' `vs_sq8_scan_*`).
     func prepare(_ query: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
+        let d = dimension
+        var prepared: PreparedQuery
+        var weights = [Float](repeating: 0, count: d)
         if metric == .innerProduct {
-            var bias: Float = 0
-            var qs = [Float](repeating: 0, count: dimension)
-            for i in 0..<dimension {
-                qs[i] = query[i] * scale[i]
-                bias += query[i] * minimum[i]
+            let bias = minimum.withUnsafeBufferPointer { Kernels.dot(query, $0.baseAddress!, d) }
+            weights.withUnsafeMutableBufferPointer { w in
+                scale.withUnsafeBufferPointer { s in for i in 0..<d { w[i] = query[i] * s[i] } }
             }
-            return PreparedQuery(a: qs, b: [], bias: bias)
+            prepared = PreparedQuery(a: [], b: [], bias: bias)
+        } else {
+            var qm = [Float](repeating: 0, count: d)
+            qm.withUnsafeMutableBufferPointer { a in
+                weights.withUnsafeMutableBufferPointer { w in
+                    scale.withUnsafeBufferPointer { s in
+                        minimum.withUnsafeBufferPointer { m in
+                            for i in 0..<d {
+                                a[i] = query[i] - m[i]
+                                w[i] = 2 * a[i] * s[i]
+                            }
+                        }
+                    }
+                }
+            }
+            prepared = PreparedQuery(a: qm, b: scale, bias: 0)
+            prepared.weightBias = qm.withUnsafeBufferPointer { -Kernels.dot($0.baseAddress!, $0.baseAddress!, d) }
         }
-        var qm = [Float](repeating: 0, count: dimension)
-        for i in 0..<dimension { qm[i] = query[i] - minimum[i] }
-        return PreparedQuery(a: qm, b: scale, bias: 0)
+        var step: Float = 0
+        prepared.integerWeights = [Int16](unsafeUninitializedCapacity: dimension) { out, n in
+            step = vs_sq8_quantise_weights(weights, dimension, out.baseAddress!)
+            n = dimension
+        }
+        prepared.weightStep = step
+        return prepared
+    }
+
+    // L2 with row terms: ‖qm − scale∘c‖² = ‖qm‖² − 2·Σ qm_i·scale_i·c_i + Σ (scale_i·c_i)², the last sum a
+    // constant of the row. The scan is then the inner-product scan, the same value up to float rounding.
+
+    func usesRowTerms(_ metric: Metric) -> Bool { metric == .l2 }
+
+    /// `Σ (scale_i·c_i)²`.
+    func rowTerm(_ code: UnsafeRawPointer) -> Float {
+        let c = code.assumingMemoryBound(to: UInt8.self)
+        return scale.withUnsafeBufferPointer { s in
+            var sum: Float = 0
+            for i in 0..<dimension {
+                let x = s[i] * Float(c[i])
+                sum += x * x
+            }
+            return sum
+        }
+    }
+
+    func score(_ prepared: PreparedQuery, metric: Metric, codes: UnsafeRawPointer, count: Int, rowTerms: UnsafePointer<Float>,
+               into out: UnsafeMutablePointer<Float>) {
+        guard metric == .l2 else { return score(prepared, metric: metric, codes: codes, count: count, into: out) }
+        scan(prepared, codes: codes, count: count, bias: prepared.weightBias, into: out)
+        for r in 0..<count { out[r] -= rowTerms[r] }
     }
 
     func score(_ prepared: PreparedQuery, metric: Metric, codes: UnsafeRawPointer, count: Int,
                into out: UnsafeMutablePointer<Float>) {
-        let c = codes.assumingMemoryBound(to: UInt8.self)
+        if metric == .innerProduct { return scan(prepared, codes: codes, count: count, bias: prepared.bias, into: out) }
         prepared.a.withUnsafeBufferPointer { a in
-            if metric == .innerProduct {
-                Kernels.scoreSQ8InnerProduct(a.baseAddress!, bias: prepared.bias, c, count: count, d: dimension, into: out)
-            } else {
-                prepared.b.withUnsafeBufferPointer { s in
-                    Kernels.scoreSQ8L2(a.baseAddress!, s.baseAddress!, c, count: count, d: dimension, into: out)
-                }
+            prepared.b.withUnsafeBufferPointer { s in
+                Kernels.scoreSQ8L2(a.baseAddress!, s.baseAddress!, codes.assumingMemoryBound(to: UInt8.self), count: count,
+                                   d: dimension, into: out)
             }
         }
     }
+
+    /// `bias + weightStep · Σ integerWeights[i]·c_i` per row, AVX2 where the CPU has it.
+    private func scan(_ prepared: PreparedQuery, codes: UnsafeRawPointer, count: Int, bias: Float,
+                      into out: UnsafeMutablePointer<Float>) {
+        let c = codes.assumingMemoryBound(to: UInt8.self)
+        prepared.integerWeights.withUnsafeBufferPointer { w in
+            if Self.useAVX2 {
+                vs_sq8_scan_avx2(c, count, dimension, w.baseAddress!, prepared.weightStep, bias, out)
+            } else {
+                vs_sq8_scan_portable(c, count, dimension, w.baseAddress!, prepared.weightStep, bias, out)
+            }
+        }
+    }
+
+    /// The AVX2 scan (bit-identical to the portable one) unless the CPU lacks AVX2 or
+    /// `VSEARCH_PQ_KERNELS=portable` asks for the portable kernels.
+    static let useAVX2 = PQKernelISA.preferred != .portable
 }

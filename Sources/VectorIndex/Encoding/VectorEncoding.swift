@@ -77,6 +77,12 @@ struct PreparedQuery {
     var bias: Float
     var lut: [UInt8] = []
     var scale: Float = 0
+    /// SQ8: the query's per-dimension weights as 16-bit integers (`weight ≈ weightStep · integerWeights[i]`):
+    /// `q·scale` for inner product, `2·(q − min)·scale` for L2 (see `SQ8Encoding`).
+    var integerWeights: [Int16] = []
+    var weightStep: Float = 0
+    /// SQ8 L2: the bias that goes with `integerWeights`, `−‖q − min‖²`.
+    var weightBias: Float = 0
 }
 
 /// The seam where encodings plug in (fp32, SQ8, PQ): trained parameters, encode/decode, and a
@@ -111,6 +117,17 @@ protocol VectorEncoding: Sendable {
     func arrangeList(_ codes: UnsafeMutableRawPointer, count: Int)
     /// Decodes row `row` of a list of `count` codes in the storage layout.
     func decode(listCodes: UnsafeRawPointer, row: Int, count: Int, list: Int, into vector: UnsafeMutablePointer<Float>)
+
+    // Encodings whose scores split into a query part and a per-row constant (SQ8 L2) score faster with
+    // the constants precomputed (``RowTerms``); the defaults say there are none.
+
+    /// True when scores for `metric` use a per-row constant (``rowTerm(_:)``).
+    func usesRowTerms(_ metric: Metric) -> Bool
+    /// The per-row constant of one code.
+    func rowTerm(_ code: UnsafeRawPointer) -> Float
+    /// ``score(_:metric:codes:count:into:)`` given each row's ``rowTerm(_:)`` in `rowTerms[0..<count]`.
+    func score(_ prepared: PreparedQuery, metric: Metric, codes: UnsafeRawPointer, count: Int, rowTerms: UnsafePointer<Float>,
+               into out: UnsafeMutablePointer<Float>)
 }
 
 extension VectorEncoding {
@@ -122,6 +139,12 @@ extension VectorEncoding {
     func arrangeList(_ codes: UnsafeMutableRawPointer, count: Int) {}
     func decode(listCodes: UnsafeRawPointer, row: Int, count: Int, list: Int, into vector: UnsafeMutablePointer<Float>) {
         decode(listCodes + row * codeSize, list: list, into: vector)
+    }
+    func usesRowTerms(_ metric: Metric) -> Bool { false }
+    func rowTerm(_ code: UnsafeRawPointer) -> Float { 0 }
+    func score(_ prepared: PreparedQuery, metric: Metric, codes: UnsafeRawPointer, count: Int, rowTerms: UnsafePointer<Float>,
+               into out: UnsafeMutablePointer<Float>) {
+        score(prepared, metric: metric, codes: codes, count: count, into: out)
     }
 }
 

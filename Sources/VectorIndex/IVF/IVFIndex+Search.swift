@@ -116,7 +116,15 @@ extension IVFIndex {
             if entry.count > 0 {
                 let codes = try self.codes(of: list)
                 // Padded lists (pq4fs) are scored whole; only the first entry.count scores are read.
-                encoding.score(perList ? listQuery : prepared[qi], metric: metric, codes: codes, count: codeRows(of: list), into: scores)
+                let rows = codeRows(of: list)
+                let query = perList ? listQuery : prepared[qi]
+                if let terms = rowTerms?.terms(of: list, first: codeFirst[list], count: rows, compute: { out in
+                    for r in 0..<rows { out[r] = encoding.rowTerm(codes + r * codeSize) }
+                }) {
+                    encoding.score(query, metric: metric, codes: codes, count: rows, rowTerms: terms, into: scores)
+                } else {
+                    encoding.score(query, metric: metric, codes: codes, count: rows, into: scores)
+                }
                 var threshold = heaps[qi].threshold
                 for r in 0..<entry.count where scores[r] > threshold {
                     let id = Int64(littleEndian: ids[entry.firstRow + r])

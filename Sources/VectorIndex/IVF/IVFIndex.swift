@@ -37,6 +37,8 @@ public final class IVFIndex: VectorIndex {
     let encoding: any VectorEncoding
     let delta: Delta
     let verifier: ListVerifier
+    /// Per-row scoring constants, filled list by list on first probe (nil when the encoding has none).
+    let rowTerms: RowTerms?
     /// Byte length of the log prefix this snapshot replayed.
     let logLength: Int
     /// Bytes after that prefix that were ignored as a torn tail (left by a crash; the next writer cuts them).
@@ -122,6 +124,7 @@ public final class IVFIndex: VectorIndex {
         self.codeFirst = codeFirst
         lists = entries
         verifier = ListVerifier(nlist: nlist)
+        rowTerms = encoding.usesRowTerms(metric) ? RowTerms(nlist: nlist, rows: codeRows) : nil
 
         var delta = Delta(nlist: nlist)
         var logLength = 0, tornTail = 0
