@@ -121,11 +121,21 @@ struct SQ8Encoding: VectorEncoding {
     /// `Σ (scale_i·c_i)²`.
     func rowTerm(_ code: UnsafeRawPointer) -> Float {
         let c = code.assumingMemoryBound(to: UInt8.self)
-        return scale.withUnsafeBufferPointer { s in
-            var sum: Float = 0
-            for i in 0..<dimension {
+        let d = dimension
+        return scale.withUnsafeBufferPointer { sp in
+            let s = sp.baseAddress!
+            var acc = SIMD8<Float>()
+            var i = 0
+            while i + 8 <= d {
+                let x = load8(s, i) * widen8(c, i)
+                fusedAdd(&acc, x, x)
+                i += 8
+            }
+            var sum = horizontalSum(acc)
+            while i < d {
                 let x = s[i] * Float(c[i])
                 sum += x * x
+                i += 1
             }
             return sum
         }

@@ -118,9 +118,7 @@ extension IVFIndex {
                 // Padded lists (pq4fs) are scored whole; only the first entry.count scores are read.
                 let rows = codeRows(of: list)
                 let query = perList ? listQuery : prepared[qi]
-                if let terms = rowTerms?.terms(of: list, first: codeFirst[list], count: rows, compute: { out in
-                    for r in 0..<rows { out[r] = encoding.rowTerm(codes + r * codeSize) }
-                }) {
+                if let terms = rowTerms(of: list, codes: codes) {
                     encoding.score(query, metric: metric, codes: codes, count: rows, rowTerms: terms, into: scores)
                 } else {
                     encoding.score(query, metric: metric, codes: codes, count: rows, into: scores)

@@ -188,14 +188,26 @@ public final class IVFIndex: VectorIndex {
         return p.assumingMemoryBound(to: Float.self)
     }
 
+    /// The per-row scoring constants of `list` (whose verified codes are `codes`), computed on first use;
+    /// nil when the encoding has none or another thread is computing them right now.
+    @inline(__always)
+    func rowTerms(of list: Int, codes: UnsafeRawPointer) -> UnsafePointer<Float>? {
+        guard let rowTerms else { return nil }
+        let rows = codeRows(of: list), codeSize = encoding.codeSize
+        return rowTerms.terms(of: list, first: codeFirst[list], count: rows) { out in
+            for r in 0..<rows { out[r] = encoding.rowTerm(codes + r * codeSize) }
+        }
+    }
+
     /// Verifies every list's codes, ids and stored vectors now (reads the whole file once), on `threads`
-    /// workers. Throws the first corruption found, naming the file and list.
+    /// workers, and computes the lists' per-row scoring constants while their codes are in cache (else
+    /// the first search to probe a list does). Throws the first corruption found, naming the file and list.
     public func verify(threads: Int = 1) throws {
         let failure = Mutex<VectorIndexError?>(nil)
         Parallel.chunks(total: nlist, chunk: 16, threads: threads) { range, _ in
             for l in range {
                 do {
-                    _ = try self.codes(of: l)
+                    _ = self.rowTerms(of: l, codes: try self.codes(of: l))
                     if self.storesVectors { _ = try self.storedVectors(of: l) }
                 } catch let e as VectorIndexError {
                     failure.withLock { if $0 == nil { $0 = e } }
