@@ -66,4 +66,23 @@ import Testing
             }
         }
     }
+
+    /// An L2 sq8 index fills its row terms lazily on the first probe of each list, from several threads at
+    /// once, or in `verify()`: whichever happens, every search scores the same (identical results, without
+    /// re-ranking so the sq8 scores themselves are compared).
+    @Test func rowTermsDoNotDependOnWhoComputesThem() throws {
+        let dir = try TemporaryDirectory("sq8-row-terms")
+        defer { dir.remove() }
+        try TestData.build(dir.path, metric: .l2, encoding: .sq8)
+        let options = SearchOptions(nprobe: 16, threads: 2, rerankFactor: 0)
+        let lazy = try IVFIndex.open(directory: dir.path)
+        let first = try lazy.search(batch: TestData.queries, k: 10, options: options)
+        let again = try lazy.search(batch: TestData.queries, k: 10, options: options)
+        let verified = try IVFIndex.open(directory: dir.path)
+        try verified.verify(threads: 2)
+        let afterVerify = try verified.search(batch: TestData.queries, k: 10, options: options)
+        #expect(first.map { $0.map(\.id) } == again.map { $0.map(\.id) })
+        #expect(first.map { $0.map(\.score) } == again.map { $0.map(\.score) })
+        #expect(first.map { $0.map(\.score) } == afterVerify.map { $0.map(\.score) })
+    }
 }

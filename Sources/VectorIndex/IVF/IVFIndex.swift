@@ -189,7 +189,7 @@ public final class IVFIndex: VectorIndex {
     }
 
     /// The per-row scoring constants of `list` (whose verified codes are `codes`), computed on first use;
-    /// nil when the encoding has none or another thread is computing them right now.
+    /// nil when the encoding has none.
     @inline(__always)
     func rowTerms(of list: Int, codes: UnsafeRawPointer) -> UnsafePointer<Float>? {
         guard let rowTerms else { return nil }

@@ -1,4 +1,7 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Per-row constants of an encoding's scoring (``VectorEncoding/rowTerm(_:)``), computed lazily list by
 /// list the first time a search probes the list (so opening a large index reads nothing more) and then
@@ -7,7 +10,8 @@ import Synchronization
 /// `@unchecked Sendable`: the buffers are allocated in `init` and freed in `deinit`; a list's terms are
 /// written only by the one thread that wins its `states` slot (0 → 1) and read only after it has
 /// published them (→ 2, release/acquire). A search that finds a list being computed by another thread
-/// scores that list without terms instead of waiting.
+/// waits for it (one list's terms take microseconds), so every search scores a list the same way and
+/// results do not depend on which thread touched a list first.
 final class RowTerms: @unchecked Sendable {
     private let terms: UnsafeMutablePointer<Float>
     private let states: UnsafeMutablePointer<Atomic<UInt8>>
@@ -23,14 +27,17 @@ final class RowTerms: @unchecked Sendable {
     }
 
     /// The terms of `list`'s `count` rows starting at row `first`, computed by `compute` (which fills
-    /// `count` floats) if nobody has yet; nil while another thread is computing them.
+    /// `count` floats) if nobody has yet, or awaited if another thread is computing them.
     @inline(__always)
-    func terms(of list: Int, first: Int, count: Int, compute: (UnsafeMutablePointer<Float>) -> Void) -> UnsafePointer<Float>? {
-        let state = states[list].load(ordering: .acquiring)
-        if state == 2 { return UnsafePointer(terms + first) }
-        guard state == 0, states[list].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged else { return nil }
-        compute(terms + first)
-        states[list].store(2, ordering: .releasing)
+    func terms(of list: Int, first: Int, count: Int, compute: (UnsafeMutablePointer<Float>) -> Void) -> UnsafePointer<Float> {
+        if states[list].load(ordering: .acquiring) != 2 {
+            if states[list].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+                compute(terms + first)
+                states[list].store(2, ordering: .releasing)
+            } else {
+                while states[list].load(ordering: .acquiring) != 2 { sched_yield() }
+            }
+        }
         return UnsafePointer(terms + first)
     }
 
