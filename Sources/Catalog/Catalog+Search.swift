@@ -90,9 +90,9 @@ extension Catalog {
         // The catalog's revision, read once per query: every write of the full-text index goes with a write of
         // `items`, which moves it, and unlike `PRAGMA data_version` it reads the same on every connection of
         // the reader pool (a per-connection stamp emptied the shared cache whenever the connection changed).
-        let version = (try Self.revision(db), Int64(0))
+        let revision = try Self.revision(db)
         let cachedTotals = documentFrequencies.withLock { cache -> (rows: Int, tokens: Int)? in
-            if cache.version != version { cache = DocumentFrequencyCache(version: version) }
+            cache.keep(for: revision)
             return cache.totals
         }
         var totals = cachedTotals ?? (rows: 0, tokens: 0)
@@ -107,7 +107,7 @@ extension Catalog {
         }
         var frequencies: [String: Int] = [:]
         for term in query.terms {
-            frequencies[term.statisticsKey] = try documentFrequency(of: term, version: version, db)
+            frequencies[term.statisticsKey] = try documentFrequency(of: term, revision: revision, db)
         }
         return LexicalStatistics(rowCount: totals.rows, tokenCount: totals.tokens, documentFrequency: frequencies)
     }
@@ -115,11 +115,11 @@ extension Catalog {
     /// In how many rows `term` occurs. A word's count comes from fts5vocab, which reads the term's whole
     /// posting list (~3 ms for a word in most items of a 100k catalog); a prefix's or phrase's from
     /// matching it (what `bm25()` itself did for every phrase of every query). Counts are cached until
-    /// the database's change stamp `version` moves.
-    private func documentFrequency(of term: FTSQuery.Term, version: (Int64, Int64), _ db: SQLiteConnection) throws -> Int {
+    /// the catalog's `revision` moves.
+    private func documentFrequency(of term: FTSQuery.Term, revision: Int64, _ db: SQLiteConnection) throws -> Int {
         let key = term.statisticsKey
         if let cached = documentFrequencies.withLock({ cache -> Int? in
-            if cache.version != version { cache = DocumentFrequencyCache(version: version) }
+            cache.keep(for: revision)
             return cache.counts[key]
         }) {
             return cached

@@ -38,7 +38,7 @@ public final class Catalog: Sendable {
     let connections: [ConnectionSlot]
     private let nextConnection = Atomic<Int>(0)
     /// Per-term document counts for query planning (see `Catalog+Search.swift`).
-    let documentFrequencies = Mutex(DocumentFrequencyCache(version: (0, 0)))
+    let documentFrequencies = Mutex(DocumentFrequencyCache(revision: 0))
     /// Item ids by key, for ``ids(keys:)``: a key names one item for good (keys are never reused and an
     /// item's id never changes), so entries never go stale; emptied when ``idCacheCapacity`` is reached.
     let idsByKey = Mutex<[ItemKey: String]>([:])

@@ -77,14 +77,11 @@ public struct ShardRoutes: Sendable {
             return try JSONResponse.make(try await service.lexicalStatistics(body.text, generation: try Self.generation(request)))
         }
         router.post("/internal/v1/item-rows") { request, _ in
-            let body: ItemRowsRequest = try await Self.decode(request)
-            guard body.ids.count <= Self.maximumRowIDs else { throw APIError.badRequest("at most \(Self.maximumRowIDs) ids a request") }
-            return try JSONResponse.make(ItemRowsResponse(items: try await service.itemRows(ids: body.ids, generation: try Self.generation(request))))
+            let ids = try await Self.decodeIDs(request)
+            return try JSONResponse.make(ItemRowsResponse(items: try await service.itemRows(ids: ids, generation: try Self.generation(request))))
         }
         router.post("/internal/v1/collapse-vectors") { request, _ in
-            let body: ItemRowsRequest = try await Self.decode(request)
-            guard body.ids.count <= Self.maximumRowIDs else { throw APIError.badRequest("at most \(Self.maximumRowIDs) ids a request") }
-            let vectors = try await service.collapseVectors(ids: body.ids, generation: try Self.generation(request))
+            let vectors = try await service.collapseVectors(ids: try await Self.decodeIDs(request), generation: try Self.generation(request))
             return try JSONResponse.make(CollapseVectorsResponse(vectors: vectors.mapValues(VectorCoding.encode)))
         }
         router.post("/internal/v1/item-vectors") { request, _ in
@@ -99,6 +96,13 @@ public struct ShardRoutes: Sendable {
         guard let raw = request.uri.queryParameters.get("generation") else { return nil }
         guard let value = UInt64(raw) else { throw APIError.invalidParameter("generation", "must be a whole number") }
         return value
+    }
+
+    /// The ids of an ``ItemRowsRequest`` body (item rows, collapse vectors), at most ``maximumRowIDs``.
+    static func decodeIDs(_ request: Request) async throws -> [String] {
+        let body: ItemRowsRequest = try await decode(request)
+        guard body.ids.count <= maximumRowIDs else { throw APIError.badRequest("at most \(maximumRowIDs) ids a request") }
+        return body.ids
     }
 
     static func decode<T: Decodable>(_ request: Request) async throws -> T {

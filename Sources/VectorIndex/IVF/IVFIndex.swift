@@ -194,7 +194,7 @@ public final class IVFIndex: VectorIndex {
     func rowTerms(of list: Int, codes: UnsafeRawPointer) -> UnsafePointer<Float>? {
         guard let rowTerms else { return nil }
         let rows = codeRows(of: list), codeSize = encoding.codeSize
-        return rowTerms.terms(of: list, first: codeFirst[list], count: rows) { out in
+        return rowTerms.terms(of: list, first: codeFirst[list]) { out in
             for r in 0..<rows { out[r] = encoding.rowTerm(codes + r * codeSize) }
         }
     }

@@ -26,10 +26,10 @@ final class RowTerms: @unchecked Sendable {
         for i in 0..<nlist { (states + i).initialize(to: Atomic(0)) }
     }
 
-    /// The terms of `list`'s `count` rows starting at row `first`, computed by `compute` (which fills
-    /// `count` floats) if nobody has yet, or awaited if another thread is computing them.
+    /// The terms of `list`'s rows, starting at row `first`: computed by `compute` (which fills one float per
+    /// row of the list) if nobody has yet, or awaited if another thread is computing them.
     @inline(__always)
-    func terms(of list: Int, first: Int, count: Int, compute: (UnsafeMutablePointer<Float>) -> Void) -> UnsafePointer<Float> {
+    func terms(of list: Int, first: Int, compute: (UnsafeMutablePointer<Float>) -> Void) -> UnsafePointer<Float> {
         if states[list].load(ordering: .acquiring) != 2 {
             if states[list].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
                 compute(terms + first)
