@@ -22,7 +22,7 @@ import Testing
             }
             let bound = AsyncStream<Int>.makeStream()
             var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
-            configuration.requestTimeout = .seconds(30)
+            configuration.requestTimeout = ShardCallerTests.generousDeadline
             let app = SearchApplication.make(router: router, configuration: configuration) { port in bound.continuation.yield(port ?? 0) }
             task = Task { try await app.run() }
             var iterator = bound.stream.makeAsyncIterator()

@@ -107,7 +107,7 @@ import Testing
                 $0.embeddingConcurrency = 1
                 $0.embeddingQueueLimit = queue
                 // The queued request waits out a short deadline; the overloaded one is refused at once.
-                $0.requestTimeout = queue == 0 ? .seconds(30) : .milliseconds(300)
+                $0.requestTimeout = queue == 0 ? HTTPFixtures.generousTimeout : .milliseconds(300)
             }
             let gate = DispatchSemaphore(value: 0)
             let blocker = Task { try await service.imageWork.run { gate.wait() } }
