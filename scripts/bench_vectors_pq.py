@@ -22,7 +22,7 @@ def main():
     ap.add_argument("--work", default="/tmp/vs-bench-pq")
     ap.add_argument("--nlist", type=int, default=1024)
     ap.add_argument("--metric", default="l2")
-    ap.add_argument("--encodings", default="flat,sq8,pq4fs,pq")
+    ap.add_argument("--encodings", default="flat,sq8,pq4fs,pq", help="',' list; pq4fs+opq / pq+opq add --opq")
     ap.add_argument("--pq-m", type=int, default=0, help="0 = our default (d/4 for pq4fs, d/8 for pq)")
     ap.add_argument("--nprobe", default="4,8,16")
     ap.add_argument("--rerank", default="0,2,4,8,16", help="re-rank factors for the compressed encodings")
@@ -60,11 +60,12 @@ def main():
         return out.stdout, out.stderr, mon.foreign_cores()
 
     results = []  # (side, name, nprobe, rerank, recall, qps, cpu_qps, bytes_per_vector, bg)
-    for enc in a.encodings.split(","):
-        idx = os.path.join(a.work, f"ours-{enc}")
+    for name in a.encodings.split(","):
+        enc, opq = name.split("+")[0], name.endswith("+opq")
+        idx = os.path.join(a.work, f"ours-{name}")
         subprocess.run(["rm", "-rf", idx])
         cmd = [vsearch, "vectors", "build", "--base", os.path.join(data, "base.fvecs"), "--index", idx, "--nlist", str(a.nlist),
-               "--metric", a.metric, "--encoding", enc, "--threads", str(a.build_threads)]
+               "--metric", a.metric, "--encoding", enc, "--threads", str(a.build_threads)] + (["--opq"] if opq else [])
         if a.pq_m and enc in ("pq", "pq4fs"):
             cmd += ["--pq-m", str(a.pq_m)]
         out, err, bg = run(["/usr/bin/time", "-v"] + cmd)
@@ -72,7 +73,7 @@ def main():
         rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1024
         m = a.pq_m or (d // 4 if enc == "pq4fs" else d // 8)
         code = {"flat": 4 * d, "sq8": d, "pq": m, "pq4fs": m // 2}[enc]
-        print(f"ours build {enc}: train {b['train_seconds']}s add {b['add_seconds']}s file {int(b['bytes']) / 2**20:.1f} MiB "
+        print(f"ours build {name}: train {b['train_seconds']}s add {b['add_seconds']}s file {int(b['bytes']) / 2**20:.1f} MiB "
               f"code {code} B/vector; peak RSS {rss:.0f} MiB; bg={bg:.2f}", flush=True)
         for nprobe in [int(x) for x in a.nprobe.split(",")]:
             for rr in ([0] if enc == "flat" else [int(x) for x in a.rerank.split(",")]):
@@ -88,8 +89,8 @@ def main():
                     bgs.append(bg)
                 srss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1024
                 r = recall(ivecs(res), gt)
-                results.append(("ours", enc, nprobe, rr, r, best, best_cpu, code + 8, max(bgs)))
-                print(f"  ours {enc:5s} nprobe={nprobe:<3d} rerank={rr:<3d} recall={r:.4f} qps={best:9.1f} cpu_qps={best_cpu:9.1f} "
+                results.append(("ours", name, nprobe, rr, r, best, best_cpu, code + 8, max(bgs)))
+                print(f"  ours {name:9s} nprobe={nprobe:<3d} rerank={rr:<3d} recall={r:.4f} qps={best:9.1f} cpu_qps={best_cpu:9.1f} "
                       f"search_rss={srss:.0f}MiB bg={max(bgs):.2f}", flush=True)
 
     if not a.skip_faiss:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""FAISS side of scripts/bench-vectors-pq: IVF<nlist>,{Flat | SQ8 | PQ<m>x4fs | PQ<m>x4fs,RFlat} on the same data.
+"""FAISS side of scripts/bench-vectors-pq: IVF<nlist>,{Flat | SQ8 | PQ<m>x4fs | PQ<m>x4fs,RFlat} on the same data
+(a kind 'OPQ<m>,PQ<m>x4fs,...' puts FAISS's OPQ rotation in front: OPQ<m>,IVF<nlist>,PQ<m>x4fs,...).
 
 Prints one line per measurement:  faiss kind=... nprobe=... k_factor=... recall=... qps=... cpu_qps=... bg=...
 and build lines:                  faiss build kind=... train_seconds=... add_seconds=... bytes=...
@@ -36,7 +37,9 @@ def main():
     quiet = float(os.environ.get("BENCH_WAIT_QUIET", "20"))
     for kind in a.kinds.split(";"):
         faiss.omp_set_num_threads(a.build_threads)
-        name = f"IVF{a.nlist},{kind}"
+        # An OPQ pre-transform goes before the IVF: 'OPQ320,PQ320x4fs,RFlat' -> OPQ320,IVF<nlist>,PQ320x4fs,RFlat.
+        pre, rest = (kind.split(",", 1) if kind.startswith("OPQ") else ("", kind))
+        name = (pre + "," if pre else "") + f"IVF{a.nlist},{rest}"
         index = faiss.index_factory(xb.shape[1], name, metric)
         ntrain = min(len(xb), a.nlist * 64)
         wait_quiet(quiet)

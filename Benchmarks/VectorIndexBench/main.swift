@@ -30,10 +30,11 @@ do {
     if args[1] == "build" {
         let source = try FvecsFile(path: option(args, "base")!)
         let writer = try IVFIndexWriter(directory: option(args, "index")!)
-        let options = IVFBuildOptions(nlist: option(args, "nlist").flatMap { Int($0) }, metric: Metric(name: option(args, "metric") ?? "ip")!,
+        var options = IVFBuildOptions(nlist: option(args, "nlist").flatMap { Int($0) }, metric: Metric(name: option(args, "metric") ?? "ip")!,
                                       encoding: EncodingKind(name: option(args, "encoding") ?? "flat")!,
                                       threads: option(args, "threads").flatMap { Int($0) } ?? 2,
                                       pqSubquantizers: option(args, "pq-m").flatMap { Int($0) })
+        options.pqRotation = args.contains("--opq")
         let r = try writer.build(from: source, options: options)
         print("vectors=\(r.vectors) train_seconds=\(String(format: "%.4f", r.trainSeconds)) add_seconds=\(String(format: "%.4f", r.addSeconds)) bytes=\(r.bytes) nlist=\(r.nlist) version=\(r.version)")
     } else {

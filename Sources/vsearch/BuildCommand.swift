@@ -45,11 +45,7 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Regions of each image embedded besides the whole image, so a crop of a photo finds it: none, or grid (the centre and four corner windows of 3/4 size: 5 more CNN passes per image). Recorded in the index; add and uploads follow it.")
     var regions: RegionLayout = .none
 
-    @Option(help: "Vector encoding: auto (chosen from the collection's size and the machine's memory), flat, sq8, pq or pq4fs.")
-    var encoding: String = "auto"
-
-    @Option(help: "pq/pq4fs: sub-quantisers m (default d/4 for pq4fs, d/8 for pq).")
-    var pqM: Int?
+    @OptionGroup var vectorEncoding: IndexEncodingOptions
 
     @Option(help: "Published versions kept for rollback.")
     var keepVersions: Int = 3
@@ -87,9 +83,6 @@ struct BuildCommand: ParsableCommand {
             do { _ = try ShardSelection(parsing: shard) } catch { throw TextCommandSupport.usage(name, "\(error)") }
         }
         guard keepVersions >= 1 else { throw TextCommandSupport.usage(name, "--keep-versions must be at least 1") }
-        guard encoding == "auto" || EncodingKind(name: encoding) != nil else {
-            throw TextCommandSupport.usage(name, "--encoding must be auto, flat, sq8, pq or pq4fs")
-        }
     }
 
     func run() throws {
@@ -97,7 +90,8 @@ struct BuildCommand: ParsableCommand {
         let threadCount = pipeline.threads.count
         if refresh {
             let report = try TextCommandSupport.attempt(name) {
-                try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount, encoding: EncodingKind(name: encoding), pqSubquantizers: pqM)
+                try IndexMaintenance.refresh(directory, nlist: nlist, threads: threadCount, encoding: vectorEncoding.kind,
+                                             pqSubquantizers: vectorEncoding.pqM, pqRotation: vectorEncoding.opq ? true : nil)
             }
             print(json ? report.jsonLine : report.text)
             return
@@ -114,12 +108,13 @@ struct BuildCommand: ParsableCommand {
         let textEncoder = try TextCommandSupport.loadTextEncoder(name, model: nil, threads: 1)
         var options = pipeline.buildOptions
         options.nlist = nlist
-        options.encoding = EncodingKind(name: encoding)
+        options.encoding = vectorEncoding.kind
+        options.pqRotation = vectorEncoding.opq
         options.keepVersions = keepVersions
         options.restart = restart
         options.replace = replace
         options.stopAfterItems = stopAfter
-        options.pqSubquantizers = pqM
+        options.pqSubquantizers = vectorEncoding.pqM
         options.shard = try shard.map(ShardSelection.init(parsing:))
         options.regions = regions
         let builder = IndexBuilder(index: directory, imageEncoder: imageEncoder, textEncoder: textEncoder, options: options)

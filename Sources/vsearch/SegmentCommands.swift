@@ -163,11 +163,7 @@ struct SegmentMergeCommand: ParsableCommand {
     @Option(help: "Merge only shard K of N: items whose id has xxh64(id) mod N = K.")
     var shard: String?
 
-    @Option(help: "Vector encoding: auto, flat, sq8, pq or pq4fs.")
-    var encoding: String = "auto"
-
-    @Option(help: "pq/pq4fs: sub-quantisers m.")
-    var pqM: Int?
+    @OptionGroup var vectorEncoding: IndexEncodingOptions
 
     @Option(help: "Published versions kept for rollback.")
     var keepVersions: Int = 3
@@ -178,9 +174,6 @@ struct SegmentMergeCommand: ParsableCommand {
         if let shard {
             do { _ = try ShardSelection(parsing: shard) } catch { throw TextCommandSupport.usage("segment merge", "\(error)") }
         }
-        guard encoding == "auto" || EncodingKind(name: encoding) != nil else {
-            throw TextCommandSupport.usage("segment merge", "--encoding must be auto, flat, sq8, pq or pq4fs")
-        }
         guard keepVersions >= 1 else { throw TextCommandSupport.usage("segment merge", "--keep-versions must be at least 1") }
     }
 
@@ -188,8 +181,9 @@ struct SegmentMergeCommand: ParsableCommand {
         let name = "segment merge"
         let threadCount = threads.count
         let set = try TextCommandSupport.attempt(name) { try SegmentSet(directory: segments, expected: expect, wholeSpills: false) }
-        var options = BuildOptions(threads: threadCount, encoding: EncodingKind(name: encoding), keepVersions: keepVersions,
-                                   replace: true, pqSubquantizers: pqM)
+        var options = BuildOptions(threads: threadCount, encoding: vectorEncoding.kind, keepVersions: keepVersions,
+                                   replace: true, pqSubquantizers: vectorEncoding.pqM)
+        options.pqRotation = vectorEncoding.opq
         options.shard = try shard.map(ShardSelection.init(parsing:))
         if let centroids {
             options.centroids = try TextCommandSupport.attempt(name) { try SegmentTraining.load(centroids, for: set).centroids }

@@ -64,6 +64,30 @@ struct EmbeddingPipelineOptions: ParsableArguments {
     var buildOptions: BuildOptions { BuildOptions(batchSize: batch, threads: threads.count, sampling: sampling) }
 }
 
+/// `--encoding`, `--pq-m`, `--opq`: how the visual index stores its vectors (`build`, `build --refresh`,
+/// `segment merge`).
+struct IndexEncodingOptions: ParsableArguments {
+    @Option(help: "Vector encoding: auto (chosen from the collection's size and the machine's memory), flat, sq8, pq or pq4fs.")
+    var encoding: String = "auto"
+
+    @Option(help: "pq/pq4fs: sub-quantisers m (default d/4 for pq4fs, d/8 for pq).")
+    var pqM: Int?
+
+    @Flag(help: "pq/pq4fs: learn an OPQ rotation before the codebooks (lower quantisation error when variance is uneven across dimensions, as in CNN embeddings; costs a d × d product per vector and query). With auto it applies when a PQ encoding is chosen.")
+    var opq = false
+
+    func validate() throws {
+        guard encoding == "auto" || kind != nil else { throw TextCommandSupport.usage("", "--encoding must be auto, flat, sq8, pq or pq4fs") }
+        if let kind, !kind.isProductQuantized {
+            if pqM != nil { throw TextCommandSupport.usage("", "--pq-m applies to --encoding pq or pq4fs only") }
+            if opq { throw TextCommandSupport.usage("", "--opq applies to --encoding pq or pq4fs only") }
+        }
+    }
+
+    /// The encoding asked for; nil for auto.
+    var kind: EncodingKind? { EncodingKind(name: encoding) }
+}
+
 /// `--visual-weight`, `--bm25-weight`, `--semantic-weight`, `--concepts-weight`, `--rrf-k`: how a query's
 /// rankings are fused (the same names and defaults as the HTTP parameters `visual_weight`, `bm25_weight`,
 /// `semantic_weight`, `concepts_weight`, `rrf_k`).

@@ -31,6 +31,7 @@ struct VectorsBuild: ParsableCommand {
     @Option(help: "Inverted lists (default ≈ 4·√N).") var nlist: Int?
     @Option(help: "flat (fp32), sq8 (8-bit), pq (m × 8-bit PQ) or pq4fs (m × 4-bit fast-scan PQ); the compressed ones keep fp32 vectors on disk for re-ranking.") var encoding: String = "flat"
     @Option(help: "pq/pq4fs: sub-quantisers m (divides the dimension; even for pq4fs). Default d/4 for pq4fs, d/8 for pq.") var pqM: Int?
+    @Flag(help: "pq/pq4fs: learn an OPQ rotation before the codebooks (lower quantisation error on uneven data; d × d per vector and query).") var opq = false
     @Option(help: "ip (inner product / cosine) or l2.") var metric: String = "ip"
     @Option(help: "Worker threads for training and assignment.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "k-means iterations.") var iterations: Int = 12
@@ -39,6 +40,7 @@ struct VectorsBuild: ParsableCommand {
     func validate() throws {
         guard let kind = EncodingKind(name: encoding) else { throw ValidationError("--encoding must be flat, sq8, pq or pq4fs, got '\(encoding)'") }
         if pqM != nil && !kind.isProductQuantized { throw ValidationError("--pq-m applies to --encoding pq or pq4fs only") }
+        if opq && !kind.isProductQuantized { throw ValidationError("--opq applies to --encoding pq or pq4fs only") }
         guard Metric(name: metric) != nil else { throw ValidationError("--metric must be ip or l2, got '\(metric)'") }
         if let nlist, nlist < 1 { throw ValidationError("--nlist must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -49,8 +51,9 @@ struct VectorsBuild: ParsableCommand {
         do {
             let source = try FvecsFile(path: base)
             let writer = try IVFIndexWriter(directory: index)
-            let options = IVFBuildOptions(nlist: nlist, metric: Metric(name: metric)!, encoding: EncodingKind(name: encoding)!,
+            var options = IVFBuildOptions(nlist: nlist, metric: Metric(name: metric)!, encoding: EncodingKind(name: encoding)!,
                                           iterations: iterations, seed: seed, threads: threads, pqSubquantizers: pqM)
+            options.pqRotation = opq
             let report = try writer.build(from: source, options: options)
             print("vectors=\(report.vectors) train_seconds=\(format(report.trainSeconds)) add_seconds=\(format(report.addSeconds)) bytes=\(report.bytes) nlist=\(report.nlist) version=\(report.version)")
         } catch {

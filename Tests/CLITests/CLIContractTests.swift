@@ -49,6 +49,12 @@ import Testing
             #expect(outcome.status == 2, "\(arguments): \(outcome.stderr)")
             #expect(!outcome.stderr.isEmpty)
         }
+        // OPQ is a PQ option: asked for with another encoding, it is a usage error that says so.
+        for arguments in [["build", "--index", "/nonexistent/idx", "--input", "/nonexistent", "--encoding", "sq8", "--opq"],
+                          ["vectors", "build", "--base", "/nonexistent/b.fvecs", "--index", "/nonexistent/idx", "--encoding", "flat", "--opq"]] {
+            let outcome = try CommandLineRunner.vsearch(arguments)
+            #expect(outcome.status == 2 && outcome.stderr.contains("--opq applies to"), "\(arguments): \(outcome.stderr)")
+        }
     }
 
     @Test func resizeCropWritesTheModelInput() throws {

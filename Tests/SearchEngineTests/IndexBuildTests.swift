@@ -250,6 +250,11 @@ import VideoFrames
         let apple = try embedImage(BuildFixtures.sample("apple.jpg"), imageEncoder)
         #expect(try QueryEngine(index: index, textEncoder: textEncoder)
             .search(embedding: apple, text: nil, options: QueryOptions(k: 1)).first?.title == "apple")
+        // Refresh into pq4fs with an OPQ rotation: info says so, and re-ranked answers stay exact.
+        _ = try IndexMaintenance.refresh(index, nlist: 1, threads: 1, encoding: .pq4fs, pqRotation: true)
+        #expect(try IndexInfo.read(index).encoding == "pq4fs m=320 opq")
+        #expect(try QueryEngine(index: index, textEncoder: textEncoder)
+            .search(embedding: apple, text: nil, options: QueryOptions(k: 1)).first?.title == "apple")
     }
 
     /// The `CURRENT` manifest is verified: a damaged one is an error naming the file.

@@ -10,10 +10,12 @@ import Testing
     static let d = TestData.dimension
 
     static func build(_ dir: String, encoding: EncodingKind, metric: Metric = .innerProduct, vectors: [Float] = TestData.base,
-                      nlist: Int? = nil, m: Int? = nil, storeVectors: Bool = true) throws {
+                      nlist: Int? = nil, m: Int? = nil, storeVectors: Bool = true, rotate: Bool = false) throws {
         let writer = try IVFIndexWriter(directory: dir)
-        try writer.build(from: ArrayVectors(vectors, dimension: d), options: IVFBuildOptions(
-            nlist: nlist, metric: metric, encoding: encoding, storeVectors: storeVectors, threads: 2, pqSubquantizers: m))
+        var options = IVFBuildOptions(nlist: nlist, metric: metric, encoding: encoding, storeVectors: storeVectors, threads: 2,
+                                      pqSubquantizers: m)
+        options.pqRotation = rotate
+        try writer.build(from: ArrayVectors(vectors, dimension: d), options: options)
     }
 
     /// 20k × 32-d, nprobe 8 of 566 lists (flat reaches 0.967 there). With re-ranking ×10 both PQ encodings
@@ -124,14 +126,15 @@ import Testing
         }
     }
 
-    /// Add, remove, reopen, compact and retrain a pq4fs index (with and without stored vectors): a fresh
-    /// reader sees each durable write, removed ids never come back, added vectors are found.
-    @Test(arguments: [(EncodingKind.pq4fs, true), (.pq4fs, false), (.pq, true)])
-    func mutationsAreDurable(encoding: EncodingKind, storeVectors: Bool) throws {
+    /// Add, remove, reopen, compact and retrain a pq4fs index (with and without stored vectors, with an
+    /// OPQ rotation): a fresh reader sees each durable write, removed ids never come back, added vectors
+    /// are found, and the rotation stays through compaction and retraining.
+    @Test(arguments: [(EncodingKind.pq4fs, true, false), (.pq4fs, false, false), (.pq, true, false), (.pq4fs, true, true)])
+    func mutationsAreDurable(encoding: EncodingKind, storeVectors: Bool, rotate: Bool) throws {
         let dir = try TemporaryDirectory("pq-mutate")
         defer { dir.remove() }
         let base = Array(TestData.base[0..<(5000 * Self.d)])
-        try Self.build(dir.path, encoding: encoding, vectors: base, nlist: 32, m: 16, storeVectors: storeVectors)
+        try Self.build(dir.path, encoding: encoding, vectors: base, nlist: 32, m: 16, storeVectors: storeVectors, rotate: rotate)
         let extra = TestData.generator.sample(500, stream: 9)
         let addedIDs = (0..<500).map { Int64(100_000 + $0) }
         let removed: [Int64] = Array(0..<200) + Array(100_000..<100_100)
@@ -149,7 +152,7 @@ import Testing
         func check(_ label: String, minimum: Double) throws {
             let index = try IVFIndex.open(directory: dir.path)
             #expect(index.count == 5200, "\(label)")
-            #expect(index.encodingKind == encoding && index.subquantizers == 16, "\(label)")
+            #expect(index.encodingKind == encoding && index.subquantizers == 16 && index.hasPQRotation == rotate, "\(label)")
             let found = try index.search(batch: queries, k: 10, options: options)
             let r = TestData.recall(found, truth, k: 10)
             #expect(r >= minimum, "\(label): recall \(r)")

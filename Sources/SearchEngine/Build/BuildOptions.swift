@@ -15,6 +15,9 @@ public struct BuildOptions: Sendable {
     public var encoding: EncodingKind?
     /// PQ sub-quantisers for `pq`/`pq4fs` (nil: the encoding's default).
     public var pqSubquantizers: Int?
+    /// `pq`/`pq4fs` (asked for, or chosen by `EncodingChoice`): learn an OPQ rotation first
+    /// (``IVFBuildOptions/pqRotation``).
+    public var pqRotation: Bool = false
     /// Published versions kept on disk for rollback (older ones are deleted after a publish).
     public var keepVersions: Int
     /// Discard a staged build of different inputs instead of refusing to start.

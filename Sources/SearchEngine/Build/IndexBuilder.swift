@@ -202,6 +202,7 @@ public final class IndexBuilder {
                                              trainingPointsPerList: perList, threads: max(1, options.threads),
                                              pqSubquantizers: options.pqSubquantizers)
             ivfOptions.centroids = options.centroids
+            ivfOptions.pqRotation = options.pqRotation
             try writer.build(from: source, ids: source.ids, options: ivfOptions)
         }
         var summary = run

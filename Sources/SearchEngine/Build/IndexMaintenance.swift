@@ -44,7 +44,7 @@ public enum IndexMaintenance {
     /// rebuilds its text vectors' IVF from the catalog (which also gives a version written before the
     /// text IVF existed one).
     public static func refresh(_ index: IndexDirectory, nlist: Int?, threads: Int,
-                               encoding: EncodingKind? = nil, pqSubquantizers: Int? = nil) throws -> RefreshReport {
+                               encoding: EncodingKind? = nil, pqSubquantizers: Int? = nil, pqRotation: Bool? = nil) throws -> RefreshReport {
         let lock = try index.lock()
         defer { withExtendedLifetime(lock) {} }
         let version = try index.currentVersion()
@@ -52,7 +52,7 @@ public enum IndexMaintenance {
         try TextSearchIndex(directory: URL(fileURLWithPath: try index.servingDirectory()), encoder: nil, searchable: false)
             .buildVectorIndex(threads: threads)
         let writer = try IVFIndexWriter(directory: try index.servingDirectory() + "/" + IndexDirectory.visualFolder)
-        try writer.retrain(nlist: nlist, threads: threads, encoding: encoding, pqSubquantizers: pqSubquantizers)
+        try writer.retrain(nlist: nlist, threads: threads, encoding: encoding, pqSubquantizers: pqSubquantizers, pqRotation: pqRotation)
         let ivf = try writer.index()
         return RefreshReport(version: version ?? 0, vectors: ivf.count, nlist: ivf.nlist)
     }

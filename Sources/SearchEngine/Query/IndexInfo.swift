@@ -41,7 +41,8 @@ public struct IndexInfo: Sendable, Codable, Equatable {
                          videos: try catalog.count(kind: .video), frames: try catalog.frameCount(),
                          vectors: snapshot.visual?.count ?? 0, textVectors: snapshot.text.vectorCount,
                          nlist: snapshot.visual?.nlist,
-                         encoding: snapshot.visual.map { "\($0.encodingKind)" + ($0.subquantizers > 0 ? " m=\($0.subquantizers)" : "") },
+                         encoding: snapshot.visual.map { "\($0.encodingKind)" + ($0.subquantizers > 0 ? " m=\($0.subquantizers)" : "")
+                                                           + ($0.hasPQRotation ? " opq" : "") },
                          encodingRule: snapshot.visual.map { visual in
                              let choice = EncodingChoice.choose(vectorCount: visual.count, dimension: visual.dimension,
                                                                 availableMemoryBytes: EncodingChoice.physicalMemoryBytes())

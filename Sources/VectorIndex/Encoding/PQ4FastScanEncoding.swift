@@ -13,22 +13,28 @@ import CPQKernels
 /// (per-table offset, one common scale, entries ≤ min(255, 65535 / m) so 16-bit sums cannot overflow) and
 /// the blocks are scored by the `PQKernelISA.preferred` kernel; rows by a portable loop. Scores carry the
 /// table quantisation error, so re-ranking with stored fp32 vectors is what makes results exact.
+///
+/// With an optional ``PQRotation`` (OPQ), codes, tables and `residuals` live in the rotated space:
+/// `residuals` holds the rotated centroids, vectors are rotated before encoding and queries once.
 struct PQ4FastScanEncoding: VectorEncoding {
     let pq: ProductQuantizer
     let residuals: Residuals
+    var rotation: PQRotation? = nil
     var kernel: PQKernelISA = .preferred
     var dimension: Int { pq.dimension }
     var kind: EncodingKind { .pq4fs }
     var codeSize: Int { pq.m / 2 }
     var isExact: Bool { false }
-    var parameters: [UInt8] { pq.parameters }
+    var parameters: [UInt8] { pq.parameters + rotation.bytes }
+    var hasRotation: Bool { rotation != nil }
     var subquantizers: Int { pq.m }
     var needsListPreparation: Bool { true }
 
-    init(pq: ProductQuantizer, residuals: Residuals) {
+    init(pq: ProductQuantizer, residuals: Residuals, rotation: PQRotation? = nil) {
         precondition(pq.ksub == 16 && pq.m % 2 == 0)
         self.pq = pq
         self.residuals = residuals
+        self.rotation = rotation
     }
 
     // MARK: Codes
@@ -40,12 +46,14 @@ struct PQ4FastScanEncoding: VectorEncoding {
     /// Row layout: sub-quantiser `2i` in the low nibble of byte `i`, `2i + 1` in the high nibble.
     func encode(_ vector: UnsafePointer<Float>, list: Int, into code: UnsafeMutableRawPointer) {
         let m = pq.m
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { r in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: m) { c in
-                residuals.residual(vector, list: list, into: r.baseAddress!)
-                pq.encode(r.baseAddress!, into: c.baseAddress!)
-                let out = code.assumingMemoryBound(to: UInt8.self)
-                for i in 0..<(m / 2) { out[i] = c[2 * i] | c[2 * i + 1] << 4 }
+        rotation.rotated(vector, dimension: dimension) { x in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { r in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: m) { c in
+                    residuals.residual(x, list: list, into: r.baseAddress!)
+                    pq.encode(r.baseAddress!, into: c.baseAddress!)
+                    let out = code.assumingMemoryBound(to: UInt8.self)
+                    for i in 0..<(m / 2) { out[i] = c[2 * i] | c[2 * i + 1] << 4 }
+                }
             }
         }
     }
@@ -59,8 +67,10 @@ struct PQ4FastScanEncoding: VectorEncoding {
         let b = code.assumingMemoryBound(to: UInt8.self)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: m) { c in
             for i in 0..<(m / 2) { c[2 * i] = b[i] & 15; c[2 * i + 1] = b[i] >> 4 }
-            residuals.centroid(list, into: vector)
-            pq.addDecoded(c.baseAddress!, into: vector)
+            rotation.unrotating(into: vector, dimension: dimension) { y in
+                residuals.centroid(list, into: y)
+                pq.addDecoded(c.baseAddress!, into: y)
+            }
         }
     }
 
@@ -104,10 +114,19 @@ struct PQ4FastScanEncoding: VectorEncoding {
 
     // MARK: Queries
 
-    /// The query; for inner product also its byte tables (they do not depend on the list).
+    /// The query (rotated, with a rotation); for inner product also its byte tables (they do not depend
+    /// on the list).
     func prepare(_ query: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
-        var p = PreparedQuery(a: Array(UnsafeBufferPointer(start: query, count: dimension)), b: [], bias: 0)
-        if metric == .innerProduct { quantiseTables(query, metric: metric, into: &p) }
+        rotation.rotated(query, dimension: dimension) { prepareRotated($0, metric: metric) }
+    }
+
+    func prepare(batch queries: UnsafePointer<Float>, count: Int, metric: Metric) -> [PreparedQuery] {
+        rotation.preparing(queries, count: count, dimension: dimension) { prepareRotated($0, metric: metric) }
+    }
+
+    private func prepareRotated(_ q: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
+        var p = PreparedQuery(a: Array(UnsafeBufferPointer(start: q, count: dimension)), b: [], bias: 0)
+        if metric == .innerProduct { quantiseTables(q, metric: metric, into: &p) }
         return p
     }
 

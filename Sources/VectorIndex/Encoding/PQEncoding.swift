@@ -1,15 +1,19 @@
 /// Classic product quantisation: `m` sub-quantisers of 8 bits (256 centroids each), one byte per
 /// sub-quantiser, of the residual `x − c(list)`. Scanning reads one float table entry per byte (tables of
 /// `m × 256` floats per probed list and query). Scores are approximate; with stored fp32 vectors the
-/// best candidates are re-ranked exactly. Parameters section: see ``ProductQuantizer``.
+/// best candidates are re-ranked exactly. Parameters section: see ``ProductQuantizer``, then the optional
+/// ``PQRotation`` (codes, tables and `residuals` then live in the rotated space; `residuals` holds the
+/// rotated centroids, and queries are rotated once).
 struct PQEncoding: VectorEncoding {
     let pq: ProductQuantizer
     let residuals: Residuals
+    var rotation: PQRotation? = nil
     var dimension: Int { pq.dimension }
     var kind: EncodingKind { .pq }
     var codeSize: Int { pq.m }
     var isExact: Bool { false }
-    var parameters: [UInt8] { pq.parameters }
+    var parameters: [UInt8] { pq.parameters + rotation.bytes }
+    var hasRotation: Bool { rotation != nil }
     var subquantizers: Int { pq.m }
     var needsListPreparation: Bool { true }
 
@@ -18,9 +22,11 @@ struct PQEncoding: VectorEncoding {
     }
 
     func encode(_ vector: UnsafePointer<Float>, list: Int, into code: UnsafeMutableRawPointer) {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { r in
-            residuals.residual(vector, list: list, into: r.baseAddress!)
-            pq.encode(r.baseAddress!, into: code.assumingMemoryBound(to: UInt8.self))
+        rotation.rotated(vector, dimension: dimension) { x in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { r in
+                residuals.residual(x, list: list, into: r.baseAddress!)
+                pq.encode(r.baseAddress!, into: code.assumingMemoryBound(to: UInt8.self))
+            }
         }
     }
 
@@ -29,16 +35,26 @@ struct PQEncoding: VectorEncoding {
     }
 
     func decode(_ code: UnsafeRawPointer, list: Int, into vector: UnsafeMutablePointer<Float>) {
-        residuals.centroid(list, into: vector)
-        pq.addDecoded(code.assumingMemoryBound(to: UInt8.self), into: vector)
+        rotation.unrotating(into: vector, dimension: dimension) { y in
+            residuals.centroid(list, into: y)
+            pq.addDecoded(code.assumingMemoryBound(to: UInt8.self), into: y)
+        }
     }
 
-    /// The query itself; the tables are built per probed list.
+    /// The query itself (rotated, with a rotation); the tables are built per probed list.
     func prepare(_ query: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
-        var p = PreparedQuery(a: Array(UnsafeBufferPointer(start: query, count: dimension)), b: [], bias: 0)
+        rotation.rotated(query, dimension: dimension) { prepareRotated($0, metric: metric) }
+    }
+
+    func prepare(batch queries: UnsafePointer<Float>, count: Int, metric: Metric) -> [PreparedQuery] {
+        rotation.preparing(queries, count: count, dimension: dimension) { prepareRotated($0, metric: metric) }
+    }
+
+    private func prepareRotated(_ q: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
+        var p = PreparedQuery(a: Array(UnsafeBufferPointer(start: q, count: dimension)), b: [], bias: 0)
         if metric == .innerProduct {  // tables of q·C do not depend on the list
             p.b = [Float](repeating: 0, count: pq.m * pq.ksub)
-            p.b.withUnsafeMutableBufferPointer { t in pq.tables(query, metric: metric, into: t.baseAddress!) }
+            p.b.withUnsafeMutableBufferPointer { t in pq.tables(q, metric: metric, into: t.baseAddress!) }
         }
         return p
     }

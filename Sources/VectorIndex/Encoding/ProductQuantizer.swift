@@ -1,3 +1,5 @@
+import Parallelism
+
 /// The codebooks of a product quantiser: the `d` dimensions are cut into `m` consecutive sub-vectors of
 /// `dsub = d / m` values, each replaced by the index of its nearest of `ksub` centroids (16 for 4-bit
 /// codes, 256 for 8-bit). Shared by ``PQEncoding`` (8-bit) and ``PQ4FastScanEncoding`` (4-bit).
@@ -36,7 +38,7 @@ struct ProductQuantizer: Sendable {
 
     /// Trains the codebooks on `residuals` (`n × d`, row-major).
     static func train(dimension d: Int, m: Int, ksub: Int, residuals: [Float], seed: UInt64, threads: Int,
-                      pointsPerCentroid: Int = 64) -> ProductQuantizer {
+                      pointsPerCentroid: Int = 64, iterations: Int = 10) -> ProductQuantizer {
         let n = residuals.count / max(d, 1)
         let used = min(n, pointsPerCentroid * ksub)
         let dsub = d / m
@@ -48,7 +50,7 @@ struct ProductQuantizer: Sendable {
             }
             let k = min(ksub, used)
             guard k > 0 else { break }
-            var kmeans = KMeans(clusters: k, metric: .l2, iterations: 10, seed: seed &+ UInt64(s), threads: threads)
+            var kmeans = KMeans(clusters: k, metric: .l2, iterations: iterations, seed: seed &+ UInt64(s), threads: threads)
             kmeans.seedingPointsPerCluster = 8
             let c = kmeans.train(sample: sub, dimension: dsub)
             // Fewer training points than centroids (tiny collections): repeat the trained ones.
@@ -80,6 +82,28 @@ struct ProductQuantizer: Sendable {
                 codes[s] = UInt8(best)
             }
         }
+    }
+
+    /// Each row of `x` (`n × d`) replaced by its nearest code's reconstruction (OPQ training).
+    func reconstructRows(_ x: [Float], threads: Int) -> [Float] {
+        let d = dimension, n = x.count / max(d, 1)
+        var out = [Float](repeating: 0, count: n * d)
+        x.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                let o = SendableBox(op.baseAddress!)
+                let source = SendableBox(xp.baseAddress!)
+                let pq = self
+                Parallel.chunks(total: n, chunk: 256, threads: threads) { range, _ in
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: pq.m) { codes in
+                        for i in range {
+                            pq.encode(source.value + i * d, into: codes.baseAddress!)
+                            pq.addDecoded(codes.baseAddress!, into: o.value + i * d)
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Adds the centroids named by `codes` into `out[0..<d]`.

@@ -50,13 +50,14 @@ public enum EncodingKind: UInt32, Sendable, CustomStringConvertible, CaseIterabl
         }
     }
 
-    /// Bytes of the trained parameters in the file's encoding section.
-    func parameterBytes(dimension d: Int) -> Int {
+    /// Bytes of the trained parameters in the file's encoding section (`rotated`: PQ with an OPQ rotation).
+    func parameterBytes(dimension d: Int, rotated: Bool = false) -> Int {
+        let rotation = rotated ? PQRotation.byteCount(dimension: d) : 0
         switch self {
-        case .flat: 0
-        case .sq8: 8 * d
-        case .pq: ProductQuantizer.parameterBytes(dimension: d, ksub: 256)
-        case .pq4fs: ProductQuantizer.parameterBytes(dimension: d, ksub: 16)
+        case .flat: return 0
+        case .sq8: return 8 * d
+        case .pq: return ProductQuantizer.parameterBytes(dimension: d, ksub: 256) + rotation
+        case .pq4fs: return ProductQuantizer.parameterBytes(dimension: d, ksub: 16) + rotation
         }
     }
 
@@ -100,6 +101,9 @@ protocol VectorEncoding: Sendable {
     func encode(_ vector: UnsafePointer<Float>, into code: UnsafeMutableRawPointer)
     func decode(_ code: UnsafeRawPointer, into vector: UnsafeMutablePointer<Float>)
     func prepare(_ query: UnsafePointer<Float>, metric: Metric) -> PreparedQuery
+    /// ``prepare(_:metric:)`` for each of `count` queries at `queries` (`count × d`); encodings with a
+    /// per-query transform (OPQ) batch it.
+    func prepare(batch queries: UnsafePointer<Float>, count: Int, metric: Metric) -> [PreparedQuery]
     /// Scores (higher is better) of `count` consecutive codes into `out`.
     func score(_ prepared: PreparedQuery, metric: Metric, codes: UnsafeRawPointer, count: Int,
                into out: UnsafeMutablePointer<Float>)
@@ -108,6 +112,8 @@ protocol VectorEncoding: Sendable {
 
     /// Sub-quantisers (PQ), else 0; stored in the file header.
     var subquantizers: Int { get }
+    /// True when vectors are rotated before quantisation (PQ with OPQ); flagged in the file header.
+    var hasRotation: Bool { get }
     /// True when a query must be prepared again for each probed list (`prepare(_:list:metric:into:)`).
     var needsListPreparation: Bool { get }
     func encode(_ vector: UnsafePointer<Float>, list: Int, into code: UnsafeMutableRawPointer)
@@ -132,6 +138,10 @@ protocol VectorEncoding: Sendable {
 
 extension VectorEncoding {
     var subquantizers: Int { 0 }
+    var hasRotation: Bool { false }
+    func prepare(batch queries: UnsafePointer<Float>, count: Int, metric: Metric) -> [PreparedQuery] {
+        (0..<count).map { prepare(queries + $0 * dimension, metric: metric) }
+    }
     var needsListPreparation: Bool { false }
     func encode(_ vector: UnsafePointer<Float>, list: Int, into code: UnsafeMutableRawPointer) { encode(vector, into: code) }
     func decode(_ code: UnsafeRawPointer, list: Int, into vector: UnsafeMutablePointer<Float>) { decode(code, into: vector) }
@@ -150,9 +160,9 @@ extension VectorEncoding {
 
 enum Encodings {
     /// Trains an encoding of `kind` on `sample` (`n × d` row-major); PQ trains on the sample's residuals
-    /// to `centroids` with `subquantizers` sub-quantisers.
+    /// to `centroids` with `subquantizers` sub-quantisers, and with `rotate` learns an OPQ rotation first.
     static func train(_ kind: EncodingKind, dimension d: Int, sample: [Float], centroids: [Float], metric: Metric,
-                      subquantizers m: Int, seed: UInt64, threads: Int) -> any VectorEncoding {
+                      subquantizers m: Int, rotate: Bool = false, seed: UInt64, threads: Int) -> any VectorEncoding {
         switch kind {
         case .flat: return FlatEncoding(dimension: d)
         case .sq8: return SQ8Encoding.train(dimension: d, sample: sample)
@@ -164,23 +174,41 @@ enum Encodings {
             let n = min(sample.count / d, perCentroid * ksub)
             let r = Residuals.of(sample: Array(sample[0..<(n * d)]), centroids: centroids, dimension: d, metric: metric,
                                  threads: threads)
-            let pq = ProductQuantizer.train(dimension: d, m: m, ksub: ksub, residuals: r, seed: seed, threads: threads,
+            let pq: ProductQuantizer, rotation: PQRotation?
+            if rotate {
+                (rotation, pq) = PQRotation.train(dimension: d, m: m, ksub: ksub, residuals: r, seed: seed, threads: threads,
+                                                  pointsPerCentroid: perCentroid)
+            } else {
+                rotation = nil
+                pq = ProductQuantizer.train(dimension: d, m: m, ksub: ksub, residuals: r, seed: seed, threads: threads,
                                             pointsPerCentroid: perCentroid)
-            let residuals = Residuals(centroids: centroids, dimension: d)
-            return kind == .pq ? PQEncoding(pq: pq, residuals: residuals) : PQ4FastScanEncoding(pq: pq, residuals: residuals)
+            }
+            return product(kind, pq: pq, rotation: rotation, centroids: centroids)
         }
     }
 
-    /// Reads an encoding's parameters back from an index file section.
-    static func load(_ kind: EncodingKind, dimension d: Int, subquantizers m: Int, centroids: [Float],
+    /// A PQ encoding of `kind`: with a rotation, its residuals are taken to the rotated centroids.
+    private static func product(_ kind: EncodingKind, pq: ProductQuantizer, rotation: PQRotation?, centroids: [Float]) -> any VectorEncoding {
+        let residuals = Residuals(centroids: rotation?.rotateRows(centroids) ?? centroids, dimension: pq.dimension)
+        return kind == .pq ? PQEncoding(pq: pq, residuals: residuals, rotation: rotation)
+                           : PQ4FastScanEncoding(pq: pq, residuals: residuals, rotation: rotation)
+    }
+
+    /// Reads an encoding's parameters back from an index file section (`rotated`: the header says an OPQ
+    /// rotation follows the PQ codebooks).
+    static func load(_ kind: EncodingKind, dimension d: Int, subquantizers m: Int, rotated: Bool = false, centroids: [Float],
                      parameters: UnsafeRawBufferPointer, file: String) throws -> any VectorEncoding {
         switch kind {
-        case .pq:
-            let pq = try ProductQuantizer(dimension: d, m: m, ksub: 256, parameters: parameters, file: file)
-            return PQEncoding(pq: pq, residuals: Residuals(centroids: centroids, dimension: d))
-        case .pq4fs:
-            let pq = try ProductQuantizer(dimension: d, m: m, ksub: 16, parameters: parameters, file: file)
-            return PQ4FastScanEncoding(pq: pq, residuals: Residuals(centroids: centroids, dimension: d))
+        case .pq, .pq4fs:
+            let ksub = kind == .pq ? 256 : 16
+            let codebookBytes = ProductQuantizer.parameterBytes(dimension: d, ksub: ksub)
+            guard parameters.count == kind.parameterBytes(dimension: d, rotated: rotated) else {
+                throw VectorIndexError.corrupt(file, "pq parameters have \(parameters.count) bytes, expected \(kind.parameterBytes(dimension: d, rotated: rotated))")
+            }
+            let pq = try ProductQuantizer(dimension: d, m: m, ksub: ksub, parameters: UnsafeRawBufferPointer(rebasing: parameters[0..<codebookBytes]),
+                                          file: file)
+            let rotation = rotated ? try PQRotation(dimension: d, bytes: UnsafeRawBufferPointer(rebasing: parameters[codebookBytes...]), file: file) : nil
+            return product(kind, pq: pq, rotation: rotation, centroids: centroids)
         case .flat:
             guard parameters.count == 0 else { throw VectorIndexError.corrupt(file, "flat encoding section has \(parameters.count) bytes, expected 0") }
             return FlatEncoding(dimension: d)

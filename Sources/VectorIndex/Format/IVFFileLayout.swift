@@ -4,14 +4,16 @@
 /// header (256 bytes)
 ///   0   magic "VSIVFIDX"            8   formatVersion u32 (1)     12  headerLength u32 (256)
 ///   16  dimension u32               20  metric u32 (1 ip, 2 l2)   24  encoding u32 (1 flat, 2 sq8, 3 pq, 4 pq4fs)
-///   28  nlist u32                   32  count u64 (vectors)       40  flags u64 (bit 0: fp32 vectors stored)
+///   28  nlist u32                   32  count u64 (vectors)       40  flags u64 (bit 0: fp32 vectors stored;
+///                                                                     bit 1: PQ rotation stored, pq/pq4fs only)
 ///   48  indexVersion u64            56  sectionCount u32 (6)      60  m u32 (PQ sub-quantisers; 0 otherwise)
 ///   64  6 × section { offset u64, length u64, checksum u64 }      208 reserved (zero)
 ///   248 xxh64 of bytes 0..<248
 /// sections (each starts at a 64-byte aligned offset; the file ends exactly at the last section's end)
 ///   0 centroids   nlist × d fp32                                checksum verified at open
 ///   1 encoding    encoding parameters (sq8: min[d], scale[d];     checksum verified at open
-///                 pq/pq4fs: m u32, bits u32, codebooks m × 2^bits × d/m fp32)
+///                 pq/pq4fs: m u32, bits u32, codebooks m × 2^bits × d/m fp32,
+///                 then with flag bit 1 the OPQ rotation d × d fp32)
 ///   2 directory   nlist × { firstRow u64, count u64, codesHash u64, idsHash u64, rawHash u64 }
 ///                                                                checksum verified at open
 ///   3 codes       codeRows × codeSize, grouped by list in list order \  checksum field 0: covered per list
@@ -51,13 +53,15 @@ struct IVFFileLayout: Equatable {
     var subquantizers: Int = 0
     /// Rows of the codes section: `count`, or more when lists are padded to whole blocks (pq4fs).
     var codeRows: Int = 0
+    /// PQ codes are of rotated vectors; the rotation follows the codebooks (header flag bit 1).
+    var rotated: Bool = false
 
     static func align64(_ x: Int) -> Int { (x + 63) & ~63 }
 
     /// Section offsets and lengths for the given shape (checksums zero until written).
     static func plan(dimension d: Int, metric: Metric, encoding: EncodingKind, codeSize: Int, parameterBytes: Int,
                      nlist: Int, count: Int, storesVectors: Bool, indexVersion: UInt64, subquantizers: Int = 0,
-                     codeRows: Int? = nil) -> IVFFileLayout {
+                     codeRows: Int? = nil, rotated: Bool = false) -> IVFFileLayout {
         let codeRows = codeRows ?? count
         let lengths = [nlist * d * 4, parameterBytes, nlist * directoryEntryLength, codeRows * codeSize, count * 8,
                        storesVectors ? count * d * 4 : 0]
@@ -70,7 +74,7 @@ struct IVFFileLayout: Equatable {
         }
         return IVFFileLayout(dimension: d, metric: metric, encoding: encoding, nlist: nlist, count: count,
                              storesVectors: storesVectors, indexVersion: indexVersion, sections: sections,
-                             subquantizers: subquantizers, codeRows: codeRows)
+                             subquantizers: subquantizers, codeRows: codeRows, rotated: rotated)
     }
 
     var fileSize: Int { sections.map(\.end).max() ?? IVFFileLayout.headerLength }
@@ -90,7 +94,7 @@ struct IVFFileLayout: Equatable {
         w.u32(encoding.rawValue)
         w.u32(UInt32(nlist))
         w.u64(UInt64(count))
-        w.u64(storesVectors ? 1 : 0)
+        w.u64((storesVectors ? 1 : 0) | (rotated ? 2 : 0))
         w.u64(indexVersion)
         w.u32(UInt32(IVFFileLayout.sectionCount))
         w.u32(UInt32(subquantizers))
@@ -129,7 +133,8 @@ struct IVFFileLayout: Equatable {
         let pqM = Int(try r.u32())
         guard hlen == headerLength, nsec == sectionCount, let metric = Metric(rawValue: m),
               let encoding = EncodingKind(rawValue: e), (1...65536).contains(d), (1...(1 << 24)).contains(nlist),
-              count < (1 << 40), flags <= 1, encoding.subquantizerProblem(dimension: d, subquantizers: pqM) == nil
+              count < (1 << 40), flags <= 3, flags & 2 == 0 || encoding.isProductQuantized,
+              encoding.subquantizerProblem(dimension: d, subquantizers: pqM) == nil
         else { throw VectorIndexError.corrupt(path, "header fields are out of range") }
         var sections: [SectionEntry] = []
         for _ in 0..<sectionCount {
@@ -139,7 +144,7 @@ struct IVFFileLayout: Equatable {
         }
         var layout = IVFFileLayout(dimension: d, metric: metric, encoding: encoding, nlist: nlist, count: Int(count),
                                    storesVectors: flags & 1 == 1, indexVersion: indexVersion, sections: sections,
-                                   subquantizers: pqM)
+                                   subquantizers: pqM, rotated: flags & 2 != 0)
         let codeSize = encoding.codeSize(dimension: d, subquantizers: pqM)
         // Padded lists (pq4fs) make the codes section longer than count rows, by at most 31 rows a list;
         // the directory (read at open) must then account for exactly these rows.
@@ -155,9 +160,9 @@ struct IVFFileLayout: Equatable {
         layout.codeRows = codeRows
         let expected = plan(dimension: d, metric: metric, encoding: encoding,
                             codeSize: codeSize,
-                            parameterBytes: encoding.parameterBytes(dimension: d),
+                            parameterBytes: encoding.parameterBytes(dimension: d, rotated: layout.rotated),
                             nlist: nlist, count: Int(count), storesVectors: layout.storesVectors, indexVersion: indexVersion,
-                            subquantizers: pqM, codeRows: codeRows)
+                            subquantizers: pqM, codeRows: codeRows, rotated: layout.rotated)
         for (a, b) in zip(expected.sections, sections) where a.offset != b.offset || a.length != b.length {
             throw VectorIndexError.corrupt(path, "section table does not match the header's shape")
         }

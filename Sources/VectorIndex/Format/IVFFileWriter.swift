@@ -33,7 +33,7 @@ struct IVFFileWriter {
         var layout = IVFFileLayout.plan(dimension: d, metric: input.metric, encoding: encoding.kind, codeSize: encoding.codeSize,
                                         parameterBytes: encoding.parameters.count, nlist: nlist, count: n,
                                         storesVectors: input.storeVectors, indexVersion: input.indexVersion,
-                                        subquantizers: encoding.subquantizers, codeRows: codeRows)
+                                        subquantizers: encoding.subquantizers, codeRows: codeRows, rotated: encoding.hasRotation)
         var first = [Int](repeating: 0, count: nlist + 1)
         for l in 0..<nlist { first[l + 1] = first[l] + counts[l] }
         var order = [Int32](repeating: 0, count: n)

@@ -7,6 +7,10 @@ public struct IVFBuildOptions: Sendable {
     /// PQ sub-quantisers `m` for `pq` / `pq4fs` (must divide the dimension; even for pq4fs); `nil` means
     /// ``EncodingChoice/defaultSubquantizers(_:dimension:)``.
     public var pqSubquantizers: Int?
+    /// `pq` / `pq4fs`: learn an OPQ rotation (``PQRotation``) before the codebooks. It lowers the
+    /// quantisation error on data whose variance is uneven across dimensions (real embeddings), costs a
+    /// `d × d` matrix product per added vector and per query, and `4·d²` bytes in the file.
+    public var pqRotation: Bool = false
     /// Keep fp32 vectors beside compressed codes for exact re-ranking (default: on for sq8; flat codes
     /// are already exact, so it is ignored there).
     public var storeVectors: Bool

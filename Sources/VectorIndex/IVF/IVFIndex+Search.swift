@@ -96,7 +96,7 @@ extension IVFIndex {
         pairs.sort()
         // 3. Scan.
         var heaps = (0..<nq).map { _ in TopK(k: kScan) }
-        let prepared = (0..<nq).map { encoding.prepare(queries + $0 * d, metric: metric) }
+        let prepared = encoding.prepare(batch: queries, count: nq, metric: metric)
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxListCount + 31))
         defer { scores.deallocate() }
         let ids = idsBase

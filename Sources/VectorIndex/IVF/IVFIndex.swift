@@ -23,6 +23,8 @@ public final class IVFIndex: VectorIndex {
     public let storesVectors: Bool
     /// PQ sub-quantisers (`pq`, `pq4fs`); 0 for the other encodings.
     public var subquantizers: Int { layout.subquantizers }
+    /// True when the PQ codes are of OPQ-rotated vectors (``IVFBuildOptions/pqRotation``).
+    public var hasPQRotation: Bool { layout.rotated }
     /// Bytes per vector of the codes scanned by a search (the resident part of the index besides ids).
     public var codeSize: Int { encoding.codeSize }
 
@@ -97,7 +99,8 @@ public final class IVFIndex: VectorIndex {
         }
         guard centroids.allSatisfy(\.isFinite) else { throw VectorIndexError.corrupt(path, "centroids are not finite") }
         quantizer = CoarseQuantizer(centroids: centroids, dimension: d, metric: metric)
-        let encoding = try Encodings.load(layout.encoding, dimension: d, subquantizers: layout.subquantizers, centroids: centroids,
+        let encoding = try Encodings.load(layout.encoding, dimension: d, subquantizers: layout.subquantizers, rotated: layout.rotated,
+                                          centroids: centroids,
                                           parameters: verified(.encoding), file: path)
         self.encoding = encoding
         let dir = try verified(.directory)

@@ -81,7 +81,8 @@ public final class IVFIndexWriter {
             throw VectorIndexError.badInput("pq-m", problem)
         }
         let encoding = Encodings.train(options.encoding, dimension: d, sample: sample, centroids: centroids, metric: options.metric,
-                                       subquantizers: m, seed: options.seed, threads: options.threads)
+                                       subquantizers: m, rotate: options.pqRotation && options.encoding.isProductQuantized,
+                                       seed: options.seed, threads: options.threads)
         let t1 = clock.now
         let quantizer = CoarseQuantizer(centroids: centroids, dimension: d, metric: options.metric)
         let assignment = quantizer.assign(source, range: 0..<n, threads: options.threads)
@@ -233,11 +234,13 @@ public final class IVFIndexWriter {
     }
 
     /// Re-runs k-means (and encoding training) on the live vectors and writes a new version; `encoding`
-    /// (and `pqSubquantizers`) switch the encoding, otherwise the index keeps its own.
+    /// (and `pqSubquantizers`, `pqRotation`) switch the encoding, otherwise the index keeps its own (a PQ
+    /// index keeps its OPQ rotation, retrained, unless `pqRotation` says otherwise).
     public func retrain(nlist: Int? = nil, iterations: Int = 12, seed: UInt64 = 1234, threads: Int = 1,
-                        encoding newEncoding: EncodingKind? = nil, pqSubquantizers: Int? = nil) throws {
+                        encoding newEncoding: EncodingKind? = nil, pqSubquantizers: Int? = nil, pqRotation: Bool? = nil) throws {
         let index = try self.index()
         let kind = newEncoding ?? index.encodingKind
+        let rotate = kind.isProductQuantized && (pqRotation ?? (kind == index.encodingKind && index.hasPQRotation))
         let m = !kind.isProductQuantized ? 0
             : pqSubquantizers ?? (kind == index.encodingKind ? index.subquantizers : EncodingChoice.defaultSubquantizers(kind, dimension: index.dimension))
         if let problem = kind.subquantizerProblem(dimension: index.dimension, subquantizers: m) {
@@ -251,7 +254,7 @@ public final class IVFIndexWriter {
         let sample = kmeans.sample(live)
         let centroids = kmeans.train(sample: sample, dimension: index.dimension)
         let encoding = Encodings.train(kind, dimension: index.dimension, sample: sample, centroids: centroids,
-                                       metric: index.metric, subquantizers: m, seed: seed, threads: threads)
+                                       metric: index.metric, subquantizers: m, rotate: rotate, seed: seed, threads: threads)
         let assignment = CoarseQuantizer(centroids: centroids, dimension: index.dimension, metric: index.metric)
             .assign(live, range: 0..<live.count, threads: threads)
         // Switching from flat (which stores no separate fp32 vectors) to a compressed encoding keeps them.
