@@ -52,10 +52,10 @@ import Testing
         let codeSize = enc.codeSize
         var checkedBlocks = 0
         for list in 0..<index.nlist {
-            // Lists are padded with zero codes to whole 32-vector blocks.
+            // Lists are unpadded: full 32-vector blocks, then the tail as rows.
             let vectorCount = index.lists[list].count
             let count = index.codeRows(of: list)
-            #expect(count % 32 == 0 && count >= vectorCount && count < vectorCount + 32)
+            #expect(count == vectorCount && index.layout.compactTails)
             let stored = try index.codes(of: list)
             let vectors = try index.storedVectors(of: list)
             // Re-encode the list's vectors as rows: the stored codes are those rows, arranged.
@@ -174,6 +174,37 @@ import Testing
         #expect(try IVFIndex.open(directory: dir.path).listSizes.reduce(0, +) == 5200)
         try writer.retrain(nlist: 16, threads: 2)
         try check("after retrain", minimum: minimum)
+    }
+
+    /// Files written before unpadded lists (each list padded to whole blocks with zero codes) still open
+    /// and answer exactly like the unpadded file of the same vectors, whether a list's tail is scored as
+    /// a block (several queries probe it) or as rows (one query); the unpadded codes are m/2 bytes a vector.
+    @Test(arguments: [Metric.l2, .innerProduct])
+    func paddedAndUnpaddedListsAnswerAlike(metric: Metric) throws {
+        let padded = try TemporaryDirectory("pq-padded"), compact = try TemporaryDirectory("pq-compact")
+        defer { padded.remove(); compact.remove() }
+        let vectors = Array(TestData.base[0..<(3000 * Self.d)])
+        let options = IVFBuildOptions(nlist: 40, metric: metric, encoding: .pq4fs, threads: 2, pqSubquantizers: 16)
+        let old = try IVFIndexWriter(directory: padded.path)
+        old.padsFastScanLists = true
+        try old.build(from: ArrayVectors(vectors, dimension: Self.d), options: options)
+        try IVFIndexWriter(directory: compact.path).build(from: ArrayVectors(vectors, dimension: Self.d), options: options)
+        let a = try IVFIndex.open(directory: padded.path), b = try IVFIndex.open(directory: compact.path)
+        #expect(!a.layout.compactTails && b.layout.compactTails)
+        #expect(a.layout.codeRows > 3000 && b.layout.codeRows == 3000)
+        #expect(b.layout[.codes].length == 3000 * 8)
+        for rerank in [0, 4] {
+            let search = SearchOptions(nprobe: 40, rerankFactor: rerank)
+            let fromPadded = try a.search(batch: TestData.queries, k: 10, options: search)
+            let fromCompact = try b.search(batch: TestData.queries, k: 10, options: search)
+            #expect(fromPadded.map { $0.map(\.id) } == fromCompact.map { $0.map(\.id) }, "rerank \(rerank)")
+            #expect(fromPadded.map { $0.map(\.score) } == fromCompact.map { $0.map(\.score) }, "rerank \(rerank)")
+            // One query at a time, a list's tail is scanned as rows rather than as a block: the same answers.
+            for qi in 0..<20 {
+                let one = try b.search(Array(TestData.queries[(qi * Self.d)..<((qi + 1) * Self.d)]), k: 10, options: search)
+                #expect(one.map(\.id) == fromCompact[qi].map(\.id) && one.map(\.score) == fromCompact[qi].map(\.score))
+            }
+        }
     }
 
     @Test func invalidSubquantizerCountsAreRejected() throws {

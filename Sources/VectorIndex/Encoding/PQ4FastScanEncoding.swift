@@ -3,11 +3,11 @@ import CPQKernels
 /// Product quantisation with 4-bit codes in the fast-scan layout: `m` sub-quantisers (`m` even) of 16
 /// centroids, `m/2` bytes per vector, of the residual `x − c(list)`.
 ///
-/// Storage: each list's codes are whole blocks of 32 vectors in the interleaved block layout of
-/// `CPQKernels.h` (`16·m` bytes per block), the last block padded with zero codes (the file's codes
-/// section has `codeRows` rows, see `IVFFileLayout`; searches score padding but never report it). Codes
-/// added through the log are kept row by row (`m/2` bytes, two nibbles per byte) and scored as rows.
-/// Padding costs up to 31 codes per list: negligible for lists of thousands, ~25 % for lists of ~60.
+/// Storage: each list's codes are its full blocks of 32 vectors in the interleaved block layout of
+/// `CPQKernels.h` (`16·m` bytes per block), then its last `count % 32` codes as rows (`m/2` bytes, two
+/// nibbles per byte), so the file holds exactly `m/2` bytes per vector (`IVFFileLayout.compactTails`;
+/// files written before it pad the last block with zero codes, which searches score but never report).
+/// Codes added through the log are rows too. Rows are scored by a portable loop: at most 31 a list.
 ///
 /// Scanning: per probed list and query, the `m × 16` float distance tables are quantised to bytes
 /// (per-table offset, one common scale, entries ≤ min(255, 65535 / m) so 16-bit sums cannot overflow) and

@@ -31,7 +31,8 @@ public enum EncodingKind: UInt32, Sendable, CustomStringConvertible, CaseIterabl
     }
 
     /// Each list's codes occupy a multiple of this many rows in the file (pq4fs: whole 32-vector blocks,
-    /// the last one padded with zero codes that searches never report).
+    /// the last one padded with zero codes that searches never report) in files written before
+    /// `IVFFileLayout.compactTails`; newer files hold each list's tail as rows.
     var codeRowAlignment: Int { self == .pq4fs ? 32 : 1 }
 
     /// Rows a list of `count` vectors occupies in the codes section.

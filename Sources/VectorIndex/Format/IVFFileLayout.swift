@@ -5,7 +5,8 @@
 ///   0   magic "VSIVFIDX"            8   formatVersion u32 (1)     12  headerLength u32 (256)
 ///   16  dimension u32               20  metric u32 (1 ip, 2 l2)   24  encoding u32 (1 flat, 2 sq8, 3 pq, 4 pq4fs)
 ///   28  nlist u32                   32  count u64 (vectors)       40  flags u64 (bit 0: fp32 vectors stored;
-///                                                                     bit 1: PQ rotation stored, pq/pq4fs only)
+///                                                                     bit 1: PQ rotation stored, pq/pq4fs only;
+///                                                                     bit 2: pq4fs lists unpadded)
 ///   48  indexVersion u64            56  sectionCount u32 (6)      60  m u32 (PQ sub-quantisers; 0 otherwise)
 ///   64  6 × section { offset u64, length u64, checksum u64 }      208 reserved (zero)
 ///   248 xxh64 of bytes 0..<248
@@ -17,8 +18,10 @@
 ///   2 directory   nlist × { firstRow u64, count u64, codesHash u64, idsHash u64, rawHash u64 }
 ///                                                                checksum verified at open
 ///   3 codes       codeRows × codeSize, grouped by list in list order \  checksum field 0: covered per list
-///                 (codeRows = count, except pq4fs: each list is
-///                 rounded up to whole 32-vector fast-scan blocks)
+///                 (codeRows = count, except pq4fs without flag bit
+///                 2: each list is rounded up to whole 32-vector
+///                 fast-scan blocks; with it, a list's last
+///                 count % 32 codes are rows after its blocks)
 ///   4 ids         count × i64, same order                            |  by the directory hashes, verified
 ///   5 vectors     count × d fp32, same order (if flag bit 0)        /  on first touch of the list
 /// ```
@@ -55,13 +58,19 @@ struct IVFFileLayout: Equatable {
     var codeRows: Int = 0
     /// PQ codes are of rotated vectors; the rotation follows the codebooks (header flag bit 1).
     var rotated: Bool = false
+    /// pq4fs: each list holds its full 32-vector blocks, then its last `count % 32` codes as rows, instead
+    /// of a last block padded with zero codes (header flag bit 2; files written before it are padded).
+    var compactTails: Bool = false
+
+    /// Rows a list of `count` vectors occupies in the codes section.
+    func codeRows(ofList count: Int) -> Int { compactTails ? count : encoding.codeRows(count) }
 
     static func align64(_ x: Int) -> Int { (x + 63) & ~63 }
 
     /// Section offsets and lengths for the given shape (checksums zero until written).
     static func plan(dimension d: Int, metric: Metric, encoding: EncodingKind, codeSize: Int, parameterBytes: Int,
                      nlist: Int, count: Int, storesVectors: Bool, indexVersion: UInt64, subquantizers: Int = 0,
-                     codeRows: Int? = nil, rotated: Bool = false) -> IVFFileLayout {
+                     codeRows: Int? = nil, rotated: Bool = false, compactTails: Bool = false) -> IVFFileLayout {
         let codeRows = codeRows ?? count
         let lengths = [nlist * d * 4, parameterBytes, nlist * directoryEntryLength, codeRows * codeSize, count * 8,
                        storesVectors ? count * d * 4 : 0]
@@ -74,7 +83,7 @@ struct IVFFileLayout: Equatable {
         }
         return IVFFileLayout(dimension: d, metric: metric, encoding: encoding, nlist: nlist, count: count,
                              storesVectors: storesVectors, indexVersion: indexVersion, sections: sections,
-                             subquantizers: subquantizers, codeRows: codeRows, rotated: rotated)
+                             subquantizers: subquantizers, codeRows: codeRows, rotated: rotated, compactTails: compactTails)
     }
 
     var fileSize: Int { sections.map(\.end).max() ?? IVFFileLayout.headerLength }
@@ -94,7 +103,7 @@ struct IVFFileLayout: Equatable {
         w.u32(encoding.rawValue)
         w.u32(UInt32(nlist))
         w.u64(UInt64(count))
-        w.u64((storesVectors ? 1 : 0) | (rotated ? 2 : 0))
+        w.u64((storesVectors ? 1 : 0) | (rotated ? 2 : 0) | (compactTails ? 4 : 0))
         w.u64(indexVersion)
         w.u32(UInt32(IVFFileLayout.sectionCount))
         w.u32(UInt32(subquantizers))
@@ -133,7 +142,7 @@ struct IVFFileLayout: Equatable {
         let pqM = Int(try r.u32())
         guard hlen == headerLength, nsec == sectionCount, let metric = Metric(rawValue: m),
               let encoding = EncodingKind(rawValue: e), (1...65536).contains(d), (1...(1 << 24)).contains(nlist),
-              count < (1 << 40), flags <= 3, flags & 2 == 0 || encoding.isProductQuantized,
+              count < (1 << 40), flags <= 7, flags & 2 == 0 || encoding.isProductQuantized, flags & 4 == 0 || encoding == .pq4fs,
               encoding.subquantizerProblem(dimension: d, subquantizers: pqM) == nil
         else { throw VectorIndexError.corrupt(path, "header fields are out of range") }
         var sections: [SectionEntry] = []
@@ -144,12 +153,12 @@ struct IVFFileLayout: Equatable {
         }
         var layout = IVFFileLayout(dimension: d, metric: metric, encoding: encoding, nlist: nlist, count: Int(count),
                                    storesVectors: flags & 1 == 1, indexVersion: indexVersion, sections: sections,
-                                   subquantizers: pqM, rotated: flags & 2 != 0)
+                                   subquantizers: pqM, rotated: flags & 2 != 0, compactTails: flags & 4 != 0)
         let codeSize = encoding.codeSize(dimension: d, subquantizers: pqM)
         // Padded lists (pq4fs) make the codes section longer than count rows, by at most 31 rows a list;
         // the directory (read at open) must then account for exactly these rows.
         var codeRows = Int(count)
-        if encoding.codeRowAlignment > 1 {
+        if encoding.codeRowAlignment > 1 && !layout.compactTails {
             let length = sections[IVFFileLayout.Section.codes.rawValue].length
             guard length % codeSize == 0, length / codeSize >= codeRows,
                   length / codeSize <= codeRows + (encoding.codeRowAlignment - 1) * nlist else {
@@ -162,7 +171,7 @@ struct IVFFileLayout: Equatable {
                             codeSize: codeSize,
                             parameterBytes: encoding.parameterBytes(dimension: d, rotated: layout.rotated),
                             nlist: nlist, count: Int(count), storesVectors: layout.storesVectors, indexVersion: indexVersion,
-                            subquantizers: pqM, codeRows: codeRows, rotated: layout.rotated)
+                            subquantizers: pqM, codeRows: codeRows, rotated: layout.rotated, compactTails: layout.compactTails)
         for (a, b) in zip(expected.sections, sections) where a.offset != b.offset || a.length != b.length {
             throw VectorIndexError.corrupt(path, "section table does not match the header's shape")
         }

@@ -9,6 +9,8 @@ import Parallelism
 struct IVFFileWriter {
     var bufferBytes = 256 << 20
     var threads = 1
+    /// Pad pq4fs lists to whole blocks (the layout before `IVFFileLayout.compactTails`; tests only).
+    var padsFastScanLists = false
 
     struct Input {
         var dimension: Int
@@ -29,11 +31,14 @@ struct IVFFileWriter {
         // Counting sort of rows by list.
         var counts = [Int](repeating: 0, count: nlist)
         for a in input.assignment { counts[Int(a)] += 1 }
-        let codeRows = counts.reduce(0) { $0 + encoding.kind.codeRows($1) }
+        // pq4fs lists are written unpadded: full blocks, then the tail as rows (IVFFileLayout.compactTails).
+        let compactTails = encoding.kind == .pq4fs && !padsFastScanLists
+        let codeRows = compactTails ? n : counts.reduce(0) { $0 + encoding.kind.codeRows($1) }
         var layout = IVFFileLayout.plan(dimension: d, metric: input.metric, encoding: encoding.kind, codeSize: encoding.codeSize,
                                         parameterBytes: encoding.parameters.count, nlist: nlist, count: n,
                                         storesVectors: input.storeVectors, indexVersion: input.indexVersion,
-                                        subquantizers: encoding.subquantizers, codeRows: codeRows, rotated: encoding.hasRotation)
+                                        subquantizers: encoding.subquantizers, codeRows: codeRows, rotated: encoding.hasRotation,
+                                        compactTails: compactTails)
         var first = [Int](repeating: 0, count: nlist + 1)
         for l in 0..<nlist { first[l + 1] = first[l] + counts[l] }
         var order = [Int32](repeating: 0, count: n)
@@ -57,15 +62,15 @@ struct IVFFileWriter {
         var codesHash = [UInt64](repeating: 0, count: nlist)
         var idsHash = [UInt64](repeating: 0, count: nlist)
         var vectorsHash = [UInt64](repeating: 0, count: nlist)
-        // Codes: each list padded to whole rows of the encoding's alignment (order −1: a zero code).
+        // Padded pq4fs lists (tests of older files): each list rounded up to whole blocks (order −1: a zero code).
         var codeFirst = first, codeOrder = order
-        if encoding.kind.codeRowAlignment > 1 {
+        if layout.codeRows > n {
             codeOrder = []
             codeOrder.reserveCapacity(codeRows)
             for l in 0..<nlist {
                 codeFirst[l] = codeOrder.count
                 codeOrder += order[first[l]..<first[l + 1]]
-                codeOrder += repeatElement(-1, count: encoding.kind.codeRows(counts[l]) - counts[l])
+                codeOrder += repeatElement(-1, count: layout.codeRows(ofList: counts[l]) - counts[l])
             }
             codeFirst[nlist] = codeOrder.count
         }

@@ -32,7 +32,8 @@ public final class IVFIndex: VectorIndex {
     let file: MappedFile
     let layout: IVFFileLayout
     let lists: [ListEntry]
-    /// First row of each list in the codes section (differs from `firstRow` when lists are padded).
+    /// First row of each list in the codes section (differs from `firstRow` when lists are padded: pq4fs
+    /// files written before `IVFFileLayout.compactTails`).
     let codeFirst: [Int]
     let maxListCount: Int
     let quantizer: CoarseQuantizer
@@ -122,7 +123,7 @@ public final class IVFIndex: VectorIndex {
         var codeFirst = [Int]()
         codeFirst.reserveCapacity(nlist)
         var codeRows = 0
-        for e in entries { codeFirst.append(codeRows); codeRows += layout.encoding.codeRows(e.count) }
+        for e in entries { codeFirst.append(codeRows); codeRows += layout.codeRows(ofList: e.count) }
         guard codeRows == layout.codeRows else { throw VectorIndexError.corrupt(path, "list directory does not cover the codes section") }
         self.codeFirst = codeFirst
         lists = entries
@@ -172,9 +173,9 @@ public final class IVFIndex: VectorIndex {
         return codes
     }
 
-    /// Rows of `list` in the codes section (its vectors, plus padding to whole blocks for pq4fs).
+    /// Rows of `list` in the codes section (its vectors, plus padding to whole blocks in older pq4fs files).
     @inline(__always)
-    func codeRows(of list: Int) -> Int { encodingKind.codeRows(lists[list].count) }
+    func codeRows(of list: Int) -> Int { layout.codeRows(ofList: lists[list].count) }
 
     /// Ids of the base rows (little-endian i64, row order); valid after `codes(of:)` verified the list.
     var idsBase: UnsafePointer<Int64> { (file.base! + layout[.ids].offset).assumingMemoryBound(to: Int64.self) }

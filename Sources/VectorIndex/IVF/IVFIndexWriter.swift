@@ -18,6 +18,9 @@ import Glibc
 public final class IVFIndexWriter {
     public let directory: String
     let paths: IndexPaths
+    /// Writes pq4fs lists padded to whole blocks, as files before `IVFFileLayout.compactTails` were (tests
+    /// of reading those files).
+    var padsFastScanLists = false
     private let lock: DirectoryLock
     private var current: IVFIndex?
     private var stale = false
@@ -103,6 +106,7 @@ public final class IVFIndexWriter {
         let tmp = final + ".tmp"
         var writer = IVFFileWriter()
         writer.threads = threads
+        writer.padsFastScanLists = padsFastScanLists
         do {
             try writer.write(.init(dimension: source.dimension, metric: metric, centroids: centroids, encoding: encoding,
                                    storeVectors: storeVectors, indexVersion: version, assignment: assignment, ids: ids),
