@@ -16,7 +16,7 @@ import CPQKernels
 ///
 /// With an optional ``PQRotation`` (OPQ), codes, tables and `residuals` live in the rotated space:
 /// `residuals` holds the rotated centroids, vectors are rotated before encoding and queries once.
-struct PQ4FastScanEncoding: VectorEncoding {
+struct PQ4FastScanEncoding: RotatingPQEncoding {
     let pq: ProductQuantizer
     let residuals: Residuals
     var rotation: PQRotation? = nil
@@ -25,9 +25,6 @@ struct PQ4FastScanEncoding: VectorEncoding {
     var kind: EncodingKind { .pq4fs }
     var codeSize: Int { pq.m / 2 }
     var isExact: Bool { false }
-    var parameters: [UInt8] { pq.parameters + rotation.bytes }
-    var hasRotation: Bool { rotation != nil }
-    var subquantizers: Int { pq.m }
     var needsListPreparation: Bool { true }
 
     init(pq: ProductQuantizer, residuals: Residuals, rotation: PQRotation? = nil) {
@@ -114,17 +111,8 @@ struct PQ4FastScanEncoding: VectorEncoding {
 
     // MARK: Queries
 
-    /// The query (rotated, with a rotation); for inner product also its byte tables (they do not depend
-    /// on the list).
-    func prepare(_ query: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
-        rotation.rotated(query, dimension: dimension) { prepareRotated($0, metric: metric) }
-    }
-
-    func prepare(batch queries: UnsafePointer<Float>, count: Int, metric: Metric) -> [PreparedQuery] {
-        rotation.preparing(queries, count: count, dimension: dimension) { prepareRotated($0, metric: metric) }
-    }
-
-    private func prepareRotated(_ q: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
+    /// The (rotated) query; for inner product also its byte tables (they do not depend on the list).
+    func prepareRotated(_ q: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
         var p = PreparedQuery(a: Array(UnsafeBufferPointer(start: q, count: dimension)), b: [], bias: 0)
         if metric == .innerProduct { quantiseTables(q, metric: metric, into: &p) }
         return p

@@ -4,7 +4,7 @@
 /// best candidates are re-ranked exactly. Parameters section: see ``ProductQuantizer``, then the optional
 /// ``PQRotation`` (codes, tables and `residuals` then live in the rotated space; `residuals` holds the
 /// rotated centroids, and queries are rotated once).
-struct PQEncoding: VectorEncoding {
+struct PQEncoding: RotatingPQEncoding {
     let pq: ProductQuantizer
     let residuals: Residuals
     var rotation: PQRotation? = nil
@@ -12,9 +12,6 @@ struct PQEncoding: VectorEncoding {
     var kind: EncodingKind { .pq }
     var codeSize: Int { pq.m }
     var isExact: Bool { false }
-    var parameters: [UInt8] { pq.parameters + rotation.bytes }
-    var hasRotation: Bool { rotation != nil }
-    var subquantizers: Int { pq.m }
     var needsListPreparation: Bool { true }
 
     func encode(_ vector: UnsafePointer<Float>, into code: UnsafeMutableRawPointer) {
@@ -41,18 +38,11 @@ struct PQEncoding: VectorEncoding {
         }
     }
 
-    /// The query itself (rotated, with a rotation); the tables are built per probed list.
-    func prepare(_ query: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
-        rotation.rotated(query, dimension: dimension) { prepareRotated($0, metric: metric) }
-    }
-
-    func prepare(batch queries: UnsafePointer<Float>, count: Int, metric: Metric) -> [PreparedQuery] {
-        rotation.preparing(queries, count: count, dimension: dimension) { prepareRotated($0, metric: metric) }
-    }
-
-    private func prepareRotated(_ q: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
+    /// The (rotated) query itself; for inner product also its tables of `q·C` (they do not depend on the
+    /// list; l2 tables are built per probed list).
+    func prepareRotated(_ q: UnsafePointer<Float>, metric: Metric) -> PreparedQuery {
         var p = PreparedQuery(a: Array(UnsafeBufferPointer(start: q, count: dimension)), b: [], bias: 0)
-        if metric == .innerProduct {  // tables of q·C do not depend on the list
+        if metric == .innerProduct {
             p.b = [Float](repeating: 0, count: pq.m * pq.ksub)
             p.b.withUnsafeMutableBufferPointer { t in pq.tables(q, metric: metric, into: t.baseAddress!) }
         }
