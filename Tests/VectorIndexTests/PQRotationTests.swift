@@ -102,4 +102,32 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(throws: VectorIndexError.self) { _ = try IVFIndex.open(directory: dir.path) }
     }
+
+    /// Header flags that do not fit the file are refused with the header checksum intact (a writer's bug
+    /// or a hostile file, not a flipped bit): a rotation on sq8, unpadded lists on pq, an unknown bit, and
+    /// a pq4fs file claiming a rotation its encoding section does not hold.
+    @Test func flagsThatDoNotFitTheFileAreRefused() throws {
+        for (encoding, flag) in [(EncodingKind.sq8, UInt64(2)), (.pq, 4), (.pq4fs, 8), (.pq4fs, 2)] {
+            let dir = try TemporaryDirectory("opq-flags")
+            defer { dir.remove() }
+            var options = IVFBuildOptions(nlist: 8, metric: .l2, encoding: encoding, threads: 2,
+                                          pqSubquantizers: encoding.isProductQuantized ? 16 : nil)
+            options.pqRotation = false
+            try IVFIndexWriter(directory: dir.path).build(from: ArrayVectors(Array(Self.base[0..<(500 * Self.d)]), dimension: Self.d),
+                                                          options: options)
+            let name = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasSuffix(".ivf") })
+            let path = dir.path + "/" + name
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes[40] |= UInt8(flag)  // flags u64 at offset 40, little-endian
+            let sum = XXHash64.hash(Array(bytes[0..<248]))
+            withUnsafeBytes(of: sum.littleEndian) { for (i, b) in $0.enumerated() { bytes[248 + i] = b } }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try IVFIndex.open(directory: dir.path)
+                Issue.record("\(encoding) with flag \(flag) opened")
+            } catch let error as VectorIndexError {
+                #expect(error.kind == .corrupt && error.description.contains(name), "\(encoding) flag \(flag): \(error)")
+            }
+        }
+    }
 }

@@ -63,7 +63,12 @@ struct IVFFileLayout: Equatable {
     var compactTails: Bool = false
 
     /// Rows a list of `count` vectors occupies in the codes section.
-    func codeRows(ofList count: Int) -> Int { compactTails ? count : encoding.codeRows(count) }
+    func codeRows(ofList count: Int) -> Int { Self.codeRows(ofList: count, encoding: encoding, compactTails: compactTails) }
+
+    /// Rows a list of `count` vectors occupies in the codes section of a file of `encoding`.
+    static func codeRows(ofList count: Int, encoding: EncodingKind, compactTails: Bool) -> Int {
+        compactTails ? count : encoding.codeRows(count)
+    }
 
     static func align64(_ x: Int) -> Int { (x + 63) & ~63 }
 

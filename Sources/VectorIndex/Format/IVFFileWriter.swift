@@ -33,7 +33,7 @@ struct IVFFileWriter {
         for a in input.assignment { counts[Int(a)] += 1 }
         // pq4fs lists are written unpadded: full blocks, then the tail as rows (IVFFileLayout.compactTails).
         let compactTails = encoding.kind == .pq4fs && !padsFastScanLists
-        let codeRows = compactTails ? n : counts.reduce(0) { $0 + encoding.kind.codeRows($1) }
+        let codeRows = counts.reduce(0) { $0 + IVFFileLayout.codeRows(ofList: $1, encoding: encoding.kind, compactTails: compactTails) }
         var layout = IVFFileLayout.plan(dimension: d, metric: input.metric, encoding: encoding.kind, codeSize: encoding.codeSize,
                                         parameterBytes: encoding.parameters.count, nlist: nlist, count: n,
                                         storesVectors: input.storeVectors, indexVersion: input.indexVersion,

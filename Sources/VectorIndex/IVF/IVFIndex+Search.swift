@@ -106,10 +106,10 @@ extension IVFIndex {
         // Residual encodings (PQ) prepare each (query, list) pair: tables from q − c(list), or q·c(list).
         let perList = encoding.needsListPreparation
         var listQuery = PreparedQuery(a: [], b: [], bias: 0)
-        // Unpadded pq4fs lists: tails scored as a block when several queries of the block probe the list.
-        let blockTails = encodingKind == .pq4fs && layout.compactTails
-        var tail = FastScanTailBlock(codeSize: codeSize)
-        defer { tail.deallocate() }
+        // Unpadded pq4fs lists: tails scored as a block when several queries of the block probe the list
+        // (the block is allocated for those files only).
+        var tail = encodingKind == .pq4fs && layout.compactTails ? FastScanTailBlock(codeSize: codeSize) : nil
+        defer { tail?.deallocate() }
         for (index, pair) in pairs.enumerated() {
             let list = Int(pair >> 32), qi = Int(pair & 0xFFFF_FFFF)
             let entry = lists[list]
@@ -122,12 +122,12 @@ extension IVFIndex {
                 // Padded lists (older pq4fs files) are scored whole; only the first entry.count scores are read.
                 let rows = codeRows(of: list)
                 let query = perList ? listQuery : prepared[qi]
-                let tailRows = blockTails ? rows % 32 : 0
-                if tailRows > 0 && (tail.list == list || (index + 1 < pairs.count && pairs[index + 1] >> 32 == pair >> 32)) {
+                let tailRows = tail == nil ? 0 : rows % 32
+                if tailRows > 0 && (tail!.list == list || (index + 1 < pairs.count && pairs[index + 1] >> 32 == pair >> 32)) {
                     let full = rows - tailRows
-                    if tail.list != list { tail.arrange(list: list, rows: codes + full * codeSize, count: tailRows, encoding: encoding) }
+                    if tail!.list != list { tail!.arrange(list: list, rows: codes + full * codeSize, count: tailRows, encoding: encoding) }
                     if full > 0 { encoding.score(query, metric: metric, codes: codes, count: full, into: scores) }
-                    encoding.score(query, metric: metric, codes: tail.block, count: 32, into: scores + full)
+                    encoding.score(query, metric: metric, codes: tail!.block, count: 32, into: scores + full)
                 } else if let terms = rowTerms(of: list, codes: codes) {
                     encoding.score(query, metric: metric, codes: codes, count: rows, rowTerms: terms, into: scores)
                 } else {
