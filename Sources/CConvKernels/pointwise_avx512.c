@@ -8,18 +8,10 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "pointwise_avx512_store.h"
 
 #define AVX512 __attribute__((target("avx512f")))
 #define INLINE static inline __attribute__((always_inline))
-
-/// Bias, ReLU6, residual and the masked store of one 16-column slice of output row `row`.
-INLINE AVX512 void store_row(__m512 v, float *c, const float *residual, long n, long row, long column,
-                             __mmask16 mask, int relu6) {
-    if (relu6) v = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()), _mm512_set1_ps(6.0f));
-    const long offset = row * n + column;
-    if (residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, residual + offset));
-    _mm512_mask_storeu_ps(c + offset, mask, v);
-}
 
 /// Output rows `row ..< row + R` × the `W` (16 or 8) columns of one panel `b` ([k][W]). `R` and `W`
 /// are literals at every call, so the accumulator array lives in registers and the loops unroll.
@@ -36,7 +28,7 @@ INLINE AVX512 void tile(const float *a, long k, long n, const float *b, const fl
     }
     const long valid = n - column;
     const __mmask16 mask = valid >= W ? wmask : (__mmask16)((1u << valid) - 1);
-    for (int i = 0; i < R; i++) store_row(acc[i], c, residual, n, row + i, column, mask, relu6);
+    for (int i = 0; i < R; i++) vs_store_row_avx512(acc[i], c, residual, n, row + i, column, mask, relu6);
 }
 
 #define TILE_CASES(W)                                                                                 \

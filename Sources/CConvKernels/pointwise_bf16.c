@@ -9,20 +9,13 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "pointwise_avx512_store.h"
 #include <string.h>
 
 #define BF16 __attribute__((target("avx512f,avx512bf16")))
 #define INLINE static inline __attribute__((always_inline))
 
 enum { MAX_ROWS = 12, MAX_PAIRS = 2048 };
-
-INLINE BF16 void store_row(__m512 v, float *c, const float *residual, long n, long row, long column,
-                           __mmask16 mask, int relu6) {
-    if (relu6) v = _mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()), _mm512_set1_ps(6.0f));
-    const long offset = row * n + column;
-    if (residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, residual + offset));
-    _mm512_mask_storeu_ps(c + offset, mask, v);
-}
 
 /// Rows `R` of `pairs` (each row `pairs` uint32 = two bf16) × one 16-column bf16 panel `b` ([pairs][16][2]).
 INLINE BF16 void tile(const uint32_t *pairs_rows, long pairs, long n, const uint16_t *b, const float *bias, float *c,
@@ -37,7 +30,7 @@ INLINE BF16 void tile(const uint32_t *pairs_rows, long pairs, long n, const uint
         for (int i = 0; i < R; i++)
             acc[i] = _mm512_dpbf16_ps(acc[i], (__m512bh)_mm512_set1_epi32((int)pairs_rows[i * pairs + p]), w);
     }
-    for (int i = 0; i < R; i++) store_row(acc[i], c, residual, n, row + i, column, mask, relu6);
+    for (int i = 0; i < R; i++) vs_store_row_avx512(acc[i], c, residual, n, row + i, column, mask, relu6);
 }
 
 static BF16 __attribute__((noinline)) void tile_any(const uint32_t *pairs_rows, long pairs, long n, const uint16_t *b,

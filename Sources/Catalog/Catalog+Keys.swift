@@ -6,10 +6,6 @@ extension Catalog {
     public struct PendingAdd: Sendable, Equatable {
         public var key: ItemKey
         public var vectors: Int
-        public init(key: ItemKey, vectors: Int) {
-            self.key = key
-            self.vectors = vectors
-        }
     }
 
     /// The largest item key ever assigned or reserved (0 for an empty catalog). New items get larger keys.

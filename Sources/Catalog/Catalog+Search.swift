@@ -1,18 +1,3 @@
-/// Per-field BM25 weights for lexical search (FTS5 `bm25()` column weights).
-public struct LexicalWeights: Sendable, Equatable {
-    public var title: Double
-    public var description: Double
-    public var tags: Double
-    public var autoTags: Double
-
-    public init(title: Double = 4, description: Double = 1, tags: Double = 2, autoTags: Double = 1.5) {
-        self.title = title
-        self.description = description
-        self.tags = tags
-        self.autoTags = autoTags
-    }
-}
-
 /// One lexical match: the item and its BM25 relevance (higher is better).
 public struct LexicalHit: Sendable, Equatable {
     public var key: ItemKey
@@ -151,4 +136,3 @@ extension Catalog {
 }
 
 /// Codable so a query's BM25 field weights can travel to a shard replica.
-extension LexicalWeights: Codable {}

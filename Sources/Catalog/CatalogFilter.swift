@@ -108,37 +108,27 @@ public struct CatalogFilter: Sendable, Equatable {
             values.append(.text(Self.jsonArray(tags)))
             values.append(.int(tags.count))
         }
-        let anyTag = "items.key IN (SELECT item FROM item_tags WHERE tag IN (SELECT value FROM json_each(?)))"
-        for group in anyTags {
-            parts.append(anyTag)
-            values.append(.text(Self.jsonArray(group.map { $0.lowercased() })))
+        // Each group is one condition (any of its values), the excluded values one negated condition.
+        func requireEach(_ groups: [[String]], excluding excluded: [String], _ condition: String, bind: ([String]) -> String) {
+            for group in groups {
+                parts.append(condition)
+                values.append(.text(bind(group)))
+            }
+            if !excluded.isEmpty {
+                parts.append("NOT " + condition)
+                values.append(.text(bind(excluded)))
+            }
         }
-        if !excludedTags.isEmpty {
-            parts.append("NOT " + anyTag)
-            values.append(.text(Self.jsonArray(excludedTags.map { $0.lowercased() })))
-        }
+        let lowercasedList = { (words: [String]) in Self.jsonArray(words.map { $0.lowercased() }) }
+        requireEach(anyTags, excluding: excludedTags,
+                    "items.key IN (SELECT item FROM item_tags WHERE tag IN (SELECT value FROM json_each(?)))", bind: lowercasedList)
         // An auto-tag label is an ImageNet class: comma-separated names ("tiger cat", "tabby, tabby cat").
-        let anyAutoTag = """
+        requireEach(autoTags, excluding: excludedAutoTags, """
             EXISTS (SELECT 1 FROM auto_tags a, json_each(?) v WHERE a.item = items.key \
             AND instr(', ' || lower(a.label) || ',', ', ' || v.value || ',') > 0)
-            """
-        for group in autoTags {
-            parts.append(anyAutoTag)
-            values.append(.text(Self.jsonArray(group.map { $0.lowercased() })))
-        }
-        if !excludedAutoTags.isEmpty {
-            parts.append("NOT " + anyAutoTag)
-            values.append(.text(Self.jsonArray(excludedAutoTags.map { $0.lowercased() })))
-        }
-        let anyTitle = "items.key IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
-        for group in titleWords {
-            parts.append(anyTitle)
-            values.append(.text(Self.titleExpression(group)))
-        }
-        if !excludedTitleWords.isEmpty {
-            parts.append("NOT " + anyTitle)
-            values.append(.text(Self.titleExpression(excludedTitleWords)))
-        }
+            """, bind: lowercasedList)
+        requireEach(titleWords, excluding: excludedTitleWords,
+                    "items.key IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)", bind: Self.titleExpression)
         if let minimumDuration { parts.append("items.duration >= ?"); values.append(.real(minimumDuration)) }
         if let maximumDuration { parts.append("items.duration <= ?"); values.append(.real(maximumDuration)) }
         if let addedAfter { parts.append("items.added_at >= ?"); values.append(.real(addedAfter.timeIntervalSince1970)) }

@@ -5,17 +5,6 @@ public enum ItemKind: String, Sendable, Codable, CaseIterable, Hashable {
     case image, video
 }
 
-/// A label the image model gave an item (for a video: aggregated over its frames), with its score.
-public struct AutoTag: Sendable, Equatable, Hashable, Codable {
-    public var label: String
-    public var score: Float
-
-    public init(label: String, score: Float) {
-        self.label = label
-        self.score = score
-    }
-}
-
 /// The metadata of one image or video. Pixels never live in the catalog, only where to find them.
 public struct CatalogItem: Sendable, Equatable, Codable {
     /// Stable identifier chosen by the ingest (for example derived from the content hash or a
@@ -65,20 +54,6 @@ public struct CatalogItem: Sendable, Equatable, Codable {
         if !description.isEmpty { parts.append(description) }
         if !tags.isEmpty { parts.append(tags.joined(separator: ", ")) }
         return parts.joined(separator: ". ")
-    }
-}
-
-/// One sampled frame of a video and the id of its vector in the visual index.
-public struct VideoFrame: Sendable, Equatable, Codable {
-    public var videoID: String
-    /// Seconds from the start.
-    public var timestamp: Double
-    public var vectorID: Int64
-
-    public init(videoID: String, timestamp: Double, vectorID: Int64) {
-        self.videoID = videoID
-        self.timestamp = timestamp
-        self.vectorID = vectorID
     }
 }
 

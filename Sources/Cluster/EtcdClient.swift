@@ -84,7 +84,7 @@ public struct EtcdClient: Sendable {
     /// A new lease of `ttlSeconds`; its id.
     public func grantLease(ttlSeconds: Int) async throws -> Int64 {
         let answer = try await call("/v3/lease/grant", ["TTL": String(ttlSeconds), "ID": "0"])
-        guard let id = Self.int64(answer["ID"]), id != 0 else { throw EtcdError(endpoint, "/v3/lease/grant", "no lease id in the answer") }
+        guard let id = Self.int64(answer["ID"]), id != 0 else { throw EtcdError(endpoint: endpoint, path: "/v3/lease/grant", reason: "no lease id in the answer") }
         return id
     }
 
@@ -128,7 +128,7 @@ public struct EtcdClient: Sendable {
             response = try await http.execute(request, timeout: .milliseconds(Int64(timeout.wholeMilliseconds)))
             bytes = try await response.body.collect(upTo: 8 << 20)
         } catch {
-            throw EtcdError(endpoint, path, "unreachable: \(error)")
+            throw EtcdError(endpoint: endpoint, path: path, reason: "unreachable: \(error)")
         }
         let data = Data(bytes.readableBytesView)
         // A streaming endpoint (keepalive) answers newline-delimited messages; the first is ours.
@@ -137,10 +137,10 @@ public struct EtcdClient: Sendable {
         guard response.status == .ok, let object else {
             let message = (object?["error"] as? String) ?? (object?["message"] as? String)
                 ?? String(decoding: data.prefix(200), as: UTF8.self)
-            throw EtcdError(endpoint, path, "HTTP \(response.status.code): \(message)")
+            throw EtcdError(endpoint: endpoint, path: path, reason: "HTTP \(response.status.code): \(message)")
         }
         if let error = object["error"] as? [String: Any] {
-            throw EtcdError(endpoint, path, "\(error["message"] ?? error)")
+            throw EtcdError(endpoint: endpoint, path: path, reason: "\(error["message"] ?? error)")
         }
         return object
     }
@@ -163,21 +163,6 @@ public struct EtcdClient: Sendable {
         if let number = value as? NSNumber { return number.int64Value }
         return nil
     }
-}
-
-/// A failed etcd call: which etcd, which endpoint, why.
-public struct EtcdError: Error, CustomStringConvertible, Sendable {
-    public var endpoint: String
-    public var path: String
-    public var reason: String
-
-    public init(_ endpoint: String, _ path: String, _ reason: String) {
-        self.endpoint = endpoint
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "etcd \(endpoint)\(path): \(reason)" }
 }
 
 extension Duration {

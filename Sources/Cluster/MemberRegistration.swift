@@ -15,19 +15,9 @@ public final class MemberRegistration: Sendable {
         public var precision: String?
         public var items: Int?
         /// The operation-log position applied (``LogApplier/applied``).
-        public var appliedPosition: UInt64
+        public var appliedPosition: UInt64 = 0
         /// Published versions the replica can answer from.
-        public var generations: [UInt64]
-
-        public init(ready: Bool, generation: UInt64?, precision: String?, items: Int?, appliedPosition: UInt64 = 0,
-                    generations: [UInt64] = []) {
-            self.generations = generations
-            self.appliedPosition = appliedPosition
-            self.ready = ready
-            self.generation = generation
-            self.precision = precision
-            self.items = items
-        }
+        public var generations: [UInt64] = []
     }
 
     public let etcd: EtcdClient

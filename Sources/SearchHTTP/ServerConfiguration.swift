@@ -38,7 +38,7 @@ public struct ServerConfiguration: Sendable {
     /// Request-body bytes held at once over all requests (each reserves its `Content-Length`, or
     /// `maxUploadBytes` when chunked, before reading); beyond it a request gets 503 `overloaded` at once.
     public var maxBodyBytesInFlight: Int
-    /// The query encoder's CNN precision; nil: the one the index recorded at start (``IndexPrecision``).
+    /// The query encoder's CNN precision; nil: the one the index recorded at start (``VersionRecords/precision``).
     public var precision: EncoderPrecision?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 32 << 20,

@@ -116,18 +116,10 @@ main { padding: 16px 24px; }
 
     static let script = #"""
 "use strict";
-const form = document.getElementById("search-form");
-const fileInput = document.getElementById("image-input");
-const dropZone = document.getElementById("drop-zone");
-const dropText = document.getElementById("drop-text");
-const preview = document.getElementById("preview");
-const textInput = document.getElementById("text-input");
-const kindSelect = document.getElementById("kind-select");
-const kInput = document.getElementById("k-input");
-const minSimilarityInput = document.getElementById("min-similarity-input");
-const collapseInput = document.getElementById("collapse-input");
-const moreButton = document.getElementById("more-button");
-const tokenInput = document.getElementById("token-input");
+const [form, fileInput, dropZone, dropText, preview, textInput, kindSelect, kInput, minSimilarityInput, collapseInput,
+       moreButton, tokenInput] =
+  ["search-form", "image-input", "drop-zone", "drop-text", "preview", "text-input", "kind-select", "k-input",
+   "min-similarity-input", "collapse-input", "more-button", "token-input"].map((id) => document.getElementById(id));
 // The query the shown results belong to (repeated with `cursor` for the next page).
 let lastQuery = null;
 const statusLine = document.getElementById("status");

@@ -26,53 +26,25 @@ struct BuildCommand: ParsableCommand {
             --refresh retrains the IVF coarse quantizer of the serving version and compacts it.
             """)
 
-    @Option(help: "A folder (recursive) or a manifest (.jsonl/.ndjson or .csv).")
-    var input: String?
-
+    @Option(help: "A folder (recursive) or a manifest (.jsonl/.ndjson or .csv).") var input: String?
     @OptionGroup var location: IndexOption
-
-    @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).")
-    var root: String?
-
+    @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).") var root: String?
     @OptionGroup var pipeline: EmbeddingPipelineOptions
-
-    @Option(help: "IVF lists (default about 4·√vectors).")
-    var nlist: Int?
-
+    @Option(help: "IVF lists (default about 4·√vectors).") var nlist: Int?
     @Option(help: ArgumentHelp(PrecisionDefaults.help + " Recorded in the index; add, search and serve follow it."))
     var precision: EncoderPrecision = PrecisionDefaults.forNewIndexes
-
     @Option(help: "Regions of each image embedded besides the whole image, so a crop of a photo finds it: none, or grid (the centre and four corner windows of 3/4 size: 5 more CNN passes per image). Recorded in the index; add and uploads follow it.")
     var regions: RegionLayout = .none
-
     @OptionGroup var vectorEncoding: IndexEncodingOptions
-
-    @Option(help: "Published versions kept for rollback.")
-    var keepVersions: Int = 3
-
-    @Option(help: "Build only shard K of N (K from 0): inputs whose id, xxh64(id) mod N, is K (ids from the manifest, else the content hash).")
-    var shard: String?
-
-    @Flag(help: "Discard an unfinished build of other inputs.")
-    var restart = false
-
-    @Flag(help: "The new version holds this build's inputs only: items added since to the serving version are dropped (and counted).")
-    var replace = false
-
-    @Flag(help: "Embed every item of the serving version again from its file (after a model change); needs no --input.")
-    var fromIndex = false
-
-    @Flag(help: "Retrain and compact the serving version's visual index instead of building.")
-    var refresh = false
-
-    @Flag(help: "No progress output.")
-    var quiet = false
-
-    @Flag(help: "Print the summary as one JSON object on stdout.")
-    var json = false
-
-    @Option(help: .hidden)
-    var stopAfter: Int?
+    @Option(help: "Published versions kept for rollback.") var keepVersions: Int = 3
+    @Option(help: "Build only shard K of N (K from 0): inputs whose id, xxh64(id) mod N, is K (ids from the manifest, else the content hash).") var shard: String?
+    @Flag(help: "Discard an unfinished build of other inputs.") var restart = false
+    @Flag(help: "The new version holds this build's inputs only: items added since to the serving version are dropped (and counted).") var replace = false
+    @Flag(help: "Embed every item of the serving version again from its file (after a model change); needs no --input.") var fromIndex = false
+    @Flag(help: "Retrain and compact the serving version's visual index instead of building.") var refresh = false
+    @Flag(help: "No progress output.") var quiet = false
+    @Flag(help: "Print the summary as one JSON object on stdout.") var json = false
+    @Option(help: .hidden) var stopAfter: Int?
 
     private var name: String { "build" }
 

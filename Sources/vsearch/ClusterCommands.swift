@@ -12,11 +12,8 @@ struct ClusterCommand: AsyncParsableCommand {
 
 /// `--etcd URL --cluster NAME`: the flags every cluster command and the router share.
 struct ClusterTarget: ParsableArguments {
-    @Option(help: "etcd client URL, e.g. http://127.0.0.1:2379.")
-    var etcd: String
-
-    @Option(help: "Cluster name (letters, digits, '.', '_', '-').")
-    var cluster: String
+    @Option(help: "etcd client URL, e.g. http://127.0.0.1:2379.") var etcd: String
+    @Option(help: "Cluster name (letters, digits, '.', '_', '-').") var cluster: String
 
     func validate() throws {
         do { _ = try ClusterKeys(cluster: cluster) } catch { throw TextCommandSupport.usage("cluster", "\(error)") }
@@ -32,22 +29,15 @@ struct ClusterCreateCommand: AsyncParsableCommand {
         commandName: "create", abstract: "Create a cluster of N shards (again with the same N: no change).")
 
     @OptionGroup var target: ClusterTarget
-
-    @Option(help: "Shard count N (items are placed by xxh64(id) mod N).")
-    var shards: Int
+    @Option(help: "Shard count N (items are placed by xxh64(id) mod N).") var shards: Int
 
     func validate() throws {
         guard (1...65_536).contains(shards) else { throw TextCommandSupport.usage("cluster create", "--shards must be 1…65536") }
     }
 
     func run() async throws {
-        do {
-            let created = try await target.admin().create(shards: shards)
-            print(created ? "created cluster \(target.cluster) with \(shards) shards" : "cluster \(target.cluster) already has \(shards) shards")
-        } catch {
-            TextCommandSupport.error("cluster create", "\(error)")
-            throw ExitCode(1)
-        }
+        let created = try await TextCommandSupport.attempt("cluster create") { try await target.admin().create(shards: shards) }
+        print(created ? "created cluster \(target.cluster) with \(shards) shards" : "cluster \(target.cluster) already has \(shards) shards")
     }
 }
 
@@ -56,16 +46,10 @@ struct ClusterStatusCommand: AsyncParsableCommand {
         commandName: "status", abstract: "Shards, replicas, generations, readiness and applied positions.")
 
     @OptionGroup var target: ClusterTarget
-
-    @Flag(help: "Print one JSON object.")
-    var json = false
+    @Flag(help: "Print one JSON object.") var json = false
 
     func run() async throws {
-        let state: ClusterState
-        do { state = try await target.admin().status() } catch {
-            TextCommandSupport.error("cluster status", "\(error)")
-            throw ExitCode(1)
-        }
+        let state = try await TextCommandSupport.attempt("cluster status") { try await target.admin().status() }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -89,17 +73,10 @@ struct ClusterPublishCommand: AsyncParsableCommand {
         abstract: "Switch queries to index generation G once every shard has a ready replica that loaded it.")
 
     @OptionGroup var target: ClusterTarget
-
-    @Option(help: "The generation (index version) to serve.")
-    var generation: UInt64
+    @Option(help: "The generation (index version) to serve.") var generation: UInt64
 
     func run() async throws {
-        do {
-            _ = try await target.admin().publish(generation: generation)
-            print("cluster \(target.cluster) serves generation \(generation)")
-        } catch {
-            TextCommandSupport.error("cluster publish", "\(error)")
-            throw ExitCode(1)
-        }
+        _ = try await TextCommandSupport.attempt("cluster publish") { try await target.admin().publish(generation: generation) }
+        print("cluster \(target.cluster) serves generation \(generation)")
     }
 }

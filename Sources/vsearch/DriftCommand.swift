@@ -19,36 +19,16 @@ struct DriftCommand: ParsableCommand {
             """)
 
     @OptionGroup var location: IndexOption
-
-    @Option(help: "Compare this folder's photos instead of the vectors added since training.")
-    var folder: String?
-
-    @Option(name: .customLong("psi-threshold"), help: "PSI above which a distribution counts as shifted.")
-    var psiThreshold: Double = 0.2
-
-    @Option(name: .customLong("ks-alpha"), help: "Family-wise significance of the KS tests (Bonferroni).")
-    var ksAlpha: Double = 0.01
-
-    @Option(help: "Random projections tested with KS.")
-    var projections: Int = 64
-
-    @Option(name: .customLong("max-list-skew"), help: "Also retrain when the largest list exceeds this multiple of the mean.")
-    var maxListSkew: Double?
-
-    @Flag(help: "Retrain the coarse quantizer when the report calls for it.")
-    var retrain = false
-
-    @Flag(help: "With --retrain: retrain even when the report does not call for it.")
-    var force = false
-
-    @Option(help: "Lists after retraining (default: about 4·√N).")
-    var nlist: Int?
-
-    @Option(help: "Worker threads.")
-    var threads: Int = 2
-
-    @Flag(help: "One JSON object on stdout.")
-    var json = false
+    @Option(help: "Compare this folder's photos instead of the vectors added since training.") var folder: String?
+    @Option(name: .customLong("psi-threshold"), help: "PSI above which a distribution counts as shifted.") var psiThreshold: Double = 0.2
+    @Option(name: .customLong("ks-alpha"), help: "Family-wise significance of the KS tests (Bonferroni).") var ksAlpha: Double = 0.01
+    @Option(help: "Random projections tested with KS.") var projections: Int = 64
+    @Option(name: .customLong("max-list-skew"), help: "Also retrain when the largest list exceeds this multiple of the mean.") var maxListSkew: Double?
+    @Flag(help: "Retrain the coarse quantizer when the report calls for it.") var retrain = false
+    @Flag(help: "With --retrain: retrain even when the report does not call for it.") var force = false
+    @Option(help: "Lists after retraining (default: about 4·√N).") var nlist: Int?
+    @Option(help: "Worker threads.") var threads: Int = 2
+    @Flag(help: "One JSON object on stdout.") var json = false
 
     static let name = "drift"
 

@@ -16,22 +16,12 @@ struct EmbedCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Image files.")
-    var files: [String]
-
-    @Option(help: "Images per forward pass.")
-    var batch: Int = 32
-
+    @Argument(help: "Image files.") var files: [String]
+    @Option(help: "Images per forward pass.") var batch: Int = 32
     @OptionGroup var threads: WorkerThreadsOption
-
-    @Option(help: "Number of labels per image.")
-    var top: Int = 5
-
-    @Option(help: ArgumentHelp(PrecisionDefaults.help))
-    var precision: EncoderPrecision = .fp32
-
-    @Flag(help: "One JSON object per line on stdout.")
-    var json = false
+    @Option(help: "Number of labels per image.") var top: Int = 5
+    @Option(help: ArgumentHelp(PrecisionDefaults.help)) var precision: EncoderPrecision = .fp32
+    @Flag(help: "One JSON object per line on stdout.") var json = false
 
     /// Bad option values are usage errors: exit status 2 (ARCHITECTURE.md), not ArgumentParser's 64.
     func validate() throws {

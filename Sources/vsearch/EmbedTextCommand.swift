@@ -14,20 +14,11 @@ struct EmbedTextCommand: ParsableCommand {
             The model comes from --model, $VSEARCH_MODELS/minilm or assets/models/minilm (run scripts/setup).
             """)
 
-    @Argument(help: "The texts to embed.")
-    var texts: [String] = []
-
-    @Option(help: "Texts per forward pass.")
-    var batch: Int = 32
-
-    @Option(help: "Directory holding model.safetensors and vocab.txt.")
-    var model: String?
-
-    @Option(help: "BLAS threads.")
-    var threads: Int = 1
-
-    @Flag(help: "One JSON object per line on stdout.")
-    var json = false
+    @Argument(help: "The texts to embed.") var texts: [String] = []
+    @Option(help: "Texts per forward pass.") var batch: Int = 32
+    @Option(help: "Directory holding model.safetensors and vocab.txt.") var model: String?
+    @Option(help: "BLAS threads.") var threads: Int = 1
+    @Flag(help: "One JSON object per line on stdout.") var json = false
 
     func validate() throws {
         let name = Self.configuration.commandName!

@@ -6,7 +6,7 @@ extension EncoderPrecision: ExpressibleByArgument {}
 
 /// Precision defaults of the commands: new indexes are built with ``forNewIndexes`` (int8: it meets the
 /// accuracy targets, see BENCHMARKS.md); `add`, `search` and `serve` use the precision the index recorded
-/// (``IndexPrecision``) unless told otherwise. `embed` and the library default to float32, the reference.
+/// (``VersionRecords/precision``) unless told otherwise. `embed` and the library default to float32, the reference.
 enum PrecisionDefaults {
     static let forNewIndexes: EncoderPrecision = .int8
     static let help = "CNN arithmetic: fp32 (the reference) or int8 (1×1 convolutions in int8; embeddings close to fp32)."

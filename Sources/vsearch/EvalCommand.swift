@@ -22,47 +22,22 @@ struct EvalCommand: ParsableCommand {
             With --json every line is one JSON object; the last line is the summary ("summary": true).
             """)
 
-    @Option(help: "Index directory (for --ann also a bare vector index made by vsearch vectors build).")
-    var index: String?
-
-    @Option(help: "Labelled queries (JSON Lines).")
-    var queries: String?
-
-    @Option(name: .customLong("near-duplicates"), help: "Folder of photos for the near-duplicate benchmark.")
-    var nearDuplicates: String?
-
-    @Flag(help: "ANN check: IVF recall@k against exact search over the same stored vectors.")
-    var ann = false
-
-    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the index's (fp32 without an index)."))
-    var precision: EncoderPrecision?
-
-    @Option(help: "Metric cut-off k.")
-    var k: Int = 10
-
-    @Option(help: "IVF lists probed; --ann: a comma-separated list to measure (default 1,2,4,8,16,32,64).")
-    var nprobe: String?
-
-    @Flag(help: "Probe every list (exact search over the stored vectors with the flat encoding).")
-    var exact = false
-
-    @Option(help: "--ann: stored vectors used as queries.")
-    var sample: Int = 1000
-
-    @Option(name: .customLong("target-recall"), help: "--ann: recall@k the recommended nprobe must reach.")
-    var targetRecall: Double = 0.95
-
-    @Flag(help: "--ann: save the recommended nprobe as the index's default for searches.")
-    var save = false
-
-    @Option(help: "Worker threads (CNN, searches).")
-    var threads: Int = 2
-
+    @Option(help: "Index directory (for --ann also a bare vector index made by vsearch vectors build).") var index: String?
+    @Option(help: "Labelled queries (JSON Lines).") var queries: String?
+    @Option(name: .customLong("near-duplicates"), help: "Folder of photos for the near-duplicate benchmark.") var nearDuplicates: String?
+    @Flag(help: "ANN check: IVF recall@k against exact search over the same stored vectors.") var ann = false
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the index's (fp32 without an index).")) var precision: EncoderPrecision?
+    @Option(help: "Metric cut-off k.") var k: Int = 10
+    @Option(help: "IVF lists probed; --ann: a comma-separated list to measure (default 1,2,4,8,16,32,64).") var nprobe: String?
+    @Flag(help: "Probe every list (exact search over the stored vectors with the flat encoding).") var exact = false
+    @Option(help: "--ann: stored vectors used as queries.") var sample: Int = 1000
+    @Option(name: .customLong("target-recall"), help: "--ann: recall@k the recommended nprobe must reach.") var targetRecall: Double = 0.95
+    @Flag(help: "--ann: save the recommended nprobe as the index's default for searches.") var save = false
+    @Option(help: "Worker threads (CNN, searches).") var threads: Int = 2
     @OptionGroup(title: "Fusion of labelled text queries")
     var fusion: FusionOptions
 
-    @Flag(help: "One JSON object per line on stdout; the last line is the summary.")
-    var json = false
+    @Flag(help: "One JSON object per line on stdout; the last line is the summary.") var json = false
 
     static let name = "eval"
 
@@ -102,7 +77,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func loadImageEncoder() throws -> ImageEncoder {
-        do { return try ImageEncoder(threads: threads, precision: precision ?? index.map { try IndexPrecision.serving(IndexDirectory(path: $0)) } ?? .fp32) } catch {
+        do { return try ImageEncoder(threads: threads, precision: precision ?? index.map { try VersionRecords.precision.serving(IndexDirectory(path: $0)) } ?? .fp32) } catch {
             TextCommandSupport.error(Self.name, "cannot load the image model: \(error)")
             throw ExitCode(1)
         }

@@ -9,14 +9,9 @@ struct FrameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frame", abstract: "Write the frame of a video nearest a timestamp as JPEG or PNG (a screenshot to search with).")
 
-    @Argument(help: "Video file.")
-    var video: String
-
-    @Option(help: "Seconds from the start.")
-    var at: Double
-
-    @Option(help: "Output file (.jpg/.jpeg for JPEG, otherwise PNG).")
-    var out: String
+    @Argument(help: "Video file.") var video: String
+    @Option(help: "Seconds from the start.") var at: Double
+    @Option(help: "Output file (.jpg/.jpeg for JPEG, otherwise PNG).") var out: String
 
     func validate() throws {
         guard at >= 0, at.isFinite else { throw TextCommandSupport.usage("frame", "--at must be a number of seconds ≥ 0") }

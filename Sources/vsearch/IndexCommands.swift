@@ -10,20 +10,11 @@ struct AddCommand: ParsableCommand {
         commandName: "add", abstract: "Add images, videos or a manifest's entries to the serving index version.")
 
     @OptionGroup var location: IndexOption
-
-    @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).")
-    var root: String?
-
-    @Argument(help: "Image or video files, folders, or manifests (.jsonl/.ndjson/.csv).")
-    var inputs: [String]
-
+    @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).") var root: String?
+    @Argument(help: "Image or video files, folders, or manifests (.jsonl/.ndjson/.csv).") var inputs: [String]
     @OptionGroup var threads: WorkerThreadsOption
-
-    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the index's; another is refused."))
-    var precision: EncoderPrecision?
-
-    @Flag(help: "Print the summary as one JSON object.")
-    var json = false
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the index's; another is refused.")) var precision: EncoderPrecision?
+    @Flag(help: "Print the summary as one JSON object.") var json = false
 
     func run() throws {
         var entries: [BuildEntry] = []
@@ -47,7 +38,7 @@ struct AddCommand: ParsableCommand {
         let threadCount = threads.count
         var summary: BuildSummary = try TextCommandSupport.attempt("add") {
             let directory = location.directory
-            let precision = try precision ?? IndexPrecision.serving(directory)
+            let precision = try precision ?? VersionRecords.precision.serving(directory)
             return try IndexMaintenance.add(entries, to: directory, imageEncoder: try ImageEncoder(threads: threadCount, precision: precision),
                                             textEncoder: try TextCommandSupport.loadTextEncoder("add", model: nil),
                                             options: BuildOptions(threads: threadCount))
@@ -73,9 +64,7 @@ struct RemoveCommand: ParsableCommand {
         commandName: "remove", abstract: "Remove an item (and its vectors and frames) from the serving index version.")
 
     @OptionGroup var location: IndexOption
-
-    @Option(help: "Item id (as printed by search).")
-    var id: [String]
+    @Option(help: "Item id (as printed by search).") var id: [String]
 
     func run() throws {
         var failed = false
@@ -103,9 +92,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info", abstract: "Counts, serving version, IVF lists, encoding and models of an index.")
 
     @OptionGroup var location: IndexOption
-
-    @Flag(help: "One JSON object.")
-    var json = false
+    @Flag(help: "One JSON object.") var json = false
 
     func run() throws {
         let info = try TextCommandSupport.attempt("info") { try IndexInfo.read(location.directory) }  // no model is loaded
@@ -147,9 +134,7 @@ struct RollbackCommand: ParsableCommand {
         commandName: "rollback", abstract: "Make an earlier version serve again (default: the one before the serving one).")
 
     @OptionGroup var location: IndexOption
-
-    @Option(help: "Version to serve.")
-    var to: UInt64?
+    @Option(help: "Version to serve.") var to: UInt64?
 
     func run() throws {
         let version = try TextCommandSupport.attempt("rollback") { try IndexMaintenance.rollback(location.directory, to: to) }

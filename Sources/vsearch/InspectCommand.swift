@@ -17,11 +17,8 @@ struct InspectCommand: ParsableCommand {
         discussion: "Reads headers only. Errors go to stderr naming the file; exit status 1 if any file failed."
     )
 
-    @Argument(help: "Image files (PNG or JPEG, detected from the bytes) or videos (any container FFmpeg reads).")
-    var files: [String]
-
-    @Flag(help: "One JSON object per line: path, format, width, height, orientation, display size and details.")
-    var json = false
+    @Argument(help: "Image files (PNG or JPEG, detected from the bytes) or videos (any container FFmpeg reads).") var files: [String]
+    @Flag(help: "One JSON object per line: path, format, width, height, orientation, display size and details.") var json = false
 
     func run() throws {
         var failed = false

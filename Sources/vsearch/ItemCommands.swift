@@ -11,24 +11,12 @@ struct UpdateCommand: ParsableCommand {
         abstract: "Edit an item's title, description and/or tags: catalog, BM25 and text vector change; image and frame vectors are kept.")
 
     @OptionGroup var location: IndexOption
-
-    @Option(help: "Item id.")
-    var id: String
-
-    @Option(help: "New title.")
-    var title: String?
-
-    @Option(help: "New description.")
-    var description: String?
-
-    @Option(help: "New tags, comma-separated (\"\" clears them).")
-    var tags: String?
-
-    @Option(help: "Directory holding the MiniLM model (default: $VSEARCH_MODELS/minilm or assets/models/minilm).")
-    var model: String?
-
-    @Flag(help: "Print the edited item as one JSON object.")
-    var json = false
+    @Option(help: "Item id.") var id: String
+    @Option(help: "New title.") var title: String?
+    @Option(help: "New description.") var description: String?
+    @Option(help: "New tags, comma-separated (\"\" clears them).") var tags: String?
+    @Option(help: "Directory holding the MiniLM model (default: $VSEARCH_MODELS/minilm or assets/models/minilm).") var model: String?
+    @Flag(help: "Print the edited item as one JSON object.") var json = false
 
     func validate() throws {
         guard title != nil || description != nil || tags != nil else {
@@ -65,12 +53,8 @@ struct ItemsCommand: ParsableCommand {
         discussion: "--json prints one object per item, the same fields as GET /v1/items/{id}.")
 
     @OptionGroup var location: IndexOption
-
-    @Option(help: "Conditions (the search filter grammar), e.g. kind=image,-tag=draft")
-    var filter: String?
-
-    @Flag(help: "One JSON object per line.")
-    var json = false
+    @Option(help: "Conditions (the search filter grammar), e.g. kind=image,-tag=draft") var filter: String?
+    @Flag(help: "One JSON object per line.") var json = false
 
     func validate() throws {
         if let filter {

@@ -19,17 +19,10 @@ struct ResizeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The image to resize (PNG or JPEG).")
-    var file: String
-
-    @Option(help: "Output size N in pixels.")
-    var size: Int
-
-    @Option(help: "crop (model input) or fit (thumbnail).")
-    var mode: ResizeMode = .crop
-
-    @Option(help: "Output PNG path.")
-    var out: String
+    @Argument(help: "The image to resize (PNG or JPEG).") var file: String
+    @Option(help: "Output size N in pixels.") var size: Int
+    @Option(help: "crop (model input) or fit (thumbnail).") var mode: ResizeMode = .crop
+    @Option(help: "Output PNG path.") var out: String
 
     func validate() throws {
         guard (1...16384).contains(size) else { throw ValidationError("--size must be between 1 and 16384") }

@@ -16,24 +16,13 @@ struct RouterCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var target: ClusterTarget
-
     @OptionGroup var listen: ListenOptions
-
-    @Option(help: "Shared media store for live writes (stands in for object storage; every replica reads uploads from it). Without it, writes answer 501.")
-    var media: String?
-
+    @Option(help: "Shared media store for live writes (stands in for object storage; every replica reads uploads from it). Without it, writes answer 501.") var media: String?
     @Option(help: "Deadline in milliseconds for the shards' answers to one query; a shard without an answer by then is reported missing in coverage.")
     var shardTimeoutMs: Int = 2000
-
-    @Option(help: "Milliseconds before a second replica of a slow shard is asked too (hedged request).")
-    var hedgeAfterMs: Int = 150
-
-    @Option(help: "Longest wait in milliseconds of a search with after=TOKEN for replicas that applied that write (then 503).")
-    var readAfterWaitMs: Int = 10_000
-
-    @Option(help: "IVF lists probed per visual query on every shard (default: each shard's own).")
-    var nprobe: Int?
-
+    @Option(help: "Milliseconds before a second replica of a slow shard is asked too (hedged request).") var hedgeAfterMs: Int = 150
+    @Option(help: "Longest wait in milliseconds of a search with after=TOKEN for replicas that applied that write (then 503).") var readAfterWaitMs: Int = 10_000
+    @Option(help: "IVF lists probed per visual query on every shard (default: each shard's own).") var nprobe: Int?
     @OptionGroup var limits: ServerLimitsOptions
 
     func validate() throws {
@@ -64,13 +53,8 @@ struct RouterCommand: AsyncParsableCommand {
         defer { compactor.cancel() }
         let writer = media.map { ClusterWriter(log: OperationLog(etcd: client, keys: keys), media: MediaStore(directory: $0)) }
         let app = RouterApplication.make(searcher: searcher, writer: writer, configuration: configuration, logger: logger) { [host, port] bound in
-            FileHandle.standardOutput.write(Data("vsearch router: listening on http://\(host):\(bound ?? port)\n".utf8))
+            TextCommandSupport.announceListening("router", on: "http://\(host):\(bound ?? port)")
         }
-        do {
-            try await app.runService()
-        } catch {
-            TextCommandSupport.error("router", "\(error)")
-            throw ExitCode(1)
-        }
+        try await TextCommandSupport.attempt("router") { try await app.runService() }
     }
 }

@@ -34,53 +34,22 @@ struct SearchCommand: ParsableCommand {
             """)
 
     @OptionGroup var location: IndexOption
-
-    @Option(help: "Query text.")
-    var text: String?
-
-    @Option(help: "Query image (JPEG or PNG).")
-    var image: String?
-
-    @Option(help: "With --image: search by this region of it, x,y,w,h as fractions of the image (e.g. 0.5,0,0.5,0.5 = the top-right quarter).")
-    var box: String?
-
-    @Option(help: "Id of an indexed item to find more like (its stored vectors; no re-embedding).")
-    var item: String?
-
-    @Option(help: "With --item and a video: the moment (seconds) whose frame is the query.")
-    var at: Double?
-
-    @Option(help: "IVF lists probed (visual queries; default: the index's saved default from eval --ann --save, else 32).")
-    var nprobe: Int?
-
-    @Option(help: "Number of results.")
-    var k: Int = 10
-
-    @Option(help: "Conditions, e.g. kind=video,tag=drama,duration=..5400,added=2001-01-01..")
-    var filter: String?
-
+    @Option(help: "Query text.") var text: String?
+    @Option(help: "Query image (JPEG or PNG).") var image: String?
+    @Option(help: "With --image: search by this region of it, x,y,w,h as fractions of the image (e.g. 0.5,0,0.5,0.5 = the top-right quarter).") var box: String?
+    @Option(help: "Id of an indexed item to find more like (its stored vectors; no re-embedding).") var item: String?
+    @Option(help: "With --item and a video: the moment (seconds) whose frame is the query.") var at: Double?
+    @OptionGroup var probing: NProbeOption
+    @Option(help: "Number of results.") var k: Int = 10
+    @Option(help: "Conditions, e.g. kind=video,tag=drama,duration=..5400,added=2001-01-01..") var filter: String?
     @OptionGroup var weights: FusionOptions
-
-    @Option(help: "Directory holding the MiniLM model (default: $VSEARCH_MODELS/minilm or assets/models/minilm).")
-    var model: String?
-
-    @Option(help: "Threads of the query's image and text embedding.")
-    var threads: Int = 1
-
-    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the one the index was built with."))
-    var precision: EncoderPrecision?
-
-    @Option(help: "Paging: \"\" for the first page, or the next_cursor of the previous page; prints the next cursor last.")
-    var cursor: String?
-
-    @Option(help: "Drop results whose visual and semantic similarities (cosines) are all below this, before fusion.")
-    var minSimilarity: Double?
-
-    @Flag(help: "Fold near-duplicate results (visual cosine above the documented threshold) into the better one.")
-    var collapse = false
-
-    @Flag(help: "One JSON object per line on stdout.")
-    var json = false
+    @Option(help: "Directory holding the MiniLM model (default: $VSEARCH_MODELS/minilm or assets/models/minilm).") var model: String?
+    @Option(help: "Threads of the query's image and text embedding.") var threads: Int = 1
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the one the index was built with.")) var precision: EncoderPrecision?
+    @Option(help: "Paging: \"\" for the first page, or the next_cursor of the previous page; prints the next cursor last.") var cursor: String?
+    @Option(help: "Drop results whose visual and semantic similarities (cosines) are all below this, before fusion.") var minSimilarity: Double?
+    @Flag(help: "Fold near-duplicate results (visual cosine above the documented threshold) into the better one.") var collapse = false
+    @Flag(help: "One JSON object per line on stdout.") var json = false
 
     private var name: String { Self.configuration.commandName! }
 
@@ -95,7 +64,6 @@ struct SearchCommand: ParsableCommand {
         }
         guard at == nil || item != nil else { throw TextCommandSupport.usage(name, "--at needs --item") }
         if let at { guard at.isFinite, at >= 0 else { throw TextCommandSupport.usage(name, "--at must be a number of seconds ≥ 0") } }
-        guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage(name, "--nprobe must be at least 1") }
         guard (1...1000).contains(k) else { throw TextCommandSupport.usage(name, "--k must be 1…1000") }
         guard (1...64).contains(threads) else { throw TextCommandSupport.usage(name, "--threads must be 1…64") }
         if let minSimilarity {
@@ -116,13 +84,13 @@ struct SearchCommand: ParsableCommand {
         if image != nil {
             // The query embeds with the precision the index's vectors were made with, unless told otherwise.
             models.image = try TextCommandSupport.attempt(name) {
-                try ImageEncoder(threads: threads, precision: precision ?? IndexPrecision.serving(location.directory))
+                try ImageEncoder(threads: threads, precision: precision ?? VersionRecords.precision.serving(location.directory))
             }
         }
         let fusion = weights.fusion
         let request = SearchRequest(
             image: image.map { .file(path: $0) }, box: try box.map(QueryBox.init(parsing:)), item: item.map { ItemQuery(id: $0, at: at) }, text: text,
-            options: QueryOptions(k: k, filter: try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter(), fusion: fusion, nprobe: nprobe,
+            options: QueryOptions(k: k, filter: try filter.map(CatalogFilter.init(parsing:)) ?? CatalogFilter(), fusion: fusion, nprobe: probing.nprobe,
                                   minSimilarity: minSimilarity, cursor: cursor.flatMap { $0.isEmpty ? nil : $0 },
                                   collapseNearDuplicates: collapse))
         try TextCommandSupport.attempt(name) {

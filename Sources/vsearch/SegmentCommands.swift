@@ -24,11 +24,8 @@ struct SegmentCommand: ParsableCommand {
 
 /// `--input MANIFEST [--root DIR]`: the manifest a distributed build reads (same format as `vsearch build`).
 struct SegmentInputOptions: ParsableArguments {
-    @Option(help: "A manifest (.jsonl/.ndjson or .csv) or a folder, as for vsearch build.")
-    var input: String
-
-    @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).")
-    var root: String?
+    @Option(help: "A manifest (.jsonl/.ndjson or .csv) or a folder, as for vsearch build.") var input: String
+    @Option(help: "Root folder manifest paths must stay inside (default: the manifest's folder).") var root: String?
 
     func stream(_ command: String) throws -> BuildInputStream {
         try TextCommandSupport.attempt(command) { try BuildInputStream(input: input, root: root) }
@@ -66,20 +63,11 @@ struct SegmentWriteCommand: ParsableCommand {
             """)
 
     @OptionGroup var source: SegmentInputOptions
-
-    @Option(help: "First item of the slice (items numbered from 0, refused lines included).")
-    var from: Int
-
-    @Option(help: "Items in the slice.")
-    var count: Int
-
-    @Option(help: "The segment directory to write (e.g. OUT/segments/seg-000003).")
-    var output: String
-
+    @Option(help: "First item of the slice (items numbered from 0, refused lines included).") var from: Int
+    @Option(help: "Items in the slice.") var count: Int
+    @Option(help: "The segment directory to write (e.g. OUT/segments/seg-000003).") var output: String
     @OptionGroup var pipeline: EmbeddingPipelineOptions
-
-    @Option(help: ArgumentHelp(PrecisionDefaults.help))
-    var precision: EncoderPrecision = PrecisionDefaults.forNewIndexes
+    @Option(help: ArgumentHelp(PrecisionDefaults.help)) var precision: EncoderPrecision = PrecisionDefaults.forNewIndexes
 
     func validate() throws {
         guard from >= 0, count >= 1 else { throw TextCommandSupport.usage("segment write", "--from must be ≥ 0 and --count ≥ 1") }
@@ -106,21 +94,11 @@ struct SegmentTrainCommand: ParsableCommand {
         abstract: "Train the visual IVF's coarse centroids once on a sample of every segment's vectors.",
         discussion: "Writes DIR/centroids.fvecs and DIR/centroids.json (--output, default the segments' parent folder). Prints the record.")
 
-    @Option(help: "The segments folder (OUT/segments).")
-    var segments: String
-
-    @Option(help: "Segments the input makes: fewer complete ones is an error.")
-    var expect: Int?
-
-    @Option(help: "Shards the index will have (the default list count is about 4·√(vectors per shard)).")
-    var shards: Int = 1
-
-    @Option(help: "IVF lists (default about 4·√(vectors / shards)).")
-    var nlist: Int?
-
-    @Option(help: "Folder for centroids.fvecs and centroids.json (default: the segments folder's parent).")
-    var output: String?
-
+    @Option(help: "The segments folder (OUT/segments).") var segments: String
+    @Option(help: "Segments the input makes: fewer complete ones is an error.") var expect: Int?
+    @Option(help: "Shards the index will have (the default list count is about 4·√(vectors per shard)).") var shards: Int = 1
+    @Option(help: "IVF lists (default about 4·√(vectors / shards)).") var nlist: Int?
+    @Option(help: "Folder for centroids.fvecs and centroids.json (default: the segments folder's parent).") var output: String?
     @OptionGroup var threads: WorkerThreadsOption
 
     func validate() throws {
@@ -149,25 +127,13 @@ struct SegmentMergeCommand: ParsableCommand {
             Prints {"version", "alreadyMerged", "summary"}; DIR/build-report.json names every refused item.
             """)
 
-    @Option(help: "The segments folder (OUT/segments).")
-    var segments: String
-
-    @Option(help: "Segments the input makes: fewer complete ones is an error.")
-    var expect: Int?
-
-    @Option(help: "Folder holding centroids.fvecs and centroids.json (segment train).")
-    var centroids: String?
-
+    @Option(help: "The segments folder (OUT/segments).") var segments: String
+    @Option(help: "Segments the input makes: fewer complete ones is an error.") var expect: Int?
+    @Option(help: "Folder holding centroids.fvecs and centroids.json (segment train).") var centroids: String?
     @OptionGroup var location: IndexOption
-
-    @Option(help: "Merge only shard K of N: items whose id has xxh64(id) mod N = K.")
-    var shard: String?
-
+    @Option(help: "Merge only shard K of N: items whose id has xxh64(id) mod N = K.") var shard: String?
     @OptionGroup var vectorEncoding: IndexEncodingOptions
-
-    @Option(help: "Published versions kept for rollback.")
-    var keepVersions: Int = 3
-
+    @Option(help: "Published versions kept for rollback.") var keepVersions: Int = 3
     @OptionGroup var threads: WorkerThreadsOption
 
     func validate() throws {

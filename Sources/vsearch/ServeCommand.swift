@@ -24,43 +24,22 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var location: IndexOption
-
-    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the one the index was built with."))
-    var precision: EncoderPrecision?
-
+    @Option(help: ArgumentHelp(PrecisionDefaults.help + " Default: the one the index was built with.")) var precision: EncoderPrecision?
     @OptionGroup var listen: ListenOptions
-
     @OptionGroup var limits: ServerLimitsOptions
-
-    @Option(help: "Image embeddings running at once (each on one core).")
-    var embeddingConcurrency: Int = 2
-
-    @Option(help: "Image requests allowed to wait; beyond that 503.")
-    var embeddingQueue: Int = 32
-
-    @Option(help: "IVF lists probed per visual query (default: the index's saved default from eval --ann --save, else 32).")
-    var nprobe: Int?
-
-    @Option(help: "etcd client URL (cluster mode, with --cluster and --shard), e.g. http://127.0.0.1:2379.")
-    var etcd: String?
-
-    @Option(help: "Cluster name (cluster mode).")
-    var cluster: String?
-
-    @Option(help: "The shard (0-based) this index directory holds (cluster mode; built with vsearch build --shard K/N).")
-    var shard: Int?
-
-    @Option(help: "Base URL the router calls this replica at (cluster mode; default http://HOST:PORT as bound).")
-    var advertise: String?
-
-    @Option(help: "Seconds the replica's etcd lease lives without renewal (cluster mode).")
-    var leaseSeconds: Int = 3
+    @Option(help: "Image embeddings running at once (each on one core).") var embeddingConcurrency: Int = 2
+    @Option(help: "Image requests allowed to wait; beyond that 503.") var embeddingQueue: Int = 32
+    @OptionGroup var probing: NProbeOption
+    @Option(help: "etcd client URL (cluster mode, with --cluster and --shard), e.g. http://127.0.0.1:2379.") var etcd: String?
+    @Option(help: "Cluster name (cluster mode).") var cluster: String?
+    @Option(help: "The shard (0-based) this index directory holds (cluster mode; built with vsearch build --shard K/N).") var shard: Int?
+    @Option(help: "Base URL the router calls this replica at (cluster mode; default http://HOST:PORT as bound).") var advertise: String?
+    @Option(help: "Seconds the replica's etcd lease lives without renewal (cluster mode).") var leaseSeconds: Int = 3
 
     func validate() throws {
         guard (1...64).contains(embeddingConcurrency), (0...10_000).contains(embeddingQueue) else {
             throw TextCommandSupport.usage("serve", "--embedding-concurrency must be 1…64 and --embedding-queue 0…10000")
         }
-        guard (nprobe ?? 1) >= 1 else { throw TextCommandSupport.usage("serve", "--nprobe must be at least 1") }
         let clusterFlags = [etcd != nil, cluster != nil, shard != nil]
         guard clusterFlags.allSatisfy({ $0 }) || clusterFlags.allSatisfy({ !$0 }) else {
             throw TextCommandSupport.usage("serve", "--etcd, --cluster and --shard go together (a shard replica)")
@@ -84,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         // each), and MiniLM's pre-packed small-batch kernels (the query-embedding fast path) run at one thread.
         let textEncoder = try TextCommandSupport.loadTextEncoder("serve", model: nil, threads: 1)
         let imageEncoder = try TextCommandSupport.attempt("serve") {
-            try ImageEncoder(threads: 1, precision: precision ?? IndexPrecision.serving(location.directory))
+            try ImageEncoder(threads: 1, precision: precision ?? VersionRecords.precision.serving(location.directory))
         }
         let (host, port) = (listen.host, listen.port)
         var configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: limits.maxUploadBytes,
@@ -92,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                 embeddingConcurrency: embeddingConcurrency, embeddingQueueLimit: embeddingQueue,
                                                 // A shard replica takes writes only from its shard's operation log (through the
                                                 // router): a write straight to one replica would make it differ from its peers.
-                                                apiToken: etcd == nil ? token : nil, nprobe: nprobe)
+                                                apiToken: etcd == nil ? token : nil, nprobe: probing.nprobe)
         configuration.precision = imageEncoder.precision
         let service = SearchService(index: location.directory, imageEncoder: imageEncoder, textEncoder: textEncoder,
                                     configuration: configuration, logger: logger)
@@ -100,26 +79,17 @@ struct ServeCommand: AsyncParsableCommand {
         if let reason = service.notReadyReason { logger.warning("serving without an index for now: \(reason)") }
         if token == nil { logger.notice("no API token (\(APIToken.environmentVariable) or --token-file): writes are refused") }
         if let etcd, let cluster, let shard {
-            do {
+            try await TextCommandSupport.attempt("serve") {
                 try await ShardServer.run(service: service, etcd: EtcdClient(endpoint: etcd), keys: try ClusterKeys(cluster: cluster),
                                           shard: shard, advertise: advertise, leaseSeconds: leaseSeconds, logger: logger) { address in
-                    FileHandle.standardOutput.write(Data("vsearch serve: shard \(shard) of cluster \(cluster) listening on \(address)\n".utf8))
+                    TextCommandSupport.announceListening("serve", "shard \(shard) of cluster \(cluster)", on: address)
                 }
-            } catch {
-                TextCommandSupport.error("serve", "\(error)")
-                throw ExitCode(1)
             }
             return
         }
         let app = SearchApplication.make(service: service, logger: logger) { [host, port] bound in
-            // Unbuffered: scripts wait for this line to learn the port (with --port 0).
-            FileHandle.standardOutput.write(Data("vsearch serve: listening on http://\(host):\(bound ?? port)\n".utf8))
+            TextCommandSupport.announceListening("serve", on: "http://\(host):\(bound ?? port)")
         }
-        do {
-            try await app.runService()
-        } catch {
-            TextCommandSupport.error("serve", "\(error)")
-            throw ExitCode(1)
-        }
+        try await TextCommandSupport.attempt("serve") { try await app.runService() }
     }
 }

@@ -22,6 +22,24 @@ enum TextCommandSupport {
         }
     }
 
+    /// ``attempt(_:_:)`` for asynchronous work (servers, etcd calls).
+    static func attempt<T>(_ command: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Self.error(command, "\(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Prints `vsearch COMMAND: [what ]listening on ADDRESS` on stdout, unbuffered: scripts wait for this
+    /// line to learn the port (with --port 0).
+    static func announceListening(_ command: String, _ what: String = "", on address: String) {
+        FileHandle.standardOutput.write(Data("vsearch \(command): \(what.isEmpty ? "" : what + " ")listening on \(address)\n".utf8))
+    }
+
     /// A usage error: message on stderr, exit status 2 (ARCHITECTURE.md), not ArgumentParser's 64.
     static func usage(_ command: String, _ message: String) -> ExitCode {
         error(command, message)

@@ -29,7 +29,8 @@ struct VectorsBuild: ParsableCommand {
     @Option(help: "Base vectors (fvecs). Row i gets id i.") var base: String
     @Option(help: "Index directory (created if missing; a new version is published atomically).") var index: String
     @Option(help: "Inverted lists (default ≈ 4·√N).") var nlist: Int?
-    @Option(help: "flat (fp32), sq8 (8-bit), pq (m × 8-bit PQ) or pq4fs (m × 4-bit fast-scan PQ); the compressed ones keep fp32 vectors on disk for re-ranking.") var encoding: String = "flat"
+    @Option(help: "flat (fp32), sq8 (8-bit), pq (m × 8-bit PQ) or pq4fs (m × 4-bit fast-scan PQ); the compressed ones keep fp32 vectors on disk for re-ranking.")
+    var encoding: String = "flat"
     @Option(help: "pq/pq4fs: sub-quantisers m (divides the dimension; even for pq4fs). Default d/4 for pq4fs, d/8 for pq.") var pqM: Int?
     @Flag(help: "pq/pq4fs: learn an OPQ rotation before the codebooks (lower quantisation error on uneven data; d × d per vector and query).") var opq = false
     @Option(help: "ip (inner product / cosine) or l2.") var metric: String = "ip"

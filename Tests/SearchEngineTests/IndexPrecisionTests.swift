@@ -9,13 +9,13 @@ struct IndexPrecisionTests {
     @Test func recordRoundTripsAndDefaultsToFloat32() throws {
         let scratch = try TemporaryDirectory("vs-precision")
         defer { scratch.remove() }
-        #expect(try IndexPrecision.read(scratch.path) == .fp32, "no record: an index made before int8")
+        #expect(try VersionRecords.precision.read(scratch.path) == .fp32, "no record: an index made before int8")
         for precision in EncoderPrecision.allCases {
-            try IndexPrecision.write(precision, to: scratch.path)
-            #expect(try IndexPrecision.read(scratch.path) == precision)
+            try VersionRecords.precision.write(precision, to: scratch.path)
+            #expect(try VersionRecords.precision.read(scratch.path) == precision)
         }
-        try Data("{\"precision\":\"int4\"}".utf8).write(to: URL(fileURLWithPath: scratch.file(IndexPrecision.fileName)))
-        #expect(throws: IndexBuildError.self) { try IndexPrecision.read(scratch.path) }
+        try Data("{\"precision\":\"int4\"}".utf8).write(to: URL(fileURLWithPath: scratch.file(VersionRecords.precision.fileName)))
+        #expect(throws: IndexBuildError.self) { try VersionRecords.precision.read(scratch.path) }
     }
 
     /// A float32 build records fp32; an int8 encoder's add to it is refused before anything is written.
@@ -26,7 +26,7 @@ struct IndexPrecisionTests {
         for name in ["apple.jpg", "baboon.jpg"] { try BuildFixtures.copy(BuildFixtures.sample(name), to: folder) }
         let index = IndexDirectory(path: scratch.file("index"))
         _ = try BuildFixtures.builder(index).build(entries: try BuildInput.entries(input: folder).entries, inputDescription: folder)
-        #expect(try IndexPrecision.serving(index) == .fp32)
+        #expect(try VersionRecords.precision.serving(index) == .fp32)
         let (_, text) = try BuildFixtures.models.get()
         let files = ProcessInfo.processInfo.environment[ModelFiles.environmentVariable].map(ModelFiles.init(directory:))
             ?? ModelFiles(directory: "\(BuildFixtures.root)/assets/models")

@@ -35,7 +35,7 @@ import VectorIndex
         let scratch = try TemporaryDirectory("vs-regions")
         let index = try Self.build(scratch, regions: .grid)
         let snapshot = try IndexSnapshot(index: index)
-        #expect(try IndexRegions.read(snapshot.versionDirectory) == .grid)
+        #expect(try VersionRecords.regions.read(snapshot.versionDirectory) == .grid)
         let keys = Array(try snapshot.catalog.keys(matching: CatalogFilter(kinds: [.image])) ?? [])
         let items = try snapshot.catalog.items(keys: keys).values
         #expect(items.count == Self.photos.count)
@@ -75,7 +75,7 @@ import VectorIndex
         let plainScratch = try TemporaryDirectory("vs-regions-none")
         let plain = try Self.build(plainScratch, regions: .none, photos: ["apple.jpg"])
         let snapshot = try IndexSnapshot(index: plain)
-        #expect(try IndexRegions.read(snapshot.versionDirectory) == .none)
+        #expect(try VersionRecords.regions.read(snapshot.versionDirectory) == .none)
         let key = try #require(try snapshot.catalog.keys(matching: CatalogFilter(kinds: [.image]))?.first)
         let id = try #require(try snapshot.catalog.items(keys: [key])[key]?.id)
         #expect(try Self.vectorCount(id, snapshot) == 1)

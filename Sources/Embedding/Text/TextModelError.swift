@@ -5,10 +5,5 @@ public struct TextModelError: Error, Sendable, CustomStringConvertible, Equatabl
     /// Why it failed, in words a user can act on.
     public let reason: String
 
-    public init(subject: String, reason: String) {
-        self.subject = subject
-        self.reason = reason
-    }
-
     public var description: String { "\(subject): \(reason)" }
 }

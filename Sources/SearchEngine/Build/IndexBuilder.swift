@@ -84,7 +84,7 @@ public final class IndexBuilder {
         let lock = try index.lock()
         // Carried-over vectors keep the precision they were made with: refuse to mix two in one version.
         if carryOver, !options.replace, let serving = try index.serving() {
-            let recorded = try IndexPrecision.read(serving.directory)
+            let recorded = try VersionRecords.precision.read(serving.directory)
             guard recorded == imageEncoder.precision else {
                 throw IndexBuildError(.conflict, index.path, "the serving version holds \(recorded) vectors and this build makes \(imageEncoder.precision) ones; "
                                       + "build with --precision \(recorded), or pass --from-index (re-embed everything) or --replace")

@@ -30,7 +30,7 @@ extension IndexMaintenance {
         let write = try ServingWrite.open(index, textEncoder: textEncoder)
         defer { withExtendedLifetime(write) {} }
         let serving = write.serving, textIndex = write.textIndex, writer = write.writer
-        let recorded = try IndexPrecision.read(serving)
+        let recorded = try VersionRecords.precision.read(serving)
         guard imageEncoder.precision == recorded else {
             throw IndexBuildError(.conflict, serving, "holds \(recorded) vectors; add with --precision \(recorded) (or rebuild the index)")
         }
@@ -41,7 +41,7 @@ extension IndexMaintenance {
                                                                 threads: max(1, options.threads)))
         let target = CatalogIngestTarget(catalog: textIndex.catalog)
         // The serving version's region layout: an added image gets the same region vectors as built ones.
-        let regions = try IndexRegions.read(serving).boxes
+        let regions = try VersionRecords.regions.read(serving).boxes
         var run = IngestRun(records: [], summary: BuildSummary())
         let start = Date()
         for entry in entries {

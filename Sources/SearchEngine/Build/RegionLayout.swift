@@ -7,7 +7,7 @@ import Foundation
 /// the way frames fold into their video (``FrameHitGrouping``: an item scores as its best vector).
 /// Item queries ("more like this") and near-duplicate collapse keep using the whole-image vector.
 ///
-/// Recorded per index version in `regions.json` (``IndexRegions``) so that `add` and uploads embed
+/// Recorded per index version in `regions.json` (``VersionRecords/regions``) so that `add` and uploads embed
 /// the same regions as the build did; a version without the file has none.
 public enum RegionLayout: String, Sendable, Codable, CaseIterable {
     /// The whole image only (the default: see BENCHMARKS.md, *Regions*, for what regions cost).
@@ -28,21 +28,5 @@ public enum RegionLayout: String, Sendable, Codable, CaseIterable {
                 try! QueryBox(x: origin.0, y: origin.1, width: 0.75, height: 0.75)
             }
         }
-    }
-}
-
-/// The region layout of an index version, recorded as `regions.json` (`{"regions":"grid"}`) in the
-/// version directory (written by builds; read by `add` and uploads).
-public enum IndexRegions {
-    public static let fileName = "regions.json"
-
-    /// Writes `layout` into `directory` (a staging or version directory), atomically.
-    public static func write(_ layout: RegionLayout, to directory: String) throws {
-        try VersionRecord.write(field: "regions", value: layout.rawValue, fileName: fileName, to: directory)
-    }
-
-    /// The layout recorded in `directory`: `.none` when the file is absent; an error when it is unreadable.
-    public static func read(_ directory: String) throws -> RegionLayout {
-        try VersionRecord.read(field: "regions", fileName: fileName, in: directory, absent: .none)
     }
 }

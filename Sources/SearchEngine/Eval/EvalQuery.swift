@@ -1,16 +1,5 @@
 import Foundation
 
-/// A failure of the evaluation tools: the input (file and line, index, folder) and the reason.
-public struct EvalError: Error, Sendable, CustomStringConvertible, Equatable {
-    public let subject: String
-    public let reason: String
-    public init(_ subject: String, _ reason: String) {
-        self.subject = subject
-        self.reason = reason
-    }
-    public var description: String { "\(subject): \(reason)" }
-}
-
 /// What counts as relevant for one evaluation query.
 public enum EvalRelevance: Sendable, Equatable {
     /// Judged item ids with their grades (binary lists use grade 1).
@@ -43,15 +32,6 @@ public struct EvalQuery: Sendable, Equatable {
     public var relevance: EvalRelevance
     /// Whether `id` was given (and so also names an item to leave out).
     public var hasExplicitID: Bool
-
-    public init(id: String, line: Int, image: String?, text: String?, relevance: EvalRelevance, hasExplicitID: Bool) {
-        self.id = id
-        self.line = line
-        self.image = image
-        self.text = text
-        self.relevance = relevance
-        self.hasExplicitID = hasExplicitID
-    }
 }
 
 extension EvalQuery {

@@ -15,17 +15,6 @@ public struct VisualHit: Sendable, Equatable {
     }
 }
 
-/// A moment of a video that matched a query: where to start watching, and how well it matched.
-public struct Moment: Sendable, Equatable, Codable {
-    public var timestamp: Double
-    public var score: Float
-
-    public init(timestamp: Double, score: Float) {
-        self.timestamp = timestamp
-        self.score = score
-    }
-}
-
 /// Every hit of one item folded together: an image, or a video with its best moments.
 public struct ItemHit: Sendable, Equatable {
     public var item: ItemKey

@@ -110,24 +110,6 @@ public struct PointwiseWeights: Sendable {
     }
 }
 
-/// Weights of a depthwise convolution: `taps` is `[kernel · kernel][channels]` (tap-major, tap
-/// `ky · kernel + kx`, channels contiguous so one vector load serves 8 channels), `bias` has
-/// `channels` values.
-public struct DepthwiseWeights: Sendable {
-    public let kernel: Int
-    public let channels: Int
-    public let taps: [Float]
-    public let bias: [Float]
-
-    public init(kernel: Int, channels: Int, taps: [Float], bias: [Float]) {
-        precondition(taps.count == kernel * kernel * channels && bias.count == channels)
-        self.kernel = kernel
-        self.channels = channels
-        self.taps = taps
-        self.bias = bias
-    }
-}
-
 /// Weights of a dense k×k convolution for im2col + GEMM: the matrix is `[(kernel · kernel ·
 /// inputChannels) × outputChannels]` row-major with patch rows ordered `(ky, kx, ci)`, matching the
 /// NHWC im2col buffer; `bias` has `outputChannels` values. Stored as the ``PointwiseWeights`` of the

@@ -1,7 +1,4 @@
 import CConvKernels
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The instruction set a convolution kernel runs with, chosen once per process at run time.
 ///
@@ -14,7 +11,7 @@ import Glibc
 /// ``preferred`` is what kernels use unless told otherwise: the best supported set, or the one named by
 /// the environment variable `VSEARCH_CONV_KERNELS` (`avx2` or `avx512`; an unsupported or unknown value
 /// falls back to the best supported set), read once.
-public enum KernelISA: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum KernelISA: String, Sendable, CaseIterable, CustomStringConvertible, RuntimeInstructionSet {
     /// 8-lane `SIMD8<Float>` kernels (x86-64-v3), available everywhere the package builds.
     case avx2
     /// 16-lane AVX-512 F kernels, where the CPU has them.
@@ -44,13 +41,7 @@ public enum KernelISA: String, Sendable, CaseIterable, CustomStringConvertible {
     var usesAVX512: Bool { self != .avx2 }
 
     /// The set used by default (see the type's documentation).
-    public static let preferred: KernelISA = {
-        if let name = getenv("VSEARCH_CONV_KERNELS").map({ String(cString: $0) }), let chosen = KernelISA(rawValue: name),
-           chosen.isSupported {
-            return chosen
-        }
-        return isAVX512Supported ? .avx512 : .avx2
-    }()
+    public static let preferred = chosen(byEnvironment: "VSEARCH_CONV_KERNELS") { isAVX512Supported ? .avx512 : .avx2 }
 
     public var description: String { rawValue }
 }

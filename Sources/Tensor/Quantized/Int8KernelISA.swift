@@ -1,7 +1,4 @@
 import CConvKernels
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The instruction set of the int8 1×1 kernels (``Int8PointwiseWeights``), chosen once per process
 /// from CPUID like ``KernelISA``; all three compute the same integers and the same float epilogue, so
@@ -10,7 +7,7 @@ import Glibc
 /// ``preferred`` is the best supported set, or the one named by the environment variable
 /// `VSEARCH_INT8_KERNELS` (`portable`, `avx2` or `avx512vnni`; an unsupported or unknown value falls
 /// back to the best supported set), read once.
-public enum Int8KernelISA: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum Int8KernelISA: String, Sendable, CaseIterable, CustomStringConvertible, RuntimeInstructionSet {
     /// Plain C loops: any CPU, and the reference for the others.
     case portable
     /// `vpmaddwd` on int16-widened values (exact; `vpmaddubsw` would saturate), x86-64-v3.
@@ -40,14 +37,9 @@ public enum Int8KernelISA: String, Sendable, CaseIterable, CustomStringConvertib
     }
 
     /// The set used by default (see the type's documentation).
-    public static let preferred: Int8KernelISA = {
-        if let name = getenv("VSEARCH_INT8_KERNELS").map({ String(cString: $0) }), let chosen = Int8KernelISA(rawValue: name),
-           chosen.isSupported {
-            return chosen
-        }
-        if isVNNISupported { return .avx512vnni }
-        return Int8KernelISA.avx2.isSupported ? .avx2 : .portable
-    }()
+    public static let preferred = chosen(byEnvironment: "VSEARCH_INT8_KERNELS") {
+        isVNNISupported ? .avx512vnni : Int8KernelISA.avx2.isSupported ? .avx2 : .portable
+    }
 
     public var description: String { rawValue }
 }

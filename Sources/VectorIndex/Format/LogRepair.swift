@@ -9,12 +9,6 @@ public struct LogRepair: Sendable, Equatable, CustomStringConvertible {
     /// How many bytes were cut.
     public let removedBytes: Int
 
-    public init(path: String, validLength: Int, removedBytes: Int) {
-        self.path = path
-        self.validLength = validLength
-        self.removedBytes = removedBytes
-    }
-
     public var description: String {
         "\(path): cut a torn tail of \(removedBytes) bytes after byte \(validLength) (left by an interrupted write)"
     }

@@ -3,23 +3,14 @@
 // core; BLAS is used where a matrix product wins (coarse quantizer for batches, k-means).
 // All pointers here are valid for the stated element counts; callers own the memory.
 
-@inline(__always)
-func fusedAdd(_ acc: inout SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) {
-    #if VECTORINDEX_FMA
-    acc.addProduct(a, b)
-    #else
-    acc += a * b
-    #endif
-}
-
-@inline(__always)
-func fusedAdd(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
-    #if VECTORINDEX_FMA
-    acc.addProduct(a, b)
-    #else
-    acc += a * b
-    #endif
-}
+// `acc += a · b` lane by lane: one fused multiply-add per lane where the build enables FMA.
+#if VECTORINDEX_FMA
+@inline(__always) func fusedAdd(_ acc: inout SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) { acc.addProduct(a, b) }
+@inline(__always) func fusedAdd(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) { acc.addProduct(a, b) }
+#else
+@inline(__always) func fusedAdd(_ acc: inout SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) { acc += a * b }
+@inline(__always) func fusedAdd(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) { acc += a * b }
+#endif
 
 @inline(__always)
 func load16(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {

@@ -32,7 +32,7 @@ extension IndexBuilder {
             throw IndexBuildError(.io, staging, "cannot create the staging directory (\(error.localizedDescription))")
         }
         try DurableFile.writeAtomically(Array(expected.utf8), to: marker)
-        try IndexPrecision.write(imageEncoder.precision, to: staging)
-        if options.regions != .none { try IndexRegions.write(options.regions, to: staging) }
+        try VersionRecords.precision.write(imageEncoder.precision, to: staging)
+        if options.regions != .none { try VersionRecords.regions.write(options.regions, to: staging) }
     }
 }

@@ -33,7 +33,7 @@ public struct SegmentManifest: Codable, Sendable, Equatable {
     public static let currentFormatVersion = 1
     /// The files a segment holds besides `SEGMENT`, each checksummed in it.
     static let fileNames = [TextSearchIndex.catalogFileName, IndexBuilder.spillFileName, vectorIDsFileName,
-                            IndexPrecision.fileName, IndexDirectory.reportFileName]
+                            VersionRecords.precision.fileName, IndexDirectory.reportFileName]
     public static let vectorIDsFileName = "vector-ids.bin"
     /// The files a merge checks whole: all but the spill, whose records it checks one by one as it reads
     /// them (each shard reads only its own items' records).
