@@ -134,5 +134,3 @@ extension Catalog {
         }
     }
 }
-
-/// Codable so a query's BM25 field weights can travel to a shard replica.

@@ -1,4 +1,5 @@
-/// Per-field BM25 weights for lexical search (FTS5 `bm25()` column weights).
+/// Per-field BM25 weights for lexical search (FTS5 `bm25()` column weights). Codable so a query's weights can
+/// travel to a shard replica.
 public struct LexicalWeights: Sendable, Equatable, Codable {
     public var title: Double
     public var description: Double
