@@ -71,7 +71,48 @@ AVX2 void vs_sq8_scan_avx2(const uint8_t *codes, size_t count, size_t d, const i
         out[r] = bias + step * (float)sum;
     }
 }
+
+#define AVX512BW __attribute__((target("avx512f,avx512bw,avx512vl")))
+
+/// The AVX2 loop at twice the width (32 code/weight pairs per `vpmaddwd`), the last `d % 32` dimensions
+/// through masked loads (zeros add nothing). A lane adds 2 products per 32 dimensions, fewer than the
+/// AVX2 lanes the weight bound of `vs_sq8_quantise_weights` is set for, so the int32 lanes cannot overflow.
+AVX512BW void vs_sq8_scan_avx512(const uint8_t *codes, size_t count, size_t d, const int16_t *w, float step, float bias,
+                                 float *out) {
+    const size_t full = d / 32 * 32;
+    const __mmask32 tail = (__mmask32)((1ull << (d - full)) - 1);
+    for (size_t r = 0; r < count; r++) {
+        const uint8_t *c = codes + r * d;
+        __m512i a0 = _mm512_setzero_si512(), a1 = a0;
+        size_t i = 0;
+        for (; i + 64 <= d; i += 64) {
+            const __m512i c0 = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(c + i)));
+            const __m512i c1 = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(c + i + 32)));
+            a0 = _mm512_add_epi32(a0, _mm512_madd_epi16(c0, _mm512_loadu_si512((const void *)(w + i))));
+            a1 = _mm512_add_epi32(a1, _mm512_madd_epi16(c1, _mm512_loadu_si512((const void *)(w + i + 32))));
+        }
+        if (i < full) {
+            const __m512i c0 = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(c + i)));
+            a0 = _mm512_add_epi32(a0, _mm512_madd_epi16(c0, _mm512_loadu_si512((const void *)(w + i))));
+            i += 32;
+        }
+        if (tail) {
+            const __m512i c0 = _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(tail, c + i));
+            a1 = _mm512_add_epi32(a1, _mm512_madd_epi16(c0, _mm512_maskz_loadu_epi16(tail, w + i)));
+        }
+        // Lanes to int64 before the final sum (each lane is < 2³¹; their total need not be).
+        const __m512i s = _mm512_add_epi64(_mm512_cvtepi32_epi64(_mm512_castsi512_si256(a0)),
+                                           _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(a0, 1)));
+        const __m512i t = _mm512_add_epi64(_mm512_cvtepi32_epi64(_mm512_castsi512_si256(a1)),
+                                           _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(a1, 1)));
+        out[r] = bias + step * (float)_mm512_reduce_add_epi64(_mm512_add_epi64(s, t));
+    }
+}
 #else
+void vs_sq8_scan_avx512(const uint8_t *codes, size_t count, size_t d, const int16_t *w, float step, float bias,
+                        float *out) {
+    vs_sq8_scan_portable(codes, count, d, w, step, bias, out);
+}
 void vs_sq8_scan_avx2(const uint8_t *codes, size_t count, size_t d, const int16_t *w, float step, float bias,
                       float *out) {
     vs_sq8_scan_portable(codes, count, d, w, step, bias, out);

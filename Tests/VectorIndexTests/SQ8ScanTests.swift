@@ -4,14 +4,14 @@ import Testing
 @testable import VectorIndex
 
 /// The SQ8 scan: query weights quantised to 16-bit integers, rows scored by exact integer dot products
-/// (AVX2 and portable kernels bit-identical), and for L2 the expansion with per-row terms — all equal to
+/// (AVX-512, AVX2 and portable kernels bit-identical), and for L2 the expansion with per-row terms — all equal to
 /// the direct float evaluation of the decoded vectors within float rounding.
 @Suite struct SQ8ScanTests {
     /// Random codes and weights (dimensions that are and are not multiples of 16, the largest weights
-    /// allowed): the AVX2 kernel equals the portable one bit for bit, and both equal the sum in Int64.
+    /// allowed): the AVX2 and AVX-512 kernels equal the portable one bit for bit, and both equal the sum in Int64.
     @Test func kernelsAreExactIntegerSums() {
         var rng = RandomVectors.Generator(seed: 11)
-        for d in [1, 15, 16, 33, 384, 784, 1280, 4099] {
+        for d in [1, 15, 16, 31, 32, 33, 63, 64, 65, 96, 384, 784, 1280, 4099] {
             let rows = 7
             let codes = (0..<(rows * d)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             let floats = (0..<d).map { i in i % 5 == 0 ? Float(-3.5) : Float(Int(rng.next() % 2001) - 1000) / 300 }
@@ -31,6 +31,33 @@ import Testing
                 var avx2 = [Float](repeating: .nan, count: rows)
                 vs_sq8_scan_avx2(codes, rows, d, weights, step, 2, &avx2)
                 #expect(avx2 == portable, "d \(d)")
+            }
+            if PQKernelISA.avx512.isSupported {
+                var avx512 = [Float](repeating: .nan, count: rows)
+                vs_sq8_scan_avx512(codes, rows, d, weights, step, 2, &avx512)
+                #expect(avx512 == portable, "d \(d)")
+            }
+        }
+    }
+
+    /// The largest sums the weight bound allows (every code 255, every weight at the top value): no kernel's
+    /// int32 lanes overflow, so all equal the Int64 sum.
+    @Test func largestSumsDoNotOverflow() {
+        for d in [64, 1280, 4099, 65_535] {
+            let codes = [UInt8](repeating: 255, count: d)
+            var weights = [Int16](repeating: 0, count: d)
+            let step = vs_sq8_quantise_weights([Float](repeating: -1, count: d), d, &weights)
+            let exact = Float(Int64(d) * 255 * Int64(weights[0]))
+            var portable: Float = .nan, avx2: Float = .nan, avx512: Float = .nan
+            vs_sq8_scan_portable(codes, 1, d, weights, step, 0, &portable)
+            #expect(portable == step * exact, "d \(d)")
+            if PQKernelISA.avx2.isSupported {
+                vs_sq8_scan_avx2(codes, 1, d, weights, step, 0, &avx2)
+                #expect(avx2 == portable, "d \(d)")
+            }
+            if PQKernelISA.avx512.isSupported {
+                vs_sq8_scan_avx512(codes, 1, d, weights, step, 0, &avx512)
+                #expect(avx512 == portable, "d \(d)")
             }
         }
     }

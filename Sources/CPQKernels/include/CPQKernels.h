@@ -57,6 +57,9 @@ void vs_sq8_scan_portable(const uint8_t *codes, size_t count, size_t d, const in
 /// The same with AVX2 (`vpmaddwd`): bit-identical results. Needs an AVX2 CPU.
 void vs_sq8_scan_avx2(const uint8_t *codes, size_t count, size_t d, const int16_t *w, float step, float bias,
                       float *out);
+/// The same with AVX-512 BW (`vpmaddwd` on 32 pairs): bit-identical results. Needs an AVX-512 BW CPU.
+void vs_sq8_scan_avx512(const uint8_t *codes, size_t count, size_t d, const int16_t *w, float step, float bias,
+                        float *out);
 
 #ifdef __cplusplus
 }

@@ -159,20 +159,17 @@ struct SQ8Encoding: VectorEncoding {
         }
     }
 
-    /// `bias + weightStep · Σ integerWeights[i]·c_i` per row, AVX2 where the CPU has it.
+    /// `bias + weightStep · Σ integerWeights[i]·c_i` per row, with the widest kernel the CPU has (all
+    /// three are bit-identical; ``PQKernelISA/preferred``, so `VSEARCH_PQ_KERNELS` picks one).
     private func scan(_ prepared: PreparedQuery, codes: UnsafeRawPointer, count: Int, bias: Float,
                       into out: UnsafeMutablePointer<Float>) {
         let c = codes.assumingMemoryBound(to: UInt8.self)
         prepared.integerWeights.withUnsafeBufferPointer { w in
-            if Self.useAVX2 {
-                vs_sq8_scan_avx2(c, count, dimension, w.baseAddress!, prepared.weightStep, bias, out)
-            } else {
-                vs_sq8_scan_portable(c, count, dimension, w.baseAddress!, prepared.weightStep, bias, out)
+            switch PQKernelISA.preferred {
+            case .avx512: vs_sq8_scan_avx512(c, count, dimension, w.baseAddress!, prepared.weightStep, bias, out)
+            case .avx2: vs_sq8_scan_avx2(c, count, dimension, w.baseAddress!, prepared.weightStep, bias, out)
+            case .portable: vs_sq8_scan_portable(c, count, dimension, w.baseAddress!, prepared.weightStep, bias, out)
             }
         }
     }
-
-    /// The AVX2 scan (bit-identical to the portable one) unless the CPU lacks AVX2 or
-    /// `VSEARCH_PQ_KERNELS=portable` asks for the portable kernels.
-    static let useAVX2 = PQKernelISA.preferred != .portable
 }
