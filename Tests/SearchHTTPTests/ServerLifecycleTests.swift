@@ -89,9 +89,11 @@ import Testing
         let blocker = Task { try await service.imageWork.run { gate.wait() } }
         try await waitUntil { service.imageWork.inFlight == 1 }
         let jpeg = try HTTPFixtures.sampleBytes("apple.jpg")
+        // The reply can only come after this test's next steps (shutdown, then the gate), which a loaded
+        // suite can delay for minutes (a 90 s limit once ran out in CI): wait as long as the fixtures' requests.
         let inFlight = Task {
             try await RawHTTP.exchange(port: port, head: "POST /v1/search?k=1 HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(jpeg.count)\r\nConnection: close\r\n\r\n",
-                                       chunks: [jpeg])
+                                       chunks: [jpeg], replyTimeout: Int(HTTPFixtures.generousTimeout.components.seconds))
         }
         try await waitUntil { service.imageWork.queued == 1 }
         await server.group.triggerGracefulShutdown()
