@@ -12,26 +12,20 @@ enum TextCommandSupport {
     /// Runs `body`; an error it throws goes to stderr as `vsearch COMMAND: error` and exits with status 1
     /// (an `ExitCode` passes through unchanged).
     static func attempt<T>(_ command: String, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            Self.error(command, "\(error)")
-            throw ExitCode(1)
-        }
+        do { return try body() } catch { throw exitCode(command, for: error) }
     }
 
     /// ``attempt(_:_:)`` for asynchronous work (servers, etcd calls).
     static func attempt<T>(_ command: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            Self.error(command, "\(error)")
-            throw ExitCode(1)
-        }
+        do { return try await body() } catch { throw exitCode(command, for: error) }
+    }
+
+    /// What ``attempt(_:_:)`` throws for `error`: an `ExitCode` unchanged; anything else printed to stderr
+    /// as `vsearch COMMAND: error`, then exit status 1.
+    private static func exitCode(_ command: String, for error: any Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        Self.error(command, "\(error)")
+        return ExitCode(1)
     }
 
     /// Prints `vsearch COMMAND: [what ]listening on ADDRESS` on stdout, unbuffered: scripts wait for this
@@ -53,11 +47,6 @@ enum TextCommandSupport {
             error(command, "all-MiniLM-L6-v2 model files not found in $VSEARCH_MODELS/minilm or assets/models/minilm (run scripts/setup, or pass --model DIR)")
             throw ExitCode(1)
         }
-        do {
-            return try TextEncoder(modelDirectory: directory, threads: threads)
-        } catch {
-            Self.error(command, "\(error)")
-            throw ExitCode(1)
-        }
+        return try attempt(command) { try TextEncoder(modelDirectory: directory, threads: threads) }
     }
 }
